@@ -1,0 +1,29 @@
+// Two projects: fast unit specs beside the code, and e2e specs that start the real app.
+// satellite.js 7 ships ESM only; Jest (on Node < 24.9) cannot require() ESM, so it is transpiled.
+const transform = {
+  '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }],
+};
+const transformIgnorePatterns = ['/node_modules/(?!satellite\\.js/)'];
+
+const base = {
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform,
+  transformIgnorePatterns,
+  // Its exports map offers only "import"; point Jest's CommonJS resolver at the same file.
+  moduleNameMapper: { '^satellite\\.js$': '<rootDir>/node_modules/satellite.js/dist/index.js' },
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'e2e',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testTimeout: 60000,
+    },
+  ],
+};
