@@ -1,0 +1,9 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { loadAppConfig } from './src/config/app-config';
+import { buildDataSourceOptions } from './src/database/data-source-options';
+
+/** The DataSource the TypeORM CLI uses (`npm run migration:run|revert|show`). */
+export const dataSource = new DataSource(
+  buildDataSourceOptions(loadAppConfig({ env: process.env, argv: process.argv }).database),
+);

@@ -1,0 +1,38 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AccountsModule } from './accounts/accounts.module';
+import type { Clock } from './common/clock';
+import { CommonModule } from './common/common.module';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { JsonRpcModule } from './transports/json-rpc/json-rpc.module';
+import { RestModule } from './transports/rest/rest.module';
+
+export interface AppOptions {
+  clock?: Clock;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, options: AppOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        CommonModule.forRoot(options.clock),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.log.level,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (request) => request.url === '/health' },
+          },
+        }),
+        DatabaseModule,
+        AccountsModule,
+        RestModule,
+        JsonRpcModule,
+      ],
+    };
+  }
+}

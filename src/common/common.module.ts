@@ -1,0 +1,17 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { Clock, SystemClock } from './clock';
+import { DomainEvents } from './domain-events';
+import { TransactionScope } from './transaction-scope';
+
+@Global()
+@Module({})
+export class CommonModule {
+  /** `clock` replaces the system clock (tests move time instead of sleeping). */
+  static forRoot(clock: Clock = new SystemClock()): DynamicModule {
+    return {
+      module: CommonModule,
+      providers: [{ provide: Clock, useValue: clock }, TransactionScope, DomainEvents],
+      exports: [Clock, TransactionScope, DomainEvents],
+    };
+  }
+}

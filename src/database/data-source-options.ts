@@ -1,0 +1,37 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { ConfigError } from '../config/app-config';
+import { MIGRATIONS } from '../../migrations';
+import { ENTITIES } from './entities';
+
+/** One DataSource definition for the app, the CLI and `npm run migration:*`. */
+export function buildDataSourceOptions(database: AppConfig['database']): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    logging: database.logQueries,
+  } as const;
+  if (database.url.startsWith('sqlite:')) {
+    const file = resolve(database.url.slice('sqlite:'.length) || './data/satnet.sqlite');
+    mkdirSync(dirname(file), { recursive: true });
+    return { ...common, type: 'better-sqlite3', database: file, enableWAL: true };
+  }
+  if (database.url.startsWith('mysql://')) {
+    // Timestamps are stored and read as UTC; utf8mb4 so any name or message fits.
+    return {
+      ...common,
+      type: 'mysql',
+      url: database.url,
+      timezone: 'Z',
+      charset: 'utf8mb4_unicode_ci',
+      extra: { connectionLimit: 20 },
+    };
+  }
+  throw new ConfigError([
+    `DATABASE_URL (database.url): expected sqlite:<file> or mysql://…, got another scheme`,
+  ]);
+}

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type DomainEvent, DomainEvents } from '../common/domain-events';
+import { TransactionScope } from '../common/transaction-scope';
+
+/**
+ * The unit of work. `transaction()` runs a use case in one database transaction; repositories
+ * call `manager()` and so join it. On SQLite (one connection) transactions are queued one at a
+ * time, because interleaved BEGINs on a single connection would nest unrelated work.
+ */
+@Injectable()
+export class Database {
+  private sqliteQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scope: TransactionScope,
+    private readonly events: DomainEvents,
+  ) {}
+
+  get kind(): 'sqlite' | 'mysql' {
+    return this.dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';
+  }
+
+  manager(): EntityManager {
+    return this.scope.current()?.manager ?? this.dataSource.manager;
+  }
+
+  inTransaction(): boolean {
+    return this.scope.current() !== undefined;
+  }
+
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.inTransaction()) return work();
+    const pendingEvents: DomainEvent[] = [];
+    const run = (): Promise<T> =>
+      this.dataSource.transaction((manager) => this.scope.run({ manager, pendingEvents }, work));
+    const result = await (this.kind === 'mysql' ? run() : this.enqueue(run));
+    // Outside the queue: a handler may open a transaction of its own.
+    await this.events.deliver(pendingEvents);
+    return result;
+  }
+
+  private enqueue<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.sqliteQueue.then(run, run);
+    this.sqliteQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+}

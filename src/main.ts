@@ -1,0 +1,21 @@
+import { Logger } from '@nestjs/common';
+import { createApp } from './app';
+import { ConfigError, loadAppConfig } from './config/app-config';
+import { readProcessEnvironment } from './config/process-env';
+
+async function main(): Promise<void> {
+  const config = loadAppConfig({ env: readProcessEnvironment(), argv: process.argv.slice(2) });
+  const app = await createApp(config);
+  await app.listen(config.http.port, config.http.host);
+  new Logger('Main').log(
+    `N-Server listening on ${await app.getUrl()} (OpenAPI at /api/docs, JSON-RPC at /jsonrpc)`,
+  );
+}
+
+main().catch((error: unknown) => {
+  Logger.flush();
+  // Configuration problems are the operator's to fix: say what, without a stack trace.
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error(error);
+  process.exit(1);
+});

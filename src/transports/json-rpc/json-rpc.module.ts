@@ -1,0 +1,27 @@
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { AccountsModule } from '../../accounts/accounts.module';
+import { JsonRpcController } from './json-rpc.controller';
+import { JsonRpcDispatcher } from './json-rpc-dispatcher';
+import { JsonRpcMethods } from './json-rpc-methods';
+import { AccountsMethods } from './methods/accounts.methods';
+
+/** Global so feature transports can register their methods in the one registry. */
+@Global()
+@Module({
+  imports: [AccountsModule],
+  controllers: [JsonRpcController],
+  providers: [JsonRpcMethods, JsonRpcDispatcher, AccountsMethods],
+  exports: [JsonRpcMethods],
+})
+export class JsonRpcModule implements OnModuleInit {
+  constructor(private readonly methods: JsonRpcMethods) {}
+
+  onModuleInit(): void {
+    this.methods.register({
+      name: 'system.listMethods',
+      description: 'Every method this server offers, with a one-line description.',
+      public: true,
+      handler: () => Promise.resolve(this.methods.list()),
+    });
+  }
+}
