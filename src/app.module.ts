@@ -25,6 +25,8 @@ export class AppModule {
           pinoHttp: {
             level: config.log.level,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
+            // Lines logged during a request carry its id only; the access line carries the rest.
+            quietReqLogger: true,
             autoLogging: { ignore: (request) => request.url === '/health' },
           },
         }),
