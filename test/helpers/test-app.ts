@@ -24,10 +24,13 @@ export class TestApp {
     readonly database: TestDatabase,
     readonly outboxDir: string,
     private readonly scratchDir: string,
+    private readonly ownsDatabase: boolean,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<TestApp> {
-    const database = await createTestDatabase();
+  /** `database`: reuse one the test created (and drops) itself; by default each app gets its own. */
+  static async start(env: Record<string, string> = {}, database?: TestDatabase): Promise<TestApp> {
+    const ownsDatabase = database === undefined;
+    database ??= await createTestDatabase();
     const scratchDir = mkdtempSync(join(tmpdir(), 'satnet-e2e-'));
     const outboxDir = join(scratchDir, 'outbox');
     const clock = new ManualClock('2030-01-01T00:00:00Z');
@@ -45,12 +48,12 @@ export class TestApp {
     const app = await createApp(config, { clock });
     await app.listen(0, '127.0.0.1');
     const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    return new TestApp(app, baseUrl, clock, database, outboxDir, scratchDir);
+    return new TestApp(app, baseUrl, clock, database, outboxDir, scratchDir, ownsDatabase);
   }
 
   async stop(): Promise<void> {
     await this.app.close();
-    await this.database.drop();
+    if (this.ownsDatabase) await this.database.drop();
     rmSync(this.scratchDir, { recursive: true, force: true });
   }
 
