@@ -11,6 +11,8 @@
  * allocates nothing but the result object (it runs for every relayed frame).
  */
 
+import { readUint32BE, writeUint32BE } from './big-endian';
+
 export type CspVersion = 1 | 2;
 
 /** Flag bits, identical in v1 and v2 (v2 keeps only the low six bits). */
@@ -81,7 +83,7 @@ export function decodeCspHeader(version: CspVersion, bytes: Uint8Array): CspHead
 }
 
 function decodeV1(b: Uint8Array): CspHeader {
-  const word = ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
+  const word = readUint32BE(b, 0);
   return {
     priority: word >>> 30,
     source: (word >>> 25) & 0x1f,
@@ -94,7 +96,7 @@ function decodeV1(b: Uint8Array): CspHeader {
 
 function decodeV2(b: Uint8Array): CspHeader {
   const high = (b[0] << 8) | b[1]; // bits 47..32
-  const low = ((b[2] << 24) | (b[3] << 16) | (b[4] << 8) | b[5]) >>> 0; // bits 31..0
+  const low = readUint32BE(b, 2); // bits 31..0
   return {
     priority: high >>> 14,
     destination: high & 0x3fff,
@@ -131,21 +133,14 @@ export function writeCspHeader(
   const raw = header.flags.raw;
   if (version === 1) {
     const word = (priority << 30) | (source << 25) | (destination << 20) | (destinationPort << 14);
-    writeUint32(target, offset, word | (sourcePort << 8) | raw);
+    writeUint32BE(target, offset, word | (sourcePort << 8) | raw);
   } else {
     const high = (priority << 14) | destination;
     target[offset] = high >>> 8;
     target[offset + 1] = high & 0xff;
-    writeUint32(target, offset + 2, (source << 18) | (destinationPort << 12) | (sourcePort << 6) | raw);
+    writeUint32BE(target, offset + 2, (source << 18) | (destinationPort << 12) | (sourcePort << 6) | raw);
   }
   return length;
-}
-
-function writeUint32(target: Uint8Array, offset: number, value: number): void {
-  target[offset] = value >>> 24;
-  target[offset + 1] = (value >>> 16) & 0xff;
-  target[offset + 2] = (value >>> 8) & 0xff;
-  target[offset + 3] = value & 0xff;
 }
 
 function checkFields(version: CspVersion, header: CspHeader): void {
