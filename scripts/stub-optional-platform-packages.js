@@ -26,4 +26,8 @@ for (const name of missing) {
   lock.packages[`node_modules/${name}`] = { version: wanted[name], optional: true };
 }
 writeFileSync('package-lock.json', `${JSON.stringify(lock, null, 2)}\n`);
-console.log(missing.length ? `stubbed ${missing.length} optional packages: ${missing.join(', ')}` : 'lockfile already in sync');
+console.log(
+  missing.length
+    ? `stubbed ${missing.length} optional packages: ${missing.join(', ')}`
+    : 'lockfile already in sync',
+);
