@@ -1,22 +1,19 @@
 import { crc32c } from './crc32c';
 import { buildCspFrame, validateCspFrame, type CspSettings } from './csp-frame';
-import { CSP_FLAG, cspFlags, cspHeaderLength, type CspHeader, type CspVersion } from './csp-header';
+import {
+  CSP_FLAG,
+  cspHeaderLength,
+  makeCspHeader,
+  type CspHeader,
+  type CspHeaderFields,
+  type CspVersion,
+} from './csp-header';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const limits = { maxFrameBytes: 256 };
 
-function header(fields: Partial<Omit<CspHeader, 'flags'>> & { flags?: number } = {}): CspHeader {
-  const { flags = 0, ...rest } = fields;
-  return {
-    priority: 2,
-    source: 0,
-    destination: 0,
-    sourcePort: 0,
-    destinationPort: 0,
-    ...rest,
-    flags: cspFlags(flags),
-  };
-}
+/** Priority 2 so that headers here do not start with zero bits. */
+const header = (fields: CspHeaderFields = {}): CspHeader => makeCspHeader({ priority: 2, ...fields });
 
 /** Addresses chosen so that v2 needs its wider address field. */
 const SPACECRAFT = { 1: [5, 6], 2: [1000, 16383] } as const;
@@ -66,7 +63,7 @@ describe.each([1, 2] as const)('validateCspFrame, CSP v%i', (version: CspVersion
   const ground = GROUND[version];
   const headerLength = cspHeaderLength(version);
   const payload = Uint8Array.from({ length: 40 }, (_, i) => i * 3);
-  const uplink = (fields: Parameters<typeof header>[0] = {}, crc = false): Uint8Array =>
+  const uplink = (fields: CspHeaderFields = {}, crc = false): Uint8Array =>
     buildCspFrame(
       version,
       header({ source: ground, destination: own, destinationPort: 10, ...fields }),
@@ -75,7 +72,7 @@ describe.each([1, 2] as const)('validateCspFrame, CSP v%i', (version: CspVersion
         crc,
       },
     );
-  const downlink = (fields: Parameters<typeof header>[0] = {}, crc = false): Uint8Array =>
+  const downlink = (fields: CspHeaderFields = {}, crc = false): Uint8Array =>
     buildCspFrame(version, header({ source: own, destination: ground, sourcePort: 20, ...fields }), payload, {
       crc,
     });

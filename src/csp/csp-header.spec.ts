@@ -4,6 +4,7 @@ import {
   cspHeaderLength,
   decodeCspHeader,
   encodeCspHeader,
+  makeCspHeader,
   writeCspHeader,
   type CspHeader,
   type CspVersion,
@@ -11,18 +12,7 @@ import {
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-function header(fields: Partial<Omit<CspHeader, 'flags'>> & { flags?: number } = {}): CspHeader {
-  const { flags = 0, ...rest } = fields;
-  return {
-    priority: 0,
-    source: 0,
-    destination: 0,
-    sourcePort: 0,
-    destinationPort: 0,
-    ...rest,
-    flags: cspFlags(flags),
-  };
-}
+const header = makeCspHeader;
 
 /** Deterministic 32-bit LCG so that failures reproduce. */
 function lcg(seed: number): () => number {
@@ -58,6 +48,19 @@ describe('cspFlags', () => {
 
   it.each([-1, 256, 1.5, Number.NaN])('rejects %p', (raw) => {
     expect(() => cspFlags(raw)).toThrow(RangeError);
+  });
+});
+
+describe('makeCspHeader', () => {
+  it('fills unnamed fields with 0 and turns raw flags into their view', () => {
+    expect(makeCspHeader({ destination: 9, flags: CSP_FLAG.CRC })).toEqual({
+      priority: 0,
+      source: 0,
+      destination: 9,
+      sourcePort: 0,
+      destinationPort: 0,
+      flags: cspFlags(CSP_FLAG.CRC),
+    });
   });
 });
 

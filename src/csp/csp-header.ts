@@ -73,6 +73,23 @@ export function cspFlags(raw: number): CspFlags {
   return view;
 }
 
+/** Header fields for makeCspHeader: any subset, with `flags` as the raw number. */
+export type CspHeaderFields = Partial<Omit<CspHeader, 'flags'>> & { flags?: number };
+
+/** A header from the fields given, every other field 0 (for clients, tests and the bench). */
+export function makeCspHeader(fields: CspHeaderFields = {}): CspHeader {
+  const { flags = 0, ...rest } = fields;
+  return {
+    priority: 0,
+    source: 0,
+    destination: 0,
+    sourcePort: 0,
+    destinationPort: 0,
+    ...rest,
+    flags: cspFlags(flags),
+  };
+}
+
 /** Decodes the header at the start of `bytes`; throws a RangeError when `bytes` is too short. */
 export function decodeCspHeader(version: CspVersion, bytes: Uint8Array): CspHeader {
   const needed = LIMITS[version].headerBytes;
