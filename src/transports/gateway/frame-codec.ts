@@ -90,10 +90,10 @@ function toWire(value: unknown, depth: number): unknown {
 function toWireObject(value: object, depth: number): unknown {
   if (value instanceof Uint8Array) return value; // msgpack bin (a Buffer is a Uint8Array)
   if (depth >= MAX_NESTING) throw new TypeError(`value nests deeper than ${MAX_NESTING} levels`);
-  if (Array.isArray(value)) return mapCopyOnWrite(value as unknown[], depth + 1);
+  if (Array.isArray(value)) return arrayToWire(value as unknown[], depth + 1);
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype === Object.prototype || prototype === null) {
-    return mapCopyOnWrite(value as Record<string, unknown>, depth + 1);
+    return mapToWire(value as Record<string, unknown>, depth + 1);
   }
   const kind = (value.constructor as { name?: string } | undefined)?.name ?? 'object';
   throw new TypeError(
@@ -101,17 +101,24 @@ function toWireObject(value: object, depth: number): unknown {
   );
 }
 
-function mapCopyOnWrite<T extends unknown[] | Record<string, unknown>>(container: T, depth: number): T {
-  let copy: Record<string, unknown> | undefined;
-  for (const key of Object.keys(container)) {
-    const item = (container as Record<string, unknown>)[key];
-    const wire = toWire(item, depth);
-    if (wire !== item && !copy) {
-      copy = (Array.isArray(container) ? [...container] : { ...container }) as Record<string, unknown>;
-    }
-    if (copy) copy[key] = wire;
+// Arrays and maps get separate loops: indexing an array by number keeps it on V8's fast path,
+// which string keys from Object.keys() would not (this runs for every relayed frame).
+function arrayToWire(items: unknown[], depth: number): unknown[] {
+  let copy: unknown[] | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const wire = toWire(items[i], depth);
+    if (wire !== items[i]) (copy ??= items.slice())[i] = wire;
   }
-  return (copy as T | undefined) ?? container;
+  return copy ?? items;
+}
+
+function mapToWire(map: Record<string, unknown>, depth: number): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(map)) {
+    const wire = toWire(map[key], depth);
+    if (wire !== map[key]) (copy ??= { ...map })[key] = wire;
+  }
+  return copy ?? map;
 }
 
 export interface FrameDecoderLimits {
@@ -177,14 +184,14 @@ export class FrameDecoder {
       }
       if (!this.body && chunk.length - offset >= this.bodyLength) {
         // Whole body in this chunk (the common case): decode in place, no copy.
-        messages.push(decodeBody(chunk.subarray(offset, offset + this.bodyLength)));
+        messages.push(decodeBody(chunk, offset, offset + this.bodyLength));
         offset += this.bodyLength;
         this.bodyLength = -1;
         continue;
       }
       offset = this.fillBody(chunk, offset);
       if (this.body && this.bodyFilled === this.bodyLength) {
-        messages.push(decodeBody(this.body));
+        messages.push(decodeBody(this.body, 0, this.bodyLength));
         this.body = undefined;
         this.bodyLength = -1;
       }
@@ -239,14 +246,19 @@ export class FrameDecoder {
   }
 }
 
-/** Exactly one plain msgpack value, or MALFORMED_MSGPACK. */
-function decodeBody(body: Buffer): unknown {
-  const end = skipValue(body, 0, 0);
-  if (end !== body.length) {
-    throw malformed(`${body.length - end} trailing bytes after the value (which ends at byte ${end})`);
+/** The bytes from `start` to `end` of `source` as exactly one plain msgpack value, or MALFORMED_MSGPACK. */
+function decodeBody(source: Buffer, start: number, end: number): unknown {
+  const body = source.subarray(start, end); // so that positions in error messages count from the body
+  const valueEnd = skipValue(body, 0, 0);
+  if (valueEnd !== body.length) {
+    throw malformed(
+      `${body.length - valueEnd} trailing bytes after the value (which ends at byte ${valueEnd})`,
+    );
   }
   try {
-    return unpackr.unpack(body);
+    // Given the whole chunk, not the view: msgpackr caches a DataView on the buffer it reads, and
+    // creating one per frame (on a new view each time) doubled the cost of decoding.
+    return unpackr.unpack(source, { start, end });
   } catch (error) {
     throw malformed(error instanceof Error ? error.message : String(error));
   }
