@@ -13,6 +13,34 @@ export interface AppConfig {
   };
   admin: { username: string; email: string | null; password: string | null };
   mail: { smtpUrl: string | null; from: string; outboxDir: string };
+  orbit: {
+    tleMaxAgeDays: number;
+    tleRefreshMinutes: number;
+    tleFetchTimeoutMs: number;
+    minPassSeconds: number;
+    maxPassWindowDays: number;
+  };
+  gateway: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    certFile: string | null;
+    keyFile: string | null;
+    tlsDir: string;
+    loginTimeoutMs: number;
+    maxLoginFailures: number;
+    heartbeatSeconds: number;
+    idleTimeoutSeconds: number;
+    maxMessageBytes: number;
+    maxBufferedBytes: number;
+  };
+  relay: {
+    maxCspFrameBytes: number;
+    earlyStartMinutes: number;
+    packetLogBatchSize: number;
+    packetLogFlushMs: number;
+    packetLogMaxQueue: number;
+  };
 }
 
 /** Start-up stops with this: every bad value, each naming its variable. */

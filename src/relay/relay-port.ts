@@ -1,0 +1,77 @@
+import type { Actor } from '../common/request-context';
+
+/**
+ * The boundary between the TLS gateway (transport) and the relay (domain), Annex E.
+ * The gateway owns sockets and framing; the relay owns slots, sessions, CSP validation,
+ * Doppler and the packet log. Neither imports the other's internals.
+ */
+
+/** Which client of a slot: the station's software (G-client) or the mission's (M-client). */
+export type RelaySide = 'station' | 'mission';
+
+/** startRemote results (Annex E). */
+export const START_REMOTE = { REMOTE_READY: 0, CLIENTS_COINCIDE: -1, REMOTE_NOT_CONNECTED: -2 } as const;
+export type StartRemoteCode = (typeof START_REMOTE)[keyof typeof START_REMOTE];
+
+/** notifyEvent ids (Annex E). */
+export const RELAY_EVENT = {
+  REMOTE_DISCONNECTED: -1,
+  SLOT_END: -2,
+  END_REMOTE: -3,
+  REMOTE_CONNECTED: -4,
+} as const;
+export type RelayEventId = (typeof RELAY_EVENT)[keyof typeof RELAY_EVENT];
+
+/** What the relay may do to a connected client; implemented by the gateway's connection object. */
+export interface RelayPeer {
+  readonly connectionId: string;
+  /** A frame from the other side, with its Doppler shift (Hz) and ground-station timestamp (ISO 8601). */
+  notifyMsg(data: Uint8Array, dopplerShiftHz: number, gsTimestamp: string): void;
+  notifyEvent(eventId: RelayEventId): void;
+  /** The relay ends the connection (after SLOT_END); idempotent. */
+  close(reason: string): void;
+}
+
+/** A client's part in one slot, from startRemote until endRemote, disconnection or slot end. */
+export interface RelaySession {
+  readonly slotId: string;
+  readonly side: RelaySide;
+}
+
+export interface StartRemoteResult {
+  code: StartRemoteCode;
+  session: RelaySession;
+}
+
+export interface SendResult {
+  /** False when the other side is not connected: the frame was logged, not delivered. */
+  delivered: boolean;
+  dopplerShiftHz: number;
+  gsTimestamp: string;
+}
+
+/**
+ * Implemented by the relay service. Failures are DomainErrors with stable codes (SLOT_NOT_FOUND,
+ * NOT_YOUR_SLOT, SLOT_NOT_RESERVED, TOO_EARLY, SLOT_ENDED, SIDE_REQUIRED, FRAME_REJECTED with
+ * details.rule, INVALID_API_KEY, …) that the gateway maps to error responses.
+ */
+export abstract class RelayPort {
+  abstract authenticate(apiKey: string): Promise<Actor>;
+  abstract startRemote(
+    actor: Actor,
+    slotId: string,
+    side: RelaySide | undefined,
+    peer: RelayPeer,
+  ): Promise<StartRemoteResult>;
+  /** `clientTimestamp`: ISO 8601 string or milliseconds since the epoch, as the client sent it. */
+  abstract sendMsg(
+    session: RelaySession,
+    data: Uint8Array,
+    clientTimestamp: string | number,
+  ): Promise<SendResult>;
+  abstract endRemote(session: RelaySession): Promise<void>;
+  /** The connection dropped without endRemote. */
+  abstract disconnected(session: RelaySession): void;
+  /** Graceful shutdown: notify sessions and flush the packet log. */
+  abstract drain(): Promise<void>;
+}
