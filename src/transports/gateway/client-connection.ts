@@ -1,0 +1,552 @@
+import type { Duplex } from 'node:stream';
+import { Logger } from '@nestjs/common';
+import type { Clock } from '../../common/clock';
+import type { Actor } from '../../common/request-context';
+import type { AppConfig } from '../../config/app-config';
+import {
+  RELAY_EVENT,
+  type RelayEventId,
+  type RelayPeer,
+  type RelayPort,
+  type RelaySession,
+} from '../../relay/relay-port';
+import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder, FrameError } from './frame-codec';
+import { CLOSE_NOTICE, GATEWAY_ERROR, gatewayError, INTERNAL_RPC_ERROR, toRpcError } from './gateway-errors';
+import { GATEWAY_METHODS, type GatewayMethod, type MethodHost, noSession } from './gateway-methods';
+import {
+  type InvalidRpcMessage,
+  parseRpcMessage,
+  RPC_TYPE,
+  rpcErrorResponse,
+  type RpcError,
+  type RpcNotificationFrame,
+  rpcNotification,
+  type RpcRequest,
+  type RpcResponseFrame,
+  rpcResult,
+} from './rpc-message';
+
+/**
+ * One client of the TLS gateway (docs/protocol.md, "Connection lifecycle"), over any Duplex so
+ * that tests need no sockets. States: AWAIT_LOGIN → AUTHENTICATED → CLOSING → CLOSED.
+ *
+ * - Requests are handled one at a time in arrival order: a pipelined startRemote is complete
+ *   before the sendMsg behind it runs, and frames reach the relay in the order they were sent.
+ * - Outgoing frames written in one tick are coalesced into one socket write. A client that stops
+ *   reading is first no longer read from, then dropped once its outbound buffer passes
+ *   maxBufferedBytes: nothing is buffered without bound.
+ * - close() is idempotent; every path ends in CLOSED with no timer or listener left and, if a
+ *   session was active, relay.disconnected(session) called exactly once.
+ */
+
+export type ConnectionState = 'AWAIT_LOGIN' | 'AUTHENTICATED' | 'CLOSING' | 'CLOSED';
+
+export interface ConnectionLimits {
+  loginTimeoutMs: number;
+  maxLoginFailures: number;
+  /** A heartbeat is sent after this long without sending anything. */
+  heartbeatMs: number;
+  /** The connection is closed after this long without receiving anything. */
+  idleTimeoutMs: number;
+  /** Largest message body accepted from the client. */
+  maxMessageBytes: number;
+  /** Outgoing bytes queued for the client beyond which it is dropped. */
+  maxBufferedBytes: number;
+  /** How long a closing connection may take to flush its last frames before it is destroyed. */
+  closeGraceMs: number;
+}
+
+export const CLOSE_GRACE_MS = 2000;
+
+export function connectionLimits(gateway: AppConfig['gateway']): ConnectionLimits {
+  return {
+    loginTimeoutMs: gateway.loginTimeoutMs,
+    maxLoginFailures: gateway.maxLoginFailures,
+    heartbeatMs: gateway.heartbeatSeconds * 1000,
+    idleTimeoutMs: gateway.idleTimeoutSeconds * 1000,
+    maxMessageBytes: gateway.maxMessageBytes,
+    maxBufferedBytes: gateway.maxBufferedBytes,
+    closeGraceMs: CLOSE_GRACE_MS,
+  };
+}
+
+export interface ConnectionOptions {
+  connectionId: string;
+  remoteAddress: string;
+  relay: RelayPort;
+  limits: ConnectionLimits;
+  clock: Clock;
+  /** Called once, when the connection reaches CLOSED. */
+  onClosed?: (connection: ClientConnection) => void;
+}
+
+/** Decoded messages waiting for their turn beyond which the socket is no longer read. */
+export const MAX_QUEUED_MESSAGES = 1024;
+
+/**
+ * Coalesced frames are written at the end of the tick, or as soon as this many bytes wait (one
+ * full TLS record), so a burst of answers is never mistaken for a client that stopped reading.
+ */
+const FLUSH_BYTES = 16 * 1024;
+
+/** Queued after the messages that preceded a bad frame: close once they are handled. */
+const FATAL = Symbol('fatal');
+
+const MAX_QUOTED_NAME = 64;
+
+export class ClientConnection implements RelayPeer, MethodHost {
+  private static readonly logger = new Logger('GatewayConnection');
+  readonly connectionId: string;
+  readonly remoteAddress: string;
+  readonly relay: RelayPort;
+  readonly peer: RelayPeer = this;
+  private readonly limits: ConnectionLimits;
+  private readonly clock: Clock;
+  private readonly onClosed: ((connection: ClientConnection) => void) | undefined;
+  private readonly connectedAtMs: number;
+  private readonly decoder: FrameDecoder;
+  private stateValue: ConnectionState = 'AWAIT_LOGIN';
+  private actorValue: Actor | undefined;
+  private sessionValue: RelaySession | undefined;
+  private loginFailures = 0;
+  private closeReason = '';
+  // Inbound: decoded messages in arrival order; `head` is the next one to handle.
+  private queue: unknown[] = [];
+  private head = 0;
+  private pumping = false;
+  private fatal: { reason: string; notice: RpcError } | undefined;
+  // Outbound: frames written this tick, flushed together.
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private flushScheduled = false;
+  private writeBlocked = false;
+  private drainWaiter: (() => void) | undefined;
+  private readingPaused = false;
+  private readonly loginTimer: NodeJS.Timeout;
+  private readonly heartbeatTimer: NodeJS.Timeout;
+  private readonly idleTimer: NodeJS.Timeout;
+  private lingerTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly socket: Duplex,
+    options: ConnectionOptions,
+  ) {
+    this.connectionId = options.connectionId;
+    this.remoteAddress = options.remoteAddress;
+    this.relay = options.relay;
+    this.limits = options.limits;
+    this.clock = options.clock;
+    this.onClosed = options.onClosed;
+    this.connectedAtMs = this.clock.nowMs();
+    this.decoder = new FrameDecoder({
+      maxFrameBytes: this.limits.maxMessageBytes,
+      maxBufferedBytes: this.limits.maxMessageBytes + FRAME_HEADER_BYTES,
+    });
+    this.loginTimer = unrefTimer(this.loginDeadlinePassed, this.limits.loginTimeoutMs);
+    this.heartbeatTimer = unrefTimer(this.heartbeatDue, this.limits.heartbeatMs);
+    this.idleTimer = unrefTimer(this.idleTimeoutPassed, this.limits.idleTimeoutMs);
+    socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
+    socket.on('error', this.onError);
+    socket.on('close', this.onSocketClose);
+    socket.on('drain', this.onDrain);
+    // A socket reset before we were handed it emits no more events: finish on our own.
+    if (socket.destroyed) process.nextTick(this.onSocketClose);
+  }
+
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+
+  get actor(): Actor | undefined {
+    return this.actorValue;
+  }
+
+  get session(): RelaySession | undefined {
+    return this.sessionValue;
+  }
+
+  private get isOpen(): boolean {
+    return this.stateValue === 'AWAIT_LOGIN' || this.stateValue === 'AUTHENTICATED';
+  }
+
+  // ---- RelayPeer: what the relay may do to this client -------------------------------------
+
+  notifyMsg(data: Uint8Array, dopplerShiftHz: number, gsTimestamp: string): void {
+    // Encoded (and so copied) at once: the relay may reuse `data` when this returns.
+    if (this.stateValue === 'AUTHENTICATED') {
+      this.send(rpcNotification('notifyMsg', [data, dopplerShiftHz, gsTimestamp]));
+    }
+  }
+
+  notifyEvent(eventId: RelayEventId): void {
+    if (this.stateValue !== 'AUTHENTICATED') return;
+    // The slot's sessions end with it (the relay closes the connection next): nothing to release.
+    if (eventId === RELAY_EVENT.SLOT_END) this.sessionValue = undefined;
+    this.send(rpcNotification('notifyEvent', [eventId]));
+  }
+
+  /**
+   * Ends the connection: sends `notice` (as an `error` notification) if given, flushes, ends the
+   * socket, and destroys it if the client has not closed within closeGraceMs. Idempotent.
+   */
+  close(reason: string, notice?: RpcError): void {
+    if (!this.beginClose(reason)) return;
+    if (notice && !this.socket.destroyed) this.write(encodeFrame(rpcNotification('error', [notice])));
+    this.flush();
+    if (this.socket.destroyed) return;
+    this.socket.end();
+    this.lingerTimer = unrefTimer(() => this.socket.destroy(), this.limits.closeGraceMs);
+  }
+
+  /** Ends the connection at once, without flushing (a stuck client, or the server going down). */
+  abort(reason: string): void {
+    this.beginClose(reason);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.socket.destroy();
+  }
+
+  // ---- MethodHost: what the method table may change ----------------------------------------
+
+  loggedIn(actor: Actor): void {
+    if (this.stateValue !== 'AWAIT_LOGIN') return; // the deadline passed while the key was checked
+    this.actorValue = actor;
+    this.stateValue = 'AUTHENTICATED';
+    clearTimeout(this.loginTimer);
+    this.log('log', `logged in as ${actor.username}`);
+  }
+
+  sessionStarted(session: RelaySession): void {
+    if (this.isOpen) this.sessionValue = session;
+    else this.tellRelayDisconnected(session); // closed while startRemote was in flight
+  }
+
+  takeSession(): RelaySession {
+    const session = this.sessionValue;
+    if (!session) throw noSession();
+    this.sessionValue = undefined;
+    return session;
+  }
+
+  // ---- Timers: public so that tests can drive them instead of waiting ----------------------
+
+  readonly loginDeadlinePassed = (): void => {
+    if (this.stateValue !== 'AWAIT_LOGIN') return;
+    this.close('login deadline passed', {
+      code: CLOSE_NOTICE.LOGIN_TIMEOUT,
+      message: `no successful login within ${this.limits.loginTimeoutMs} ms`,
+    });
+  };
+
+  readonly heartbeatDue = (): void => {
+    if (this.isOpen) this.send(rpcNotification('heartbeat', []));
+  };
+
+  readonly idleTimeoutPassed = (): void => {
+    if (!this.isOpen) return;
+    this.close('idle timeout', {
+      code: CLOSE_NOTICE.IDLE_TIMEOUT,
+      message: `nothing received for ${this.limits.idleTimeoutMs / 1000} s; send ping to stay connected`,
+    });
+  };
+
+  // ---- Inbound -------------------------------------------------------------------------------
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.idleTimer.refresh();
+    let messages: unknown[];
+    try {
+      messages = this.decoder.push(chunk);
+    } catch (error) {
+      this.inputFailed(error);
+      return;
+    }
+    for (let i = 0; i < messages.length; i++) this.queue.push(messages[i]);
+    this.updateReading();
+    this.pump();
+  };
+
+  /** A bad frame: answer what came before it, then send the reason and close. */
+  private inputFailed(error: unknown): void {
+    if (!(error instanceof FrameError)) {
+      ClientConnection.logger.error({ err: error, connectionId: this.connectionId }, 'frame decoder failure');
+      this.close('frame decoder failure', INTERNAL_RPC_ERROR);
+      return;
+    }
+    this.log('warn', `bad frame from the client: ${error.message}`);
+    this.fatal = {
+      reason: `bad frame (${error.reason})`,
+      notice: { code: error.reason, message: error.message },
+    };
+    // The stream position is lost: nothing after the bad frame counts. Paused, not discarded,
+    // so that the client's end is not seen before the frames ahead of the bad one are answered.
+    this.socket.off('data', this.onData);
+    this.socket.pause();
+    for (const message of error.decodedBefore) this.queue.push(message);
+    this.queue.push(FATAL);
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    void this.runQueue();
+  }
+
+  /** Handles queued messages strictly one after another; never rejects. */
+  private async runQueue(): Promise<void> {
+    try {
+      while (this.head < this.queue.length && this.isOpen) {
+        // A client that does not read its answers gets no more of them until it does.
+        if (this.writeBlocked) await this.drained();
+        if (!this.isOpen) break;
+        const item = this.queue[this.head];
+        this.queue[this.head++] = undefined; // let the chunk it points into go
+        if (item === FATAL && this.fatal) this.close(this.fatal.reason, this.fatal.notice);
+        else await this.process(item);
+        this.compactQueue();
+        this.updateReading();
+      }
+    } catch (error) {
+      ClientConnection.logger.error({ err: error, connectionId: this.connectionId }, 'gateway queue failure');
+      this.close('internal error', INTERNAL_RPC_ERROR);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private compactQueue(): void {
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head >= MAX_QUEUED_MESSAGES) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private async process(value: unknown): Promise<void> {
+    const message = parseRpcMessage(value);
+    if ('invalid' in message) return this.rejectInvalid(value, message);
+    switch (message.type) {
+      case 'request':
+        return this.handleRequest(message);
+      case 'response':
+        return this.sendNotice(
+          GATEWAY_ERROR.INVALID_MESSAGE,
+          `unexpected response to msgid ${message.msgid}: the server sends no requests`,
+        );
+      case 'notification':
+        return this.sendNotice(
+          GATEWAY_ERROR.METHOD_NOT_FOUND,
+          `the server takes no notifications; ${quoteName(message.method)} was ignored`,
+        );
+    }
+  }
+
+  /** A request whose msgid could be read is answered; anything else gets an `error` notification. */
+  private rejectInvalid(value: unknown, { invalid, msgid }: InvalidRpcMessage): void {
+    const error: RpcError = { code: GATEWAY_ERROR.INVALID_MESSAGE, message: invalid };
+    const isRequest = Array.isArray(value) && value[0] === RPC_TYPE.REQUEST;
+    if (msgid !== undefined && isRequest) this.send(rpcErrorResponse(msgid, error));
+    else this.send(rpcNotification('error', [error]));
+  }
+
+  private async handleRequest({ msgid, method: name, params }: RpcRequest): Promise<void> {
+    const method = GATEWAY_METHODS.get(name);
+    let response: RpcResponseFrame;
+    try {
+      if (!method) throw gatewayError('METHOD_NOT_FOUND', `no method ${quoteName(name)}`);
+      this.checkPhase(method);
+      response = rpcResult(msgid, await method.handle(this, params));
+    } catch (error) {
+      response = rpcErrorResponse(msgid, this.describeFailure(error, name));
+      if (method?.phase === 'login' && this.stateValue === 'AWAIT_LOGIN') this.loginFailed(response[2]);
+    }
+    this.send(response);
+    if (this.stateValue === 'AWAIT_LOGIN' && this.loginFailures >= this.limits.maxLoginFailures) {
+      this.close('too many failed logins', {
+        code: CLOSE_NOTICE.TOO_MANY_LOGIN_FAILURES,
+        message: `${this.loginFailures} failed logins`,
+      });
+    }
+  }
+
+  private checkPhase(method: GatewayMethod): void {
+    const loggedIn = this.stateValue === 'AUTHENTICATED';
+    if (method.phase === 'session' && !loggedIn) {
+      throw gatewayError('LOGIN_REQUIRED', 'call login(apiKey) first');
+    }
+    if (method.phase === 'login' && loggedIn) {
+      throw gatewayError('ALREADY_LOGGED_IN', `already logged in as ${this.actorValue?.username}`);
+    }
+  }
+
+  private loginFailed(error: RpcError | null): void {
+    this.loginFailures++;
+    this.log('warn', `login failed (${error?.code}), attempt ${this.loginFailures}`);
+  }
+
+  /** DomainErrors are described to the client; anything else is a bug, logged and not described. */
+  private describeFailure(error: unknown, method: string): RpcError {
+    const described = toRpcError(error);
+    if (described) return described;
+    ClientConnection.logger.error(
+      { err: error, connectionId: this.connectionId, method },
+      'unhandled error in a gateway method',
+    );
+    return INTERNAL_RPC_ERROR;
+  }
+
+  // ---- Outbound ------------------------------------------------------------------------------
+
+  private sendNotice(code: string, message: string): void {
+    this.send(rpcNotification('error', [{ code, message }]));
+  }
+
+  private send(message: RpcResponseFrame | RpcNotificationFrame): void {
+    if (!this.isOpen) return;
+    let frame: Buffer;
+    try {
+      frame = encodeFrame(message);
+    } catch (error) {
+      // A result or error detail with no msgpack form is a bug; the client still gets an answer.
+      ClientConnection.logger.error({ err: error, connectionId: this.connectionId }, 'unencodable message');
+      if (message[0] !== RPC_TYPE.RESPONSE) return;
+      frame = encodeFrame(rpcErrorResponse(message[1], INTERNAL_RPC_ERROR));
+    }
+    this.write(frame);
+  }
+
+  private write(frame: Buffer): void {
+    this.pending.push(frame);
+    this.pendingBytes += frame.length;
+    if (this.socket.writableLength + this.pendingBytes > this.limits.maxBufferedBytes) {
+      this.log('warn', `dropped: ${this.socket.writableLength + this.pendingBytes} bytes waiting to be sent`);
+      this.abort('the client stopped reading (outbound buffer full)');
+      return;
+    }
+    if (this.pendingBytes >= FLUSH_BYTES) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(this.flush);
+    }
+  }
+
+  /** One socket write for everything sent this tick (a TLS record each, not one per frame). */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    if (this.pending.length === 0 || this.socket.destroyed) return;
+    const pending = this.pending;
+    const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.heartbeatTimer.refresh();
+    if (!this.socket.write(data)) {
+      this.writeBlocked = true;
+      this.updateReading();
+    }
+  };
+
+  private readonly onDrain = (): void => {
+    this.writeBlocked = false;
+    this.idleTimer.refresh(); // it reads again: it was not idle, we were not listening
+    this.updateReading();
+    this.wakeQueue();
+  };
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => (this.drainWaiter = resolve));
+  }
+
+  private wakeQueue(): void {
+    const waiter = this.drainWaiter;
+    this.drainWaiter = undefined;
+    waiter?.();
+  }
+
+  /** Stops reading while our writes are blocked or too many messages wait to be handled. */
+  private updateReading(): void {
+    if (!this.isOpen || this.fatal) return;
+    const pause = this.writeBlocked || this.queue.length - this.head > MAX_QUEUED_MESSAGES;
+    if (pause === this.readingPaused) return;
+    this.readingPaused = pause;
+    if (pause) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  // ---- Closing -------------------------------------------------------------------------------
+
+  /** CLOSING: timers stopped, input ignored, session released. False if already closing. */
+  private beginClose(reason: string): boolean {
+    if (!this.isOpen) return false;
+    this.stateValue = 'CLOSING';
+    this.closeReason = reason;
+    clearTimeout(this.loginTimer);
+    clearTimeout(this.heartbeatTimer);
+    clearTimeout(this.idleTimer);
+    this.socket.off('data', this.onData);
+    this.socket.resume(); // discard what still arrives, so that the client's end is seen
+    this.queue = [];
+    this.head = 0;
+    this.wakeQueue();
+    const session = this.sessionValue;
+    this.sessionValue = undefined;
+    if (session) this.tellRelayDisconnected(session);
+    return true;
+  }
+
+  private tellRelayDisconnected(session: RelaySession): void {
+    try {
+      this.relay.disconnected(session);
+    } catch (error) {
+      ClientConnection.logger.error(
+        { err: error, connectionId: this.connectionId },
+        'relay.disconnected failed',
+      );
+    }
+  }
+
+  private readonly onEnd = (): void => this.close('the client ended the connection');
+
+  private readonly onError = (error: Error): void => {
+    this.log('debug', `socket error: ${error.message}`);
+    this.close(`socket error: ${error.message}`);
+  };
+
+  private readonly onSocketClose = (): void => {
+    if (this.stateValue === 'CLOSED') return;
+    this.beginClose('the connection was closed');
+    this.stateValue = 'CLOSED';
+    clearTimeout(this.lingerTimer);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.socket.off('data', this.onData);
+    this.socket.off('end', this.onEnd);
+    this.socket.off('error', this.onError);
+    this.socket.off('close', this.onSocketClose);
+    this.socket.off('drain', this.onDrain);
+    const seconds = ((this.clock.nowMs() - this.connectedAtMs) / 1000).toFixed(1);
+    this.log('log', `closed after ${seconds} s: ${this.closeReason}`);
+    this.onClosed?.(this);
+  };
+
+  private log(level: 'log' | 'warn' | 'debug', message: string): void {
+    const context = {
+      connectionId: this.connectionId,
+      remoteAddress: this.remoteAddress,
+      username: this.actorValue?.username,
+    };
+    ClientConnection.logger[level](context, message);
+  }
+}
+
+function unrefTimer(callback: () => void, ms: number): NodeJS.Timeout {
+  return setTimeout(callback, ms).unref();
+}
+
+/** A method name from the client, quoted unless it is long (it is theirs, of any length). */
+function quoteName(name: string): string {
+  return name.length <= MAX_QUOTED_NAME ? JSON.stringify(name) : `a ${name.length}-character name`;
+}

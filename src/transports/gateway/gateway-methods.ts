@@ -1,0 +1,152 @@
+import type { Actor } from '../../common/request-context';
+import {
+  type RelayPeer,
+  type RelayPort,
+  type RelaySession,
+  type RelaySide,
+  START_REMOTE,
+} from '../../relay/relay-port';
+import { gatewayError } from './gateway-errors';
+
+/**
+ * The gateway's method table (docs/protocol.md, "Methods"): each handler checks its positional
+ * params, calls the relay once and maps the result. Params are checked by hand rather than with
+ * DTO classes: they are positional, carry msgpack bin, and sendMsg runs for every relayed frame.
+ */
+
+/** What a handler may see and change of its connection. */
+export interface MethodHost {
+  readonly relay: RelayPort;
+  readonly peer: RelayPeer;
+  /** Set once login succeeded; handlers of phase 'session' run only then. */
+  readonly actor: Actor | undefined;
+  readonly session: RelaySession | undefined;
+  loggedIn(actor: Actor): void;
+  /** Takes over a session the relay started (or hands it back at once if the connection closed). */
+  sessionStarted(session: RelaySession): void;
+  /** Forgets the session; returns it, or fails with NO_ACTIVE_SESSION when there is none. */
+  takeSession(): RelaySession;
+}
+
+export interface GatewayMethod {
+  /** 'login': only before login; 'session': only after it. */
+  readonly phase: 'login' | 'session';
+  handle(host: MethodHost, params: readonly unknown[]): Promise<unknown>;
+}
+
+export const MAX_API_KEY_LENGTH = 512;
+export const MAX_SLOT_ID_LENGTH = 128;
+export const MAX_TIMESTAMP_LENGTH = 64;
+
+export interface SendMsgResultWire {
+  delivered: boolean;
+  /** Hz */
+  dopplerShift: number;
+  gsTimestamp: string;
+}
+
+async function login(host: MethodHost, params: readonly unknown[]): Promise<{ username: string }> {
+  checkArity('login(apiKey)', params, 1, 1);
+  const apiKey = stringParam(params[0], 'apiKey', MAX_API_KEY_LENGTH);
+  const actor = await host.relay.authenticate(apiKey);
+  host.loggedIn(actor);
+  return { username: actor.username };
+}
+
+async function startRemote(host: MethodHost, params: readonly unknown[]): Promise<number> {
+  checkArity('startRemote(slotId[, side])', params, 1, 2);
+  const slotId = stringParam(params[0], 'slotId', MAX_SLOT_ID_LENGTH);
+  const side = sideParam(params[1]);
+  if (host.session) {
+    throw gatewayError('SESSION_ACTIVE', 'this connection already has a session; call endRemote first');
+  }
+  const { code, session } = await host.relay.startRemote(host.actor as Actor, slotId, side, host.peer);
+  // CLIENTS_COINCIDE refuses the caller: that side of the slot is someone else's session.
+  if (code !== START_REMOTE.CLIENTS_COINCIDE) host.sessionStarted(session);
+  return code;
+}
+
+async function sendMsg(host: MethodHost, params: readonly unknown[]): Promise<SendMsgResultWire> {
+  checkArity('sendMsg(data, timestamp)', params, 2, 2);
+  const [data, timestamp] = params;
+  if (!(data instanceof Uint8Array)) throw invalidParams(`data must be msgpack bin, got ${typeName(data)}`);
+  const clientTimestamp = timestampParam(timestamp);
+  const session = host.session;
+  if (!session) throw noSession();
+  // The decoder's bin is a view into the received chunk. The relay keeps frames past this call
+  // (packet log batches), so it receives its own exact-size copy: it owns it and may keep it.
+  const result = await host.relay.sendMsg(session, Buffer.from(data), clientTimestamp);
+  return {
+    delivered: result.delivered,
+    dopplerShift: result.dopplerShiftHz,
+    gsTimestamp: result.gsTimestamp,
+  };
+}
+
+async function endRemote(host: MethodHost, params: readonly unknown[]): Promise<null> {
+  checkArity('endRemote()', params, 0, 0);
+  // Forgotten before the call: whatever the relay answers, this connection no longer holds it.
+  await host.relay.endRemote(host.takeSession());
+  return null;
+}
+
+function ping(_host: MethodHost, params: readonly unknown[]): Promise<string> {
+  checkArity('ping()', params, 0, 0);
+  return Promise.resolve('pong');
+}
+
+export const GATEWAY_METHODS: ReadonlyMap<string, GatewayMethod> = new Map<string, GatewayMethod>([
+  ['login', { phase: 'login', handle: login }],
+  ['startRemote', { phase: 'session', handle: startRemote }],
+  ['sendMsg', { phase: 'session', handle: sendMsg }],
+  ['endRemote', { phase: 'session', handle: endRemote }],
+  ['ping', { phase: 'session', handle: ping }],
+]);
+
+export function noSession(): Error {
+  return gatewayError('NO_ACTIVE_SESSION', 'no active session; call startRemote first');
+}
+
+function checkArity(signature: string, params: readonly unknown[], min: number, max: number): void {
+  if (params.length >= min && params.length <= max) return;
+  const expected = min === max ? `${min}` : `${min} to ${max}`;
+  throw invalidParams(`${signature} takes ${expected} params, got ${params.length}`);
+}
+
+function stringParam(value: unknown, name: string, maxLength: number): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) {
+    throw invalidParams(`${name} must be a string of 1 to ${maxLength} characters, got ${typeName(value)}`);
+  }
+  return value;
+}
+
+/** Omitted and nil both mean "let the relay decide" (the caller's only role). */
+function sideParam(value: unknown): RelaySide | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value === 'station' || value === 'mission') return value;
+  throw invalidParams(`side must be "station" or "mission", got ${typeName(value)}`);
+}
+
+/** An ISO 8601 string or integer milliseconds since the epoch; the relay interprets it. */
+function timestampParam(value: unknown): string | number {
+  if (typeof value === 'string' && value.length > 0 && value.length <= MAX_TIMESTAMP_LENGTH) return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  throw invalidParams(
+    `timestamp must be an ISO 8601 string or integer milliseconds since the epoch, got ${typeName(value)}`,
+  );
+}
+
+function invalidParams(message: string): Error {
+  return gatewayError('INVALID_PARAMS', message);
+}
+
+/** The msgpack type of a value, for error messages (never the value itself: it may be a secret). */
+export function typeName(value: unknown): string {
+  if (value === null || value === undefined) return 'nil';
+  if (value instanceof Uint8Array) return 'bin';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string')
+    return value.length === 0 ? 'an empty string' : `a ${value.length}-character string`;
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a float';
+  return typeof value === 'object' ? 'a map' : `a ${typeof value}`;
+}

@@ -1,0 +1,154 @@
+import { DomainError, NotFoundError, UnauthenticatedError } from '../../../common/errors';
+import type { Actor } from '../../../common/request-context';
+import {
+  RELAY_EVENT,
+  type RelayPeer,
+  RelayPort,
+  type RelaySession,
+  type RelaySide,
+  type SendResult,
+  START_REMOTE,
+  type StartRemoteResult,
+} from '../../../relay/relay-port';
+
+/**
+ * A small in-memory relay for the gateway's and the clients' tests and for the gateway bench: it
+ * pairs the station and mission sides of a slot, relays frames with a fixed Doppler shift, and
+ * records every call. Not the real relay (no slots, CSP validation or packet log): that is the
+ * relay's own, tested there. Frames whose first byte is 0xff are rejected as FRAME_REJECTED.
+ */
+export const FAKE_DOPPLER_HZ = -1234.5;
+export const FAKE_GS_TIMESTAMP = '2030-01-01T00:00:00.000Z';
+export const REJECTED_FIRST_BYTE = 0xff;
+
+export interface FakeRelayOptions {
+  /** apiKey → the actor it authenticates; the side defaults to the username when it names one. */
+  keys?: Record<string, Actor>;
+  /** Send every frame back to its sender as well (throughput measurements with one client). */
+  echo?: boolean;
+}
+
+export interface RecordedCall {
+  method: 'authenticate' | 'startRemote' | 'sendMsg' | 'endRemote' | 'disconnected' | 'drain';
+  args: unknown[];
+}
+
+interface FakeSession extends RelaySession {
+  peer: RelayPeer;
+}
+
+export function fakeActor(username: string): Actor {
+  return {
+    userId: `user-${username}`,
+    username,
+    role: 'OPERATOR',
+    via: 'API_KEY',
+    credentialId: `key-${username}`,
+  };
+}
+
+export class FakeRelay extends RelayPort {
+  readonly calls: RecordedCall[] = [];
+  /** Frames in the order sendMsg received them: [slotId, side, bytes as hex, clientTimestamp]. */
+  readonly frames: [string, RelaySide, string, string | number][] = [];
+  private readonly keys: Record<string, Actor>;
+  private readonly slots = new Map<string, Partial<Record<RelaySide, FakeSession>>>();
+  /** Resolves pending sendMsg calls later, when set (ordering tests). */
+  sendDelay: (() => Promise<void>) | undefined;
+
+  constructor(private readonly options: FakeRelayOptions = {}) {
+    super();
+    this.keys = options.keys ?? { 'station-key': fakeActor('station'), 'mission-key': fakeActor('mission') };
+  }
+
+  authenticate(apiKey: string): Promise<Actor> {
+    this.calls.push({ method: 'authenticate', args: [apiKey] });
+    const actor = this.keys[apiKey];
+    if (!actor) return Promise.reject(new UnauthenticatedError('INVALID_API_KEY', 'invalid API key'));
+    return Promise.resolve(actor);
+  }
+
+  startRemote(
+    actor: Actor,
+    slotId: string,
+    side: RelaySide | undefined,
+    peer: RelayPeer,
+  ): Promise<StartRemoteResult> {
+    this.calls.push({ method: 'startRemote', args: [actor.username, slotId, side] });
+    if (slotId === 'missing') return Promise.reject(new NotFoundError('SLOT_NOT_FOUND', `no slot ${slotId}`));
+    const mySide = side ?? (actor.username === 'station' ? 'station' : 'mission');
+    const slot = this.slots.get(slotId) ?? {};
+    this.slots.set(slotId, slot);
+    const session: FakeSession = { slotId, side: mySide, peer };
+    if (slot[mySide]) return Promise.resolve({ code: START_REMOTE.CLIENTS_COINCIDE, session });
+    slot[mySide] = session;
+    const other = slot[otherSide(mySide)];
+    other?.peer.notifyEvent(RELAY_EVENT.REMOTE_CONNECTED);
+    const code = other ? START_REMOTE.REMOTE_READY : START_REMOTE.REMOTE_NOT_CONNECTED;
+    return Promise.resolve({ code, session: { slotId, side: mySide } });
+  }
+
+  async sendMsg(
+    session: RelaySession,
+    data: Uint8Array,
+    clientTimestamp: string | number,
+  ): Promise<SendResult> {
+    this.calls.push({ method: 'sendMsg', args: [session, data, clientTimestamp] });
+    if (this.sendDelay) await this.sendDelay();
+    if (data[0] === REJECTED_FIRST_BYTE) {
+      throw new DomainError('VALIDATION', 'FRAME_REJECTED', 'CRC32-C mismatch', { rule: 'CRC' });
+    }
+    this.frames.push([session.slotId, session.side, Buffer.from(data).toString('hex'), clientTimestamp]);
+    const slot = this.slots.get(session.slotId) ?? {};
+    const other = slot[otherSide(session.side)];
+    other?.peer.notifyMsg(data, FAKE_DOPPLER_HZ, FAKE_GS_TIMESTAMP);
+    if (this.options.echo) slot[session.side]?.peer.notifyMsg(data, FAKE_DOPPLER_HZ, FAKE_GS_TIMESTAMP);
+    return {
+      delivered: other !== undefined,
+      dopplerShiftHz: FAKE_DOPPLER_HZ,
+      gsTimestamp: FAKE_GS_TIMESTAMP,
+    };
+  }
+
+  endRemote(session: RelaySession): Promise<void> {
+    this.calls.push({ method: 'endRemote', args: [session] });
+    this.leave(session, RELAY_EVENT.END_REMOTE);
+    return Promise.resolve();
+  }
+
+  disconnected(session: RelaySession): void {
+    this.calls.push({ method: 'disconnected', args: [session] });
+    this.leave(session, RELAY_EVENT.REMOTE_DISCONNECTED);
+  }
+
+  drain(): Promise<void> {
+    this.calls.push({ method: 'drain', args: [] });
+    return Promise.resolve();
+  }
+
+  /** The slot's end: SLOT_END to both sides, then their connections are closed (PRT-FUN-140). */
+  endSlot(slotId: string): void {
+    const slot = this.slots.get(slotId) ?? {};
+    this.slots.delete(slotId);
+    for (const session of [slot.station, slot.mission]) session?.peer.notifyEvent(RELAY_EVENT.SLOT_END);
+    for (const session of [slot.station, slot.mission]) session?.peer.close('slot ended');
+  }
+
+  callsOf(method: RecordedCall['method']): unknown[][] {
+    return this.calls.filter((call) => call.method === method).map((call) => call.args);
+  }
+
+  private leave(
+    session: RelaySession,
+    event: typeof RELAY_EVENT.END_REMOTE | typeof RELAY_EVENT.REMOTE_DISCONNECTED,
+  ): void {
+    const slot = this.slots.get(session.slotId);
+    if (!slot || slot[session.side] === undefined) return; // already gone (slot end): ignored
+    delete slot[session.side];
+    slot[otherSide(session.side)]?.peer.notifyEvent(event);
+  }
+}
+
+function otherSide(side: RelaySide): RelaySide {
+  return side === 'station' ? 'mission' : 'station';
+}
