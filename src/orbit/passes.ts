@@ -1,4 +1,6 @@
 import { assertValidSite, type GroundSite } from './horizon';
+import { siteFrame } from './propagator';
+import { samplesInReach } from './reach';
 import { SiteScan } from './site-scan';
 import type { Tle } from './tle';
 import { sampleTrack, type SampledTrack } from './track';
@@ -12,7 +14,8 @@ export { CROSSING_TOLERANCE_S } from './site-scan';
  *
  * The spacecraft is propagated once per coarse step — no longer than the minimum pass duration,
  * so every visible window at least that long contains a sample — and the samples serve every
- * site. Per site (site-scan.ts) a cheap reach test skips samples far from the site, crossings
+ * site. A dot product per sample and site (reach.ts) rules out samples far from a site; per site
+ * (site-scan.ts) crossings
  * between samples are narrowed to ≤ CROSSING_TOLERANCE_S, the peak to ≤ 0.5 s, both on the
  * Hermite-interpolated track (track.ts explains why that is accurate to metres). A window
  * shorter than the step may fall between two samples; it is shorter than the minimum duration
@@ -88,11 +91,14 @@ export function findPassesForSites(
   }
   if (sites.length === 0 || to.getTime() === from.getTime()) return sites.map(() => []);
   const track = sampleTrack(tle, from.getTime(), to.getTime(), stepS);
-  return sites.map((site) => passesOver(track, site, options.minDurationS));
+  const frames = sites.map(siteFrame);
+  const inReach = samplesInReach(track, frames);
+  return sites.map((site, j) =>
+    passesOver(new SiteScan(track, site, frames[j], inReach[j]), track, options.minDurationS),
+  );
 }
 
-function passesOver(track: SampledTrack, site: GroundSite, minDurationS: number): Pass[] {
-  const scan = new SiteScan(track, site);
+function passesOver(scan: SiteScan, track: SampledTrack, minDurationS: number): Pass[] {
   const windows = scan.windows();
   const passes: Pass[] = [];
   for (let i = 0; i < windows.length; i += 2) {

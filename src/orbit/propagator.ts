@@ -134,7 +134,9 @@ export function sinElevationRate(frame: SiteFrame, state: Float64Array, offset: 
   const rx = state[offset] - frame.x;
   const ry = state[offset + 1] - frame.y;
   const rz = state[offset + 2] - frame.z;
-  const [vx, vy, vz] = [state[offset + 3], state[offset + 4], state[offset + 5]];
+  const vx = state[offset + 3];
+  const vy = state[offset + 4];
+  const vz = state[offset + 5];
   const { up } = frame;
   const range2 = rx * rx + ry * ry + rz * rz;
   const range = Math.sqrt(range2);

@@ -31,12 +31,14 @@ export function bracketRoot(
     const t = Math.min(Math.max(secant, lo + inset), hi - inset);
     const ft = f(t);
     if (ft > 0 === fLo > 0) {
-      [lo, fLo] = [t, ft];
+      lo = t;
+      fLo = ft;
       // The high end survived twice: halve its weight so the next probe lands past the root.
       if (retained === 1) fHi /= 2;
       retained = 1;
     } else {
-      [hi, fHi] = [t, ft];
+      hi = t;
+      fHi = ft;
       if (retained === -1) fLo /= 2;
       retained = -1;
     }

@@ -1,5 +1,6 @@
 import { type GroundSite } from './horizon';
-import { STATE_STRIDE } from './propagator';
+import { siteFrame, STATE_STRIDE } from './propagator';
+import { samplesInReach } from './reach';
 import { CROSSING_TOLERANCE_S, SiteScan } from './site-scan';
 import { type SampledTrack } from './track';
 
@@ -15,14 +16,12 @@ function syntheticTrack(y: (t: number) => number, yRate: (t: number) => number):
   const [stepS, count] = [120, 11];
   const times = Float64Array.from({ length: count }, (_, k) => k * stepS);
   const states = new Float64Array(count * STATE_STRIDE);
-  let [maxRadiusKm, maxAngularRateRadS] = [0, 0];
+  let maxRadiusKm = 0;
   times.forEach((t, k) => {
     states.set([EARTH_EQUATORIAL_RADIUS_KM + 500, y(t), 100, 0, yRate(t), 0], k * STATE_STRIDE);
-    const radius = Math.hypot(EARTH_EQUATORIAL_RADIUS_KM + 500, y(t), 100);
-    maxRadiusKm = Math.max(maxRadiusKm, radius);
-    maxAngularRateRadS = Math.max(maxAngularRateRadS, Math.abs(yRate(t)) / radius);
+    maxRadiusKm = Math.max(maxRadiusKm, Math.hypot(EARTH_EQUATORIAL_RADIUS_KM + 500, y(t), 100));
   });
-  return { startMs: 0, stepS, times, states, count, maxRadiusKm, maxAngularRateRadS };
+  return { startMs: 0, stepS, times, states, count, maxRadiusKm };
 }
 
 /** Time at which y(t) = v·(t − 600) reaches `yKm`. */
@@ -31,6 +30,11 @@ const straightAt = (yKm: number) => 600 + yKm / 7;
 const yAtAzimuth = (azimuthDeg: number) => 100 * Math.tan((azimuthDeg * Math.PI) / 180);
 /** |y| inside which elevation exceeds 30°: 500 / √(500² + y² + 100²) > ½. */
 const Y_VISIBLE = Math.sqrt(1000 ** 2 - 500 ** 2 - 100 ** 2);
+
+function scan(track: SampledTrack, site: GroundSite): SiteScan {
+  const frame = siteFrame(site);
+  return new SiteScan(track, site, frame, samplesInReach(track, [frame])[0]);
+}
 
 function expectWindows(actual: readonly number[], expected: number[]): void {
   expect(actual).toHaveLength(expected.length);
@@ -44,12 +48,12 @@ describe('SiteScan on a straight pass', () => {
   );
 
   it('finds the window above the minimum elevation', () => {
-    expectWindows(new SiteScan(track, SITE).windows(), [straightAt(-Y_VISIBLE), straightAt(Y_VISIBLE)]);
+    expectWindows(scan(track, SITE).windows(), [straightAt(-Y_VISIBLE), straightAt(Y_VISIBLE)]);
   });
 
   it('splits the window where the azimuth runs through a tall mask sector', () => {
     const site = { ...SITE, horizonMask: [{ fromAzimuthDeg: 330, toAzimuthDeg: 340, minElevationDeg: 85 }] };
-    expectWindows(new SiteScan(track, site).windows(), [
+    expectWindows(scan(track, site).windows(), [
       straightAt(-Y_VISIBLE),
       straightAt(yAtAzimuth(330)),
       straightAt(yAtAzimuth(340)),
@@ -59,11 +63,11 @@ describe('SiteScan on a straight pass', () => {
 
   it('merges a gap shorter than MERGE_GAP_S (a 1° sector crossed in 0.33 s)', () => {
     const site = { ...SITE, horizonMask: [{ fromAzimuthDeg: 330, toAzimuthDeg: 331, minElevationDeg: 85 }] };
-    expectWindows(new SiteScan(track, site).windows(), [straightAt(-Y_VISIBLE), straightAt(Y_VISIBLE)]);
+    expectWindows(scan(track, site).windows(), [straightAt(-Y_VISIBLE), straightAt(Y_VISIBLE)]);
   });
 
   it('reports the peak at the closest approach', () => {
-    const [t, sin] = new SiteScan(track, SITE).maximum(400, 800);
+    const [t, sin] = scan(track, SITE).maximum(400, 800);
     expect(Math.abs(t - 600)).toBeLessThanOrEqual(0.5);
     expect(sin).toBeCloseTo(500 / Math.hypot(500, 100), 6);
   });
@@ -85,7 +89,7 @@ describe('SiteScan when the azimuth turns back between two samples', () => {
     const [leave1, enter2] = at(yAtAzimuth(300));
     const fallback = jest.spyOn(SiteScan.prototype as unknown as { scanFinely: () => void }, 'scanFinely');
 
-    expectWindows(new SiteScan(track, site).windows(), [aos, enter1, leave1, enter2, leave2, los]);
+    expectWindows(scan(track, site).windows(), [aos, enter1, leave1, enter2, leave2, los]);
     expect(fallback).toHaveBeenCalledTimes(1);
     fallback.mockRestore();
   });

@@ -8,7 +8,6 @@ import {
 import {
   azimuthDeg,
   azimuthRateRadS,
-  siteFrame,
   sinElevation,
   sinElevationRate,
   STATE_STRIDE,
@@ -28,10 +27,6 @@ const TCA_TOLERANCE_S = 0.5;
  * would say more than the crossing precision can back (and could drop both halves as short).
  */
 export const MERGE_GAP_S = 1;
-/** Slack on the reach test (rad): geodetic vs geocentric vertical, motion between samples. */
-const REACH_MARGIN_RAD = 1 * (Math.PI / 180);
-/** Slack on the fastest angular rate seen at the samples (it can peak between them). */
-const RATE_SAFETY = 1.2;
 const DEG = Math.PI / 180;
 
 /**
@@ -47,28 +42,30 @@ const DEG = Math.PI / 180;
  * of constant horizon, are handled like the maskless case. Gaps under MERGE_GAP_S are merged.
  */
 export class SiteScan {
-  private readonly frame: SiteFrame;
   private readonly sinMinElevation: number;
   /** Sectors that actually raise the horizon; empty when the mask changes nothing. */
   private readonly mask: readonly HorizonSector[];
   private readonly sinMaxHorizon: number;
-  private readonly reach: Reach;
   private readonly state = new Float64Array(STATE_STRIDE);
   /** Visible windows as [start, end] pairs. */
   private readonly found: number[] = [];
   private scanned = false;
   private openedAt = Number.NaN;
 
+  /**
+   * @param inReach ascending indices of the samples within the site's reach (reach.ts); every
+   *   other sample is taken as below the horizon.
+   */
   constructor(
     private readonly track: SampledTrack,
     private readonly site: GroundSite,
+    private readonly frame: SiteFrame,
+    private readonly inReach: Int32Array,
   ) {
-    this.frame = siteFrame(site);
     this.sinMinElevation = Math.sin(site.minElevationDeg * DEG);
     this.mask = (site.horizonMask ?? []).filter((sector) => sector.minElevationDeg > site.minElevationDeg);
     const maxHorizon = Math.max(site.minElevationDeg, ...this.mask.map((sector) => sector.minElevationDeg));
     this.sinMaxHorizon = Math.sin(maxHorizon * DEG);
-    this.reach = reachOf(track, this.frame);
   }
 
   /** Visible windows in time order, as [start, end] pairs (s). */
@@ -119,45 +116,32 @@ export class SiteScan {
   }
 
   /**
-   * The hot loop. A sample out of reach tells how many following samples are out of reach too;
-   * those are invisible, so the loop jumps over them.
+   * Walks the samples within reach; those between are below the horizon. A visibility change
+   * between two neighbouring samples (or a mask that may cut in between) is refined.
    */
   private scanSamples(): void {
     const { times, states, count } = this.track;
-    let prevVisible = false;
-    let prevSin = -1;
-    for (let k = 0; k < count;) {
-      const skip = this.stepsOutOfReach(k);
+    let [prevK, prevVisible, prevSin] = [-1, false, -1];
+    for (const k of this.inReach) {
+      if (prevVisible && k !== prevK + 1) {
+        // Left the reach while visible: sample prevK + 1 is below the horizon.
+        this.refineInterval(prevK + 1);
+        prevVisible = false;
+      }
       const o = k * STATE_STRIDE;
-      const sin = skip > 0 ? -1 : sinElevation(this.frame, states[o], states[o + 1], states[o + 2]);
+      const sin = sinElevation(this.frame, states[o], states[o + 1], states[o + 2]);
       const visible = sin > this.sinMinElevation && this.margin(sin, states, o) > 0;
+      // From here prevVisible describes sample k − 1: in reach and visible, or else invisible.
       if (k === 0) {
         if (visible) this.openedAt = 0;
       } else if (visible !== prevVisible || (visible && this.maskMayIntrude(prevSin, sin))) {
-        // After a jump, sample k−1 was skipped as out of reach: invisible, like prevVisible.
         this.refineInterval(k);
       }
-      [prevVisible, prevSin] = [visible, sin];
-      k += Math.max(1, skip);
+      [prevK, prevVisible, prevSin] = [k, visible, sin];
     }
-    if (prevVisible) this.found.push(this.openedAt, times[count - 1]);
-  }
-
-  /**
-   * 0 when sample k is within reach of the site; otherwise how many samples from k on are
-   * certainly below the horizon, because the spacecraft cannot close the angular distance
-   * to the site's reach faster than the track's largest angular rate.
-   */
-  private stepsOutOfReach(k: number): number {
-    const { states } = this.track;
-    const reach = this.reach;
-    const o = k * STATE_STRIDE;
-    const x = states[o];
-    const y = states[o + 1];
-    const z = states[o + 2];
-    const cosAngle = (reach.unitX * x + reach.unitY * y + reach.unitZ * z) / Math.sqrt(x * x + y * y + z * z);
-    if (cosAngle >= reach.cosReach) return 0;
-    return Math.max(1, Math.floor((Math.acos(cosAngle) - reach.reachRad) / reach.radPerStep));
+    if (!prevVisible) return;
+    if (prevK === count - 1) this.found.push(this.openedAt, times[count - 1]);
+    else this.refineInterval(prevK + 1);
   }
 
   /** Both samples visible, but low enough that a mask sector could cut in between them. */
@@ -269,32 +253,4 @@ export class SiteScan {
       [a, marginA] = [b, marginB];
     }
   }
-}
-
-/** How far (central angle) a site can see the spacecraft, and how fast that angle can shrink. */
-interface Reach {
-  unitX: number;
-  unitY: number;
-  unitZ: number;
-  reachRad: number;
-  cosReach: number;
-  radPerStep: number;
-}
-
-/**
- * A spacecraft at geocentric distance r is above a site's horizon plane only within the central
- * angle acos(r_site / r); with r the track's largest distance and a margin, that bounds
- * visibility for every elevation ≥ 0.
- */
-function reachOf(track: SampledTrack, frame: SiteFrame): Reach {
-  const radius = Math.hypot(frame.x, frame.y, frame.z);
-  const reachRad = Math.acos(Math.min(1, radius / track.maxRadiusKm)) + REACH_MARGIN_RAD;
-  return {
-    unitX: frame.x / radius,
-    unitY: frame.y / radius,
-    unitZ: frame.z / radius,
-    reachRad,
-    cosReach: Math.cos(reachRad),
-    radPerStep: track.maxAngularRateRadS * RATE_SAFETY * track.stepS,
-  };
 }

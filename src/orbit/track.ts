@@ -23,8 +23,6 @@ export interface SampledTrack {
   readonly count: number;
   /** Largest geocentric distance over the samples (km): bounds how far the spacecraft can see. */
   readonly maxRadiusKm: number;
-  /** Largest angular rate of the position vector in ECF (rad/s): bounds how fast it can get closer. */
-  readonly maxAngularRateRadS: number;
 }
 
 /** Propagates once per step from `startMs` to `endMs` inclusive (`endMs` > `startMs`). */
@@ -34,20 +32,14 @@ export function sampleTrack(tle: Tle, startMs: number, endMs: number, stepS: num
   const times = new Float64Array(count);
   const states = new Float64Array(count * STATE_STRIDE);
   let maxRadiusKm = 0;
-  let maxAngularRateRadS = 0;
   for (let k = 0; k < count; k++) {
     const t = k === count - 1 ? durationS : k * stepS;
     const o = k * STATE_STRIDE;
     times[k] = t;
     propagateEcfInto(tle, startMs + t * 1000, states, o);
-    const radius = Math.hypot(states[o], states[o + 1], states[o + 2]);
-    maxRadiusKm = Math.max(maxRadiusKm, radius);
-    maxAngularRateRadS = Math.max(
-      maxAngularRateRadS,
-      Math.hypot(states[o + 3], states[o + 4], states[o + 5]) / radius,
-    );
+    maxRadiusKm = Math.max(maxRadiusKm, Math.hypot(states[o], states[o + 1], states[o + 2]));
   }
-  return { startMs, stepS, times, states, count, maxRadiusKm, maxAngularRateRadS };
+  return { startMs, stepS, times, states, count, maxRadiusKm };
 }
 
 /** Index k of the sample interval [times[k], times[k+1]] containing t (clamped to the track). */
@@ -78,7 +70,10 @@ export function stateAt(track: SampledTrack, t: number, out: Float64Array): void
   const a = k * STATE_STRIDE;
   const b = a + STATE_STRIDE;
   for (let i = 0; i < 3; i++) {
-    const [p0, v0, p1, v1] = [states[a + i], states[a + 3 + i], states[b + i], states[b + 3 + i]];
+    const p0 = states[a + i];
+    const v0 = states[a + 3 + i];
+    const p1 = states[b + i];
+    const v1 = states[b + 3 + i];
     out[i] = h00 * p0 + h10 * v0 + h01 * p1 + h11 * v1;
     out[3 + i] = d00 * (p0 - p1) + d10 * v0 + d11 * v1;
   }
