@@ -14,6 +14,7 @@ export interface TestGateway {
   port: number;
   /** The generated development certificate (PEM), for clients that verify it as their CA. */
   cert: string;
+  certPath: string;
   fingerprint256: string;
   stop(): Promise<void>;
 }
@@ -43,6 +44,7 @@ export async function startTestGateway(
     config,
     port,
     cert: readFileSync(join(tlsDir, DEV_CERT_FILE), 'utf8'),
+    certPath: join(tlsDir, DEV_CERT_FILE),
     fingerprint256: server.fingerprint256,
     async stop() {
       await server.stop();
