@@ -7,7 +7,7 @@ export class ApiKey {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 
-  @Index()
+  @Index('idx_api_keys_user')
   @Column({ type: 'varchar', length: 36 })
   userId!: string;
 

@@ -7,7 +7,7 @@ export class Session {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 
-  @Index()
+  @Index('idx_sessions_user')
   @Column({ type: 'varchar', length: 36 })
   userId!: string;
 

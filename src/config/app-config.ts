@@ -34,6 +34,13 @@ export interface AppConfig {
     maxMessageBytes: number;
     maxBufferedBytes: number;
   };
+  booking: {
+    holdMinutes: number;
+    horizonDays: number;
+    minSlotSeconds: number;
+    rescheduleToleranceSeconds: number;
+    replanMinutes: number;
+  };
   relay: {
     maxCspFrameBytes: number;
     earlyStartMinutes: number;

@@ -30,11 +30,19 @@ export class Database {
     return this.scope.current() !== undefined;
   }
 
-  async transaction<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * `readCommitted`: on MySQL, every read sees the latest commit rather than a snapshot taken at
+   * the transaction's first read. Booking needs this: it locks a station row, then must see the
+   * slots the previous lock holder committed. (SQLite runs one transaction at a time anyway.)
+   */
+  async transaction<T>(work: () => Promise<T>, options: { readCommitted?: boolean } = {}): Promise<T> {
     if (this.inTransaction()) return work();
     const pendingEvents: DomainEvent[] = [];
+    const inScope = (manager: EntityManager) => this.scope.run({ manager, pendingEvents }, work);
     const run = (): Promise<T> =>
-      this.dataSource.transaction((manager) => this.scope.run({ manager, pendingEvents }, work));
+      options.readCommitted && this.kind === 'mysql'
+        ? this.dataSource.transaction('READ COMMITTED', inScope)
+        : this.dataSource.transaction(inScope);
     const result = await (this.kind === 'mysql' ? run() : this.enqueue(run));
     // Outside the queue: a handler may open a transaction of its own.
     await this.events.deliver(pendingEvents);

@@ -23,6 +23,8 @@ export class MailService {
   private readonly smtp: Transporter | null;
   private readonly renderer = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   private readonly outboxDir: string;
+  /** Orders files written within one millisecond (or under a clock that stands still). */
+  private sequence = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -53,7 +55,8 @@ export class MailService {
   private async writeToOutbox(envelope: MailMessage & { from: string }): Promise<void> {
     const rendered = (await this.renderer.sendMail(envelope)) as { message: Buffer };
     const stamp = this.clock.now().toISOString().replace(/[:.]/g, '-');
-    const file = join(this.outboxDir, `${stamp}-${randomBytes(4).toString('hex')}.eml`);
+    const sequence = String(++this.sequence).padStart(6, '0');
+    const file = join(this.outboxDir, `${stamp}-${sequence}-${randomBytes(4).toString('hex')}.eml`);
     await mkdir(this.outboxDir, { recursive: true });
     await writeFile(file, rendered.message);
     this.logger.log({ to: envelope.to, subject: envelope.subject, file }, `mail written to ${file}`);

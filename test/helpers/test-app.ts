@@ -117,6 +117,19 @@ export class TestApp {
     } catch {
       return [];
     }
-    return files.map((file) => ({ file, content: readFileSync(join(this.outboxDir, file), 'utf8') }));
+    return files.map((file) => ({
+      file,
+      content: decodeQuotedPrintable(readFileSync(join(this.outboxDir, file), 'utf8')),
+    }));
   }
+}
+
+/** Bodies of .eml files are quoted-printable: long lines are soft-wrapped and non-ASCII escaped. */
+function decodeQuotedPrintable(text: string): string {
+  return Buffer.from(
+    text
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  ).toString('utf8');
 }

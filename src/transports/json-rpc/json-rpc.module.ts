@@ -1,16 +1,20 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { AccountsModule } from '../../accounts/accounts.module';
+import { BookingModule } from '../../booking/booking.module';
+import { ConfigurationModule } from '../../configuration/configuration.module';
 import { JsonRpcController } from './json-rpc.controller';
 import { JsonRpcDispatcher } from './json-rpc-dispatcher';
 import { JsonRpcMethods } from './json-rpc-methods';
 import { AccountsMethods } from './methods/accounts.methods';
+import { BookingMethods } from './methods/booking.methods';
+import { ConfigurationMethods } from './methods/configuration.methods';
 
 /** Global so feature transports can register their methods in the one registry. */
 @Global()
 @Module({
-  imports: [AccountsModule],
+  imports: [AccountsModule, ConfigurationModule, BookingModule],
   controllers: [JsonRpcController],
-  providers: [JsonRpcMethods, JsonRpcDispatcher, AccountsMethods],
+  providers: [JsonRpcMethods, JsonRpcDispatcher, AccountsMethods, ConfigurationMethods, BookingMethods],
   exports: [JsonRpcMethods],
 })
 export class JsonRpcModule implements OnModuleInit {

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { In } from 'typeorm';
+import { requireActor } from '../accounts/accounts.service';
+import { Clock } from '../common/clock';
+import { DomainEvents } from '../common/domain-events';
+import { NotFoundError, ValidationFailedError } from '../common/errors';
+import { assertCanManage } from '../common/ownership';
+import type { RequestContext } from '../common/request-context';
+import type { TimeWindow } from '../common/time-window';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { Database } from '../database/database.service';
+import { GroundStationsService, type StationWithChannels } from '../stations/ground-stations.service';
+import { type AvailabilityRuleSpec, DEFAULT_RULE_TIME_ZONE, validateRuleSpec } from './availability-rule';
+import { AvailabilityRule } from './availability-rule.entity';
+import type { AvailabilityQueryDto, RuleDto } from './dto/rule.dto';
+import { expandRules } from './expand-rules';
+
+declare module '../common/domain-events' {
+  interface DomainEventMap {
+    'availability.changed': { stationId: string; identifier: string };
+  }
+}
+
+export type RuleView = Omit<AvailabilityRuleSpec, 'weekdays'> & {
+  ruleId: string;
+  weekdays?: string[] | null;
+};
+
+export interface AvailabilityView {
+  groundStation: string;
+  channelId: string | null;
+  from: string;
+  to: string;
+  windows: { start: string; end: string }[];
+}
+
+/** Availability rules of ground stations and the windows they produce (DESIGN §3 "Availability rules"). */
+@Injectable()
+export class AvailabilityService {
+  private readonly logger = new Logger(AvailabilityService.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly db: Database,
+    private readonly stations: GroundStationsService,
+    private readonly events: DomainEvents,
+  ) {}
+
+  private get rules() {
+    return this.db.manager().getRepository(AvailabilityRule);
+  }
+
+  async addRule(ctx: RequestContext, identifier: string, dto: RuleDto): Promise<RuleView> {
+    const spec: AvailabilityRuleSpec = { ...dto, timeZone: dto.timeZone ?? DEFAULT_RULE_TIME_ZONE };
+    const problems = validateRuleSpec(spec);
+    if (problems.length > 0)
+      throw new ValidationFailedError(problems.map((p) => ({ ...p, field: `rule.${p.field}` })));
+    const rule = await this.db.transaction(async () => {
+      const loaded = await this.loadOwned(ctx, identifier);
+      if (dto.channelId && !loaded.channels.some((channel) => channel.channelId === dto.channelId))
+        throw new ValidationFailedError([
+          { field: 'rule.channelId', message: `station "${identifier}" has no channel "${dto.channelId}"` },
+        ]);
+      const saved = await this.rules.save(toEntity(loaded.station.id, spec, this.clock.now()));
+      await this.events.publish('availability.changed', { stationId: loaded.station.id, identifier });
+      return saved;
+    });
+    this.logger.log({ station: identifier, ruleId: rule.id }, 'availability rule added');
+    return ruleView(rule);
+  }
+
+  async removeRule(ctx: RequestContext, identifier: string, ruleId: string): Promise<void> {
+    await this.db.transaction(async () => {
+      const { station } = await this.loadOwned(ctx, identifier);
+      const rule = await this.rules.findOneBy({ id: ruleId, stationId: station.id });
+      if (!rule) throw new NotFoundError('RULE_NOT_FOUND', `station "${identifier}" has no rule ${ruleId}`);
+      await this.rules.delete({ id: ruleId });
+      await this.events.publish('availability.changed', { stationId: station.id, identifier });
+    });
+    this.logger.log({ station: identifier, ruleId }, 'availability rule removed');
+  }
+
+  /** The station's rules; with `channelId`, the station-wide ones and that channel's. */
+  async getRules(ctx: RequestContext, identifier: string, channelId?: string): Promise<RuleView[]> {
+    const { station } = await this.loadOwned(ctx, identifier);
+    const rules = await this.rules.find({
+      where: { stationId: station.id },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return rules
+      .filter((rule) => !channelId || !rule.channelId || rule.channelId === channelId)
+      .map(ruleView);
+  }
+
+  /** When a station is available: visible to every user, so M-operators can plan. */
+  async availability(
+    ctx: RequestContext,
+    identifier: string,
+    query: AvailabilityQueryDto,
+  ): Promise<AvailabilityView> {
+    requireActor(ctx);
+    const from = query.from ? new Date(query.from) : this.clock.now();
+    const to = query.to
+      ? new Date(query.to)
+      : new Date(from.getTime() + this.config.booking.horizonDays * 86_400_000);
+    if (to <= from) throw new ValidationFailedError([{ field: 'to', message: 'must be after from' }]);
+    if (to.getTime() - from.getTime() > 62 * 86_400_000)
+      throw new ValidationFailedError([{ field: 'to', message: 'the window may span at most 62 days' }]);
+    const { station } = await this.stations.load(identifier);
+    const rules = await this.rules.findBy({ stationId: station.id });
+    const windows = expandRules(rules, from, to, query.channelId);
+    return {
+      groundStation: identifier,
+      channelId: query.channelId ?? null,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      windows: windows.map((w) => ({ start: w.start.toISOString(), end: w.end.toISOString() })),
+    };
+  }
+
+  /** Availability of each channel of each station between `from` and `to`, keyed by station id. */
+  async windowsByStation(
+    stations: StationWithChannels[],
+    from: Date,
+    to: Date,
+  ): Promise<Map<string, Map<string, TimeWindow[]>>> {
+    const ids = stations.map(({ station }) => station.id);
+    const rules = ids.length ? await this.rules.findBy({ stationId: In(ids) }) : [];
+    const result = new Map<string, Map<string, TimeWindow[]>>();
+    for (const { station, channels } of stations) {
+      const own = rules.filter((rule) => rule.stationId === station.id);
+      result.set(
+        station.id,
+        new Map(channels.map((c) => [c.channelId, expandRules(own, from, to, c.channelId)])),
+      );
+    }
+    return result;
+  }
+
+  private async loadOwned(ctx: RequestContext, identifier: string): Promise<StationWithChannels> {
+    const loaded = await this.stations.load(identifier);
+    assertCanManage(requireActor(ctx), loaded.station.ownerId, `ground station "${identifier}"`);
+    return loaded;
+  }
+}
+
+function toEntity(stationId: string, spec: AvailabilityRuleSpec, now: Date): AvailabilityRule {
+  return {
+    id: randomUUID(),
+    stationId,
+    channelId: spec.channelId ?? null,
+    operation: spec.operation,
+    periodicity: spec.periodicity,
+    date: spec.date ?? null,
+    weekdays: spec.weekdays?.length ? [...spec.weekdays] : null,
+    validFrom: spec.validFrom ?? null,
+    validUntil: spec.validUntil ?? null,
+    startTime: spec.startTime,
+    endTime: spec.endTime,
+    timeZone: spec.timeZone ?? DEFAULT_RULE_TIME_ZONE,
+    createdAt: now,
+  };
+}
+
+function ruleView(rule: AvailabilityRule): RuleView {
+  const { id, stationId: _, createdAt: __, ...spec } = rule;
+  return Object.fromEntries(
+    Object.entries({ ruleId: id, ...spec }).filter(([, value]) => value !== null),
+  ) as RuleView;
+}

@@ -1,0 +1,10 @@
+import type { SlotChange } from './slot-change.entity';
+
+declare module '../common/domain-events' {
+  interface DomainEventMap {
+    /** Slot state changes, committed; the notifier emails the owners concerned. */
+    'slots.changed': { changes: Omit<SlotChange, 'id'>[] };
+  }
+}
+
+export {};

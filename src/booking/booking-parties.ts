@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { requireActor } from '../accounts/accounts.service';
+import { UsersRepository } from '../accounts/users.repository';
+import { DomainError, NotFoundError } from '../common/errors';
+import { assertCanManage } from '../common/ownership';
+import type { RequestContext } from '../common/request-context';
+import { SpacecraftRepository } from '../spacecraft/spacecraft.repository';
+import { GroundStationsRepository } from '../stations/ground-stations.repository';
+import type { OperationalSlot } from './operational-slot.entity';
+import { isOccupying, effectiveState } from './slot-transitions';
+import { slotView, type SlotView } from './slot-views';
+
+/** The station or spacecraft a booking call acts for, once the caller is known to manage it. */
+export interface Party {
+  side: 'station' | 'spacecraft';
+  id: string;
+  ownerId: string;
+  label: string;
+}
+
+/** Resolves an Annex D identifier to the calling side of a booking, and names M-operators. */
+@Injectable()
+export class BookingParties {
+  constructor(
+    private readonly stations: GroundStationsRepository,
+    private readonly spacecraft: SpacecraftRepository,
+    private readonly users: UsersRepository,
+  ) {}
+
+  async resolve(
+    ctx: RequestContext,
+    identifier: string,
+    side: 'station' | 'spacecraft' | 'either',
+  ): Promise<Party> {
+    const actor = requireActor(ctx);
+    const [station, spacecraft] = await Promise.all([
+      side === 'spacecraft' ? null : this.stations.findByIdentifier(identifier),
+      side === 'station' ? null : this.spacecraft.findByIdentifier(identifier),
+    ]);
+    if (station) {
+      assertCanManage(actor, station.ownerId, `ground station "${identifier}"`);
+      return {
+        side: 'station',
+        id: station.id,
+        ownerId: station.ownerId,
+        label: `ground station "${identifier}"`,
+      };
+    }
+    if (spacecraft) {
+      assertCanManage(actor, spacecraft.ownerId, `spacecraft "${identifier}"`);
+      return {
+        side: 'spacecraft',
+        id: spacecraft.id,
+        ownerId: spacecraft.ownerId,
+        label: `spacecraft "${identifier}"`,
+      };
+    }
+    const other =
+      side === 'station'
+        ? await this.spacecraft.findByIdentifier(identifier)
+        : side === 'spacecraft'
+          ? await this.stations.findByIdentifier(identifier)
+          : null;
+    if (other)
+      throw new DomainError(
+        'VALIDATION',
+        'WRONG_SIDE',
+        `"${identifier}" is a ${side === 'station' ? 'spacecraft' : 'ground station'}; this call is for the ${side}'s owner`,
+      );
+    const what =
+      side === 'either'
+        ? 'ground station or spacecraft'
+        : side === 'station'
+          ? 'ground station'
+          : 'spacecraft';
+    throw new NotFoundError(
+      side === 'spacecraft'
+        ? 'SPACECRAFT_NOT_FOUND'
+        : side === 'station'
+          ? 'GROUND_STATION_NOT_FOUND'
+          : 'IDENTIFIER_NOT_FOUND',
+      `no ${what} "${identifier}"`,
+    );
+  }
+
+  /** Which of these stations reserve selections without a human confirming them. */
+  async autoConfirmStations(stationIds: string[]): Promise<Set<string>> {
+    const stations = await Promise.all([...new Set(stationIds)].map((id) => this.stations.findById(id)));
+    return new Set(stations.filter((station) => station?.autoConfirm).map((station) => station!.id));
+  }
+
+  /** Station view: selections and reservations show who booked them (WEB-FUN-270). */
+  async withMOperators(slots: OperationalSlot[], now: Date): Promise<SlotView[]> {
+    const ids = [
+      ...new Set(
+        slots
+          .filter((s) => isOccupying(effectiveState(s, now)))
+          .map((s) => s.bookedBy ?? s.spacecraftOwnerId),
+      ),
+    ];
+    const users = new Map(
+      (await Promise.all(ids.map((id) => this.users.findById(id)))).flatMap((u) =>
+        u ? [[u.id, u] as const] : [],
+      ),
+    );
+    return slots.map((slot) => {
+      const user = isOccupying(effectiveState(slot, now))
+        ? users.get(slot.bookedBy ?? slot.spacecraftOwnerId)
+        : undefined;
+      return slotView(
+        slot,
+        now,
+        user ? { username: user.username, organisation: user.organisation } : undefined,
+      );
+    });
+  }
+}

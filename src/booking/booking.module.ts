@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { AvailabilityModule } from '../availability/availability.module';
+import { MailModule } from '../mail/mail.module';
+import { SpacecraftModule } from '../spacecraft/spacecraft.module';
+import { StationsModule } from '../stations/stations.module';
+import { BookingNotifier } from './booking-notifier';
+import { BookingParties } from './booking-parties';
+import { BookingService } from './booking.service';
+import { SlotLedger } from './slot-ledger';
+import { SlotPlanner } from './slot-planner.service';
+import { SlotsRepository } from './slots.repository';
+
+@Module({
+  imports: [AccountsModule, StationsModule, SpacecraftModule, AvailabilityModule, MailModule],
+  providers: [BookingService, SlotPlanner, SlotLedger, SlotsRepository, BookingParties, BookingNotifier],
+  exports: [BookingService, SlotPlanner, SlotsRepository, AvailabilityModule],
+})
+export class BookingModule {}

@@ -1,0 +1,293 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { requireActor } from '../accounts/accounts.service';
+import { UserDeletion } from '../accounts/user-deletion';
+import { Clock } from '../common/clock';
+import { ValidationFailedError } from '../common/errors';
+import type { RequestContext } from '../common/request-context';
+import { windowsOverlap } from '../common/time-window';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { Database } from '../database/database.service';
+import { retryOnConflict } from '../database/retry';
+import { BookingParties, type Party } from './booking-parties';
+import type { OperationalSlot } from './operational-slot.entity';
+import { slotFailure, type SlotFailure, SlotsRejectedError } from './slot-rejections';
+import { SlotLedger } from './slot-ledger';
+import {
+  canTransition,
+  effectiveState,
+  IllegalSlotTransitionError,
+  isHoldExpired,
+  isOccupying,
+  type SlotAction,
+  transition,
+} from './slot-transitions';
+import { type SlotChangeView, slotChangeView, slotView, type SlotView } from './slot-views';
+import { SlotsRepository } from './slots.repository';
+
+/** Which side may take each booking action, and whether the window returns to FREE afterwards. */
+const ACTIONS = {
+  select: { side: 'spacecraft', freesWindow: false },
+  confirm: { side: 'station', freesWindow: false },
+  deny: { side: 'station', freesWindow: true },
+  cancelSelection: { side: 'spacecraft', freesWindow: true },
+  cancelReservation: { side: 'either', freesWindow: true },
+} as const;
+type BookingAction = keyof typeof ACTIONS;
+
+const SWEEP_MS = 15_000;
+
+/** The booking cycle over operational slots (DESIGN §3 "Operational slots and booking"). */
+@Injectable()
+export class BookingService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(BookingService.name);
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly db: Database,
+    private readonly slots: SlotsRepository,
+    private readonly ledger: SlotLedger,
+    private readonly parties: BookingParties,
+    private readonly deletion: UserDeletion,
+  ) {}
+
+  onModuleInit(): void {
+    // Before stations and spacecraft go: the other party of each booking is told it was cancelled.
+    this.deletion.register({
+      name: 'bookings',
+      order: 10,
+      deleteUserData: (_, userId) => this.releaseUser(userId),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.sweeper = setInterval(
+      () =>
+        void this.sweepExpiredHolds().catch((e: unknown) =>
+          this.logger.error({ err: e }, 'hold sweep failed'),
+        ),
+      SWEEP_MS,
+    );
+    this.sweeper.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  select(ctx: RequestContext, spacecraft: string, ids: string[]): Promise<SlotView[]> {
+    return this.act(ctx, 'select', spacecraft, ids);
+  }
+
+  confirm(ctx: RequestContext, station: string, ids: string[]): Promise<SlotView[]> {
+    return this.act(ctx, 'confirm', station, ids);
+  }
+
+  deny(ctx: RequestContext, station: string, ids: string[]): Promise<SlotView[]> {
+    return this.act(ctx, 'deny', station, ids);
+  }
+
+  cancelSelections(ctx: RequestContext, spacecraft: string, ids: string[]): Promise<SlotView[]> {
+    return this.act(ctx, 'cancelSelection', spacecraft, ids);
+  }
+
+  /** By either side: the station's owner or the spacecraft's. */
+  cancelReservations(ctx: RequestContext, identifier: string, ids: string[]): Promise<SlotView[]> {
+    return this.act(ctx, 'cancelReservation', identifier, ids);
+  }
+
+  /**
+   * For a spacecraft: its FREE slots (minus any overlapping a hold or reservation on the same
+   * station — held slots are invisible to everyone else) and its own selections and reservations.
+   * For a station: everything on it, with the M-operator of each selection or reservation.
+   */
+  async operationalSlots(ctx: RequestContext, identifier: string): Promise<SlotView[]> {
+    const party = await this.parties.resolve(ctx, identifier, 'either');
+    const now = this.clock.now();
+    const own = await this.slots.live(
+      party.side === 'station' ? { stationIds: [party.id] } : { spacecraftIds: [party.id] },
+      now,
+    );
+    if (party.side === 'station') return this.parties.withMOperators(own, now);
+    const stations = [...new Set(own.map((slot) => slot.stationId))];
+    const occupied = (await this.slots.live({ stationIds: stations }, now)).filter((s) =>
+      isOccupying(effectiveState(s, now)),
+    );
+    return own
+      .filter((slot) => {
+        const state = effectiveState(slot, now);
+        if (state !== 'FREE') return isOccupying(state);
+        return !occupied.some(
+          (other) =>
+            other.id !== slot.id &&
+            other.stationId === slot.stationId &&
+            windowsOverlap(window(other), window(slot)),
+        );
+      })
+      .map((slot) => slotView(slot, now));
+  }
+
+  /** Every state change on the caller's station or spacecraft after `cursor`, and the next cursor. */
+  async changes(
+    ctx: RequestContext,
+    identifier: string,
+    cursor = 0,
+  ): Promise<{ changes: SlotChangeView[]; nextCursor: number }> {
+    const party = await this.parties.resolve(ctx, identifier, 'either');
+    const page = await this.slots.changesSince(party.side, party.ownerId, identifier, cursor);
+    return { changes: page.map(slotChangeView), nextCursor: page.at(-1)?.id ?? cursor };
+  }
+
+  /** Releases selections whose hold ran out; reads already treat them as FREE, this stores it. */
+  async sweepExpiredHolds(): Promise<number> {
+    return retryOnConflict(() =>
+      this.db.transaction(
+        async () => {
+          const candidates = await this.slots.expiredHolds(this.clock.now());
+          if (candidates.length === 0) return 0;
+          await this.slots.lockStations(candidates.map((slot) => slot.stationId));
+          const expired = (await this.slots.findByIds(candidates.map((s) => s.id))).filter((s) =>
+            isHoldExpired(s, this.clock.now()),
+          );
+          await this.ledger.apply(
+            expired.map((slot) => ({ slot: { ...slot, bookedBy: null }, to: 'FREE', reason: 'expireHold' })),
+            null,
+          );
+          return expired.length;
+        },
+        { readCommitted: true },
+      ),
+    );
+  }
+
+  private async act(
+    ctx: RequestContext,
+    action: BookingAction,
+    identifier: string,
+    ids: string[],
+  ): Promise<SlotView[]> {
+    checkSlotIds(ids);
+    const party = await this.parties.resolve(ctx, identifier, ACTIONS[action].side);
+    const actorId = requireActor(ctx).userId;
+    const changed = await retryOnConflict(() =>
+      this.db.transaction(() => this.actLocked(party, action, ids, actorId), { readCommitted: true }),
+    );
+    this.logger.log({ by: ctx.actor?.username, action, identifier, slots: ids }, `slots: ${action}`);
+    return changed.map((slot) => slotView(slot, this.clock.now()));
+  }
+
+  private async actLocked(
+    party: Party,
+    action: BookingAction,
+    ids: string[],
+    actorId: string,
+  ): Promise<OperationalSlot[]> {
+    await this.slots.lockStations((await this.slots.findByIds(ids)).map((slot) => slot.stationId));
+    const byId = new Map((await this.slots.findByIds(ids)).map((slot) => [slot.id, slot]));
+    const now = this.clock.now();
+    // Selecting on an autoConfirm station reserves at once (each slot's own station decides).
+    const autoConfirm =
+      action === 'select'
+        ? await this.parties.autoConfirmStations([...byId.values()].map((s) => s.stationId))
+        : new Set();
+    const actionFor = (slot: OperationalSlot | undefined): SlotAction =>
+      slot && autoConfirm.has(slot.stationId) ? 'autoReserve' : action;
+    const failures = ids.flatMap((id) => this.check(byId.get(id), id, party, actionFor(byId.get(id)), now));
+    if (failures.length === 0 && action === 'select')
+      failures.push(...(await this.exclusivity([...byId.values()], now)));
+    if (failures.length > 0) throw new SlotsRejectedError(failures);
+    const updates = ids.map((id) => {
+      const slot = byId.get(id) as OperationalSlot;
+      const effective = actionFor(slot);
+      const to = transition(effectiveState(slot, now), effective, id);
+      const hold =
+        to === 'SELECTED' ? new Date(now.getTime() + this.config.booking.holdMinutes * 60_000) : null;
+      const bookedBy = to === 'SELECTED' || to === 'RESERVED' ? actorId : slot.bookedBy;
+      return { slot: { ...slot, holdExpiresAt: hold, bookedBy }, to, reason: effective };
+    });
+    const saved = await this.ledger.apply(updates, actorId);
+    if (ACTIONS[action].freesWindow)
+      await this.slots.insert(
+        saved.filter((slot) => slot.endAt > now).map((slot) => this.ledger.freeCopy(slot)),
+      );
+    return saved;
+  }
+
+  private check(
+    slot: OperationalSlot | undefined,
+    id: string,
+    party: Party,
+    action: SlotAction,
+    now: Date,
+  ): SlotFailure[] {
+    const belongs =
+      slot && (party.side === 'station' ? slot.stationId === party.id : slot.spacecraftId === party.id);
+    if (!slot || !belongs) return [slotFailure.notFound(id, party.label)];
+    if (slot.endAt <= now) return [slotFailure.past(id, slot.endAt)];
+    if (action === 'confirm' && isHoldExpired(slot, now) && slot.holdExpiresAt)
+      return [slotFailure.holdExpired(id, slot.holdExpiresAt)];
+    const state = effectiveState(slot, now);
+    return canTransition(state, action)
+      ? []
+      : [slotFailure.illegal(id, new IllegalSlotTransitionError(state, action, id).message)];
+  }
+
+  /** A station serves one slot at a time: no overlap with a hold or reservation, nor within the request. */
+  private async exclusivity(wanted: OperationalSlot[], now: Date): Promise<SlotFailure[]> {
+    const failures: SlotFailure[] = [];
+    for (const slot of wanted) {
+      const others = await this.slots.liveOverlapping([slot.stationId], slot.startAt, slot.endAt);
+      const blocker =
+        others.find(
+          (other) =>
+            other.id !== slot.id &&
+            isOccupying(effectiveState(other, now)) &&
+            windowsOverlap(window(other), window(slot)),
+        ) ??
+        wanted.find(
+          (other) =>
+            other.id < slot.id &&
+            other.stationId === slot.stationId &&
+            windowsOverlap(window(other), window(slot)),
+        );
+      if (blocker) failures.push(slotFailure.busy(slot.id, slot.stationIdentifier, blocker));
+    }
+    return failures;
+  }
+
+  /** Unregistering: cancel every selection and reservation of the user's objects, then drop their slots. */
+  private async releaseUser(userId: string): Promise<void> {
+    const now = this.clock.now();
+    const slots = await this.slots.ownedBy(userId);
+    const active = slots.filter((slot) => slot.endAt > now && isOccupying(effectiveState(slot, now)));
+    await this.ledger.apply(
+      active.map((slot) => {
+        const reason = effectiveState(slot, now) === 'SELECTED' ? 'cancelSelection' : 'cancelReservation';
+        return { slot, to: transition(effectiveState(slot, now), reason), reason };
+      }),
+      userId,
+    );
+    await this.slots.delete(slots.map((slot) => slot.id));
+  }
+}
+
+function window(slot: OperationalSlot) {
+  return { start: slot.startAt, end: slot.endAt };
+}
+
+function checkSlotIds(ids: string[]): void {
+  const duplicates = ids.filter((id, index) => ids.indexOf(id) !== index);
+  if (duplicates.length > 0)
+    throw new ValidationFailedError([
+      { field: 'slots', message: `lists ${[...new Set(duplicates)].join(', ')} more than once` },
+    ]);
+}

@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { In, LessThanOrEqual, MoreThan, type FindOptionsWhere } from 'typeorm';
+import { Database } from '../database/database.service';
+import { GroundStation } from '../stations/ground-station.entity';
+import { OperationalSlot } from './operational-slot.entity';
+import { SlotChange } from './slot-change.entity';
+import { LIVE_STATES } from './slot-transitions';
+
+export interface SlotScope {
+  stationIds?: string[];
+  spacecraftIds?: string[];
+}
+
+const CHANGES_PAGE = 500;
+
+@Injectable()
+export class SlotsRepository {
+  constructor(private readonly db: Database) {}
+
+  private get slots() {
+    return this.db.manager().getRepository(OperationalSlot);
+  }
+
+  private get changes() {
+    return this.db.manager().getRepository(SlotChange);
+  }
+
+  /**
+   * Serialises booking on these stations until the transaction ends (MySQL row locks, always in
+   * id order so two transactions never wait on each other in a cycle). SQLite needs none: its
+   * transactions already run one at a time.
+   */
+  async lockStations(stationIds: string[]): Promise<void> {
+    if (this.db.kind !== 'mysql' || stationIds.length === 0) return;
+    await this.db
+      .manager()
+      .getRepository(GroundStation)
+      .createQueryBuilder('station')
+      .select('station.id')
+      .where('station.id IN (:...ids)', { ids: [...new Set(stationIds)].sort() })
+      .orderBy('station.id')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
+  findByIds(ids: string[]): Promise<OperationalSlot[]> {
+    return ids.length ? this.slots.findBy({ id: In(ids) }) : Promise.resolve([]);
+  }
+
+  /** Live slots (FREE, SELECTED, RESERVED…) of the scope that end after `after`. */
+  live(scope: SlotScope, after: Date): Promise<OperationalSlot[]> {
+    const where: FindOptionsWhere<OperationalSlot>[] = [];
+    const base = { state: In([...LIVE_STATES]), endAt: MoreThan(after) };
+    if (scope.stationIds) where.push({ ...base, stationId: In(scope.stationIds) });
+    if (scope.spacecraftIds) where.push({ ...base, spacecraftId: In(scope.spacecraftIds) });
+    if (!scope.stationIds && !scope.spacecraftIds) where.push(base);
+    return this.slots.find({ where, order: { startAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** Live slots of these stations overlapping [start, end). */
+  liveOverlapping(stationIds: string[], start: Date, end: Date): Promise<OperationalSlot[]> {
+    if (stationIds.length === 0) return Promise.resolve([]);
+    return this.slots.find({
+      where: {
+        stationId: In(stationIds),
+        state: In([...LIVE_STATES]),
+        startAt: LessThanOrEqual(end),
+        endAt: MoreThan(start),
+      },
+    });
+  }
+
+  /** Selections whose hold ran out by `now`. */
+  expiredHolds(now: Date): Promise<OperationalSlot[]> {
+    return this.slots.find({
+      where: { state: 'SELECTED', holdExpiresAt: LessThanOrEqual(now) },
+      order: { id: 'ASC' },
+    });
+  }
+
+  ownedBy(userId: string): Promise<OperationalSlot[]> {
+    return this.slots.find({ where: [{ stationOwnerId: userId }, { spacecraftOwnerId: userId }] });
+  }
+
+  async insert(slots: OperationalSlot[]): Promise<void> {
+    // Chunked: one INSERT per few hundred rows keeps statements within driver limits.
+    for (let i = 0; i < slots.length; i += 200) await this.slots.insert(slots.slice(i, i + 200));
+  }
+
+  async save(slot: OperationalSlot): Promise<void> {
+    await this.slots.save(slot);
+  }
+
+  async delete(ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) await this.slots.delete({ id: In(ids.slice(i, i + 500)) });
+  }
+
+  async appendChanges(changes: Omit<SlotChange, 'id'>[]): Promise<SlotChange[]> {
+    const saved: SlotChange[] = [];
+    for (const change of changes) saved.push(await this.changes.save(this.changes.create(change)));
+    return saved;
+  }
+
+  /** One page of changes after `cursor` for one side (the station's or the spacecraft's owner). */
+  changesSince(
+    side: 'station' | 'spacecraft',
+    ownerId: string,
+    identifier: string,
+    cursor: number,
+  ): Promise<SlotChange[]> {
+    const where =
+      side === 'station'
+        ? { stationOwnerId: ownerId, stationIdentifier: identifier, id: MoreThan(cursor) }
+        : { spacecraftOwnerId: ownerId, spacecraftIdentifier: identifier, id: MoreThan(cursor) };
+    return this.changes.find({ where, order: { id: 'ASC' }, take: CHANGES_PAGE });
+  }
+}

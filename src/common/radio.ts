@@ -1,0 +1,31 @@
+/** Radio vocabulary shared by ground-station and spacecraft channels (DESIGN §3 "Configuration"). */
+export const DIRECTIONS = ['DOWNLINK', 'UPLINK', 'BOTH'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export const MODULATIONS = [
+  'FM',
+  'AM',
+  'SSB',
+  'CW',
+  'AFSK',
+  'FSK',
+  'GFSK',
+  'MSK',
+  'GMSK',
+  'BPSK',
+  'QPSK',
+  'OQPSK',
+  '8PSK',
+  '16APSK',
+  '16QAM',
+  'OOK',
+  'LORA',
+] as const;
+export type Modulation = (typeof MODULATIONS)[number];
+
+/** `ANY` is a wildcard: a channel that accepts any polarization. */
+export const POLARIZATIONS = ['RHCP', 'LHCP', 'LINEAR', 'ANY'] as const;
+export type Polarization = (typeof POLARIZATIONS)[number];
+
+/** Identifiers of stations, spacecraft and channels: 1–30 of [A-Za-z0-9._-] (Annex C). */
+export const IDENTIFIER_PATTERN = /^[A-Za-z0-9._-]{1,30}$/;

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError, ValidationFailedError } from '../common/errors';
+import type { RequestContext } from '../common/request-context';
+import { validateDto } from '../common/validation';
+import { SpacecraftConfigDto } from '../spacecraft/dto/spacecraft.dto';
+import { SpacecraftService } from '../spacecraft/spacecraft.service';
+import { SpacecraftRepository } from '../spacecraft/spacecraft.repository';
+import { GroundStationConfigDto } from '../stations/dto/ground-station.dto';
+import { GroundStationsService } from '../stations/ground-stations.service';
+import { GroundStationsRepository } from '../stations/ground-stations.repository';
+
+export type ConfigurationDocument =
+  { GroundStationConfiguration: unknown } | { SpacecraftConfiguration: unknown };
+
+/**
+ * The Annex D configuration methods, where one identifier names either a ground station or a
+ * spacecraft (identifiers are unique across both). Dispatches to the two owning services.
+ */
+@Injectable()
+export class ConfigurationService {
+  constructor(
+    private readonly stations: GroundStationsService,
+    private readonly spacecraft: SpacecraftService,
+    private readonly stationRepository: GroundStationsRepository,
+    private readonly spacecraftRepository: SpacecraftRepository,
+  ) {}
+
+  async get(ctx: RequestContext, identifier: string): Promise<ConfigurationDocument> {
+    return (await this.kindOf(identifier)) === 'station'
+      ? { GroundStationConfiguration: await this.stations.get(ctx, identifier) }
+      : { SpacecraftConfiguration: await this.spacecraft.get(ctx, identifier) };
+  }
+
+  /** Creates or replaces; `configuration` holds exactly one of the two Annex C documents. */
+  async set(ctx: RequestContext, identifier: string, configuration: Record<string, unknown>): Promise<'OK'> {
+    const keys = Object.keys(configuration);
+    if (keys.length !== 1 || !['GroundStationConfiguration', 'SpacecraftConfiguration'].includes(keys[0]))
+      throw new ValidationFailedError([
+        {
+          field: 'configuration',
+          message: 'must hold exactly one of GroundStationConfiguration or SpacecraftConfiguration',
+        },
+      ]);
+    const document = withIdentifier(configuration[keys[0]], identifier);
+    const existing = await this.kindOf(identifier).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    });
+    if (keys[0] === 'GroundStationConfiguration') {
+      const dto = await validateDto(GroundStationConfigDto, document);
+      if (existing === 'spacecraft') throw wrongKind(identifier, 'a spacecraft');
+      await (existing ? this.stations.replace(ctx, identifier, dto) : this.stations.create(ctx, dto));
+    } else {
+      const dto = await validateDto(SpacecraftConfigDto, document);
+      if (existing === 'station') throw wrongKind(identifier, 'a ground station');
+      await (existing ? this.spacecraft.replace(ctx, identifier, dto) : this.spacecraft.create(ctx, dto));
+    }
+    return 'OK';
+  }
+
+  async channels(ctx: RequestContext, identifier: string): Promise<{ Channels: unknown[] }> {
+    return (await this.kindOf(identifier)) === 'station'
+      ? { Channels: await this.stations.listChannels(ctx, identifier) }
+      : { Channels: await this.spacecraft.listChannels(ctx, identifier) };
+  }
+
+  async delete(ctx: RequestContext, identifier: string): Promise<'OK'> {
+    await ((await this.kindOf(identifier)) === 'station'
+      ? this.stations.delete(ctx, identifier)
+      : this.spacecraft.delete(ctx, identifier));
+    return 'OK';
+  }
+
+  async listGroundStations(ctx: RequestContext, mine = false): Promise<{ Identifier: string[] }> {
+    return { Identifier: (await this.stations.list(ctx, mine)).map((station) => station.identifier) };
+  }
+
+  async listSpacecraft(ctx: RequestContext): Promise<{ Identifier: string[] }> {
+    return { Identifier: (await this.spacecraft.list(ctx)).map((spacecraft) => spacecraft.identifier) };
+  }
+
+  private async kindOf(identifier: string): Promise<'station' | 'spacecraft'> {
+    const [station, spacecraft] = await Promise.all([
+      this.stationRepository.findByIdentifier(identifier),
+      this.spacecraftRepository.findByIdentifier(identifier),
+    ]);
+    if (station) return 'station';
+    if (spacecraft) return 'spacecraft';
+    throw new NotFoundError('IDENTIFIER_NOT_FOUND', `no ground station or spacecraft "${identifier}"`);
+  }
+}
+
+function withIdentifier(document: unknown, identifier: string): unknown {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return document;
+  return 'identifier' in document ? document : { identifier, ...document };
+}
+
+function wrongKind(identifier: string, what: string): ValidationFailedError {
+  return new ValidationFailedError([{ field: 'configuration', message: `"${identifier}" is ${what}` }]);
+}

@@ -1,0 +1,175 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsPositive,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  DIRECTIONS,
+  type Direction,
+  IDENTIFIER_PATTERN,
+  MODULATIONS,
+  POLARIZATIONS,
+  type Polarization,
+} from '../../common/radio';
+
+const IDENTIFIER_MESSAGE = 'must be 1–30 characters of letters, digits, ".", "_" or "-"';
+
+export class TleDto {
+  @ApiPropertyOptional({ example: 'XATCOBEO' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 80)
+  name?: string;
+
+  @ApiProperty({ example: '1 38082U 12006J   26324.50000000  .00001000  00000-0  12345-3 0  9990' })
+  @IsString()
+  @Length(1, 80)
+  line1!: string;
+
+  @ApiProperty({ example: '2 38082  69.4890 123.4567 0010000 100.0000 260.0000 14.80000000 12345' })
+  @IsString()
+  @Length(1, 80)
+  line2!: string;
+}
+
+/** Either a TLE given directly, or a TLE file URL and the entry's name (or NORAD id) in it. */
+export class TrackingDto {
+  @ApiPropertyOptional({ type: TleDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TleDto)
+  tle?: TleDto;
+
+  @ApiPropertyOptional({ example: 'https://celestrak.org/NORAD/elements/gp.php?GROUP=cubesat&FORMAT=tle' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  url?: string;
+
+  @ApiPropertyOptional({
+    example: 'XATCOBEO',
+    description: 'name or NORAD id of the entry in the file at url',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 80)
+  spacecraftId?: string;
+}
+
+export class ScChannelDto {
+  @ApiProperty({ example: 'downlink-9k6' })
+  @IsString()
+  @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_MESSAGE })
+  channelId!: string;
+
+  @ApiProperty({ enum: DIRECTIONS })
+  @IsIn(DIRECTIONS)
+  direction!: Direction;
+
+  @ApiProperty({ enum: MODULATIONS })
+  @IsIn(MODULATIONS)
+  modulation!: string;
+
+  @ApiProperty({ example: 437250000, description: 'Hz' })
+  @IsNumber()
+  @IsPositive()
+  frequency!: number;
+
+  @ApiProperty({ example: 25000, description: 'Hz' })
+  @IsNumber()
+  @IsPositive()
+  bandwidth!: number;
+
+  @ApiProperty({ example: 9600, description: 'bit/s' })
+  @IsNumber()
+  @IsPositive()
+  bitrate!: number;
+
+  @ApiProperty({ enum: POLARIZATIONS })
+  @IsIn(POLARIZATIONS)
+  polarization!: Polarization;
+}
+
+/** CSP addressing of the spacecraft: what uplink frames may be sent to and downlink frames come from. */
+export class CspSettingsDto {
+  @ApiProperty({ enum: [1, 2] })
+  @IsIn([1, 2])
+  version!: 1 | 2;
+
+  @ApiProperty({ example: [10], description: "the spacecraft's CSP addresses (v1: 0–31, v2: 0–16383)" })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(64)
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  @Max(16383, { each: true })
+  addresses!: number[];
+
+  @ApiProperty({ example: [10, 11], description: 'ports uplink frames may be sent to (0–63)' })
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  @Max(63, { each: true })
+  uplinkPorts!: number[];
+
+  @ApiProperty({ example: [10, 11], description: 'ports downlink frames may come from (0–63)' })
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  @Max(63, { each: true })
+  downlinkPorts!: number[];
+}
+
+/** The Annex C spacecraft configuration, extended (DESIGN §3): NORAD id, CSP settings, units in Hz and bit/s. */
+export class SpacecraftConfigDto {
+  @ApiProperty({ example: 'XATCOBEO' })
+  @IsString()
+  @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_MESSAGE })
+  identifier!: string;
+
+  @ApiProperty({ example: 'KXSC02' })
+  @IsString()
+  @Length(1, 20)
+  callsign!: string;
+
+  @ApiProperty({ example: 38082 })
+  @IsInt()
+  @Min(1)
+  @Max(999999999)
+  noradId!: number;
+
+  @ApiProperty()
+  @IsObject({ message: 'is required and must be an object' })
+  @ValidateNested()
+  @Type(() => TrackingDto)
+  tracking!: TrackingDto;
+
+  @ApiProperty({ type: [ScChannelDto] })
+  @IsArray()
+  @ArrayMaxSize(32)
+  @ValidateNested({ each: true })
+  @Type(() => ScChannelDto)
+  channels!: ScChannelDto[];
+
+  @ApiProperty()
+  @IsObject({ message: 'is required and must be an object' })
+  @ValidateNested()
+  @Type(() => CspSettingsDto)
+  csp!: CspSettingsDto;
+}

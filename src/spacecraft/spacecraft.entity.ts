@@ -1,0 +1,69 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { CspVersion } from '../csp/csp-header';
+import { TimestampColumn } from '../database/columns';
+
+@Entity('spacecraft')
+export class Spacecraft {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 30, unique: true })
+  identifier!: string;
+
+  @Index('idx_spacecraft_owner')
+  @Column({ type: 'varchar', length: 36 })
+  ownerId!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  callsign!: string;
+
+  @Column({ type: 'int' })
+  noradId!: number;
+
+  /** The TLE in use: given directly, or the last good one fetched from trackingUrl. */
+  @Column({ type: 'varchar', length: 80, nullable: true })
+  tleName!: string | null;
+
+  @Column({ type: 'varchar', length: 69, nullable: true })
+  tleLine1!: string | null;
+
+  @Column({ type: 'varchar', length: 69, nullable: true })
+  tleLine2!: string | null;
+
+  @TimestampColumn({ nullable: true })
+  tleEpoch!: Date | null;
+
+  @TimestampColumn({ nullable: true })
+  tleUpdatedAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  trackingUrl!: string | null;
+
+  /** The entry's name (or NORAD id) in the file at trackingUrl. */
+  @Column({ type: 'varchar', length: 80, nullable: true })
+  trackingSpacecraftId!: string | null;
+
+  @TimestampColumn({ nullable: true })
+  lastRefreshAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  lastRefreshError!: string | null;
+
+  @Column({ type: 'int' })
+  cspVersion!: CspVersion;
+
+  @Column({ type: 'simple-json' })
+  cspAddresses!: number[];
+
+  @Column({ type: 'simple-json' })
+  cspUplinkPorts!: number[];
+
+  @Column({ type: 'simple-json' })
+  cspDownlinkPorts!: number[];
+
+  @TimestampColumn()
+  createdAt!: Date;
+
+  @TimestampColumn()
+  updatedAt!: Date;
+}

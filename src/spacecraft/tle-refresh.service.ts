@@ -1,0 +1,129 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { DomainEvents } from '../common/domain-events';
+import { DomainError } from '../common/errors';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { Database } from '../database/database.service';
+import type { Tle } from '../orbit/tle';
+import './spacecraft-events';
+import { checkNoradId, withTle } from './spacecraft-mapper';
+import type { Spacecraft } from './spacecraft.entity';
+import { SpacecraftRepository } from './spacecraft.repository';
+import { TleFetcher } from './tle-fetcher';
+
+const TICK_MS = 60_000;
+const MAX_TLE_FILE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Keeps TLEs with a tracking URL fresh: on demand and every SATNET_TLE_REFRESH_MINUTES. A failed
+ * refresh records its error and keeps the last good TLE. Which spacecraft are due is read from
+ * the database (lastRefreshAt), so the timer only decides when to look, never what is correct.
+ */
+@Injectable()
+export class TleRefreshService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(TleRefreshService.name);
+  private readonly fetcher: TleFetcher;
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly db: Database,
+    private readonly repository: SpacecraftRepository,
+    private readonly events: DomainEvents,
+  ) {
+    this.fetcher = new TleFetcher({
+      timeoutMs: config.orbit.tleFetchTimeoutMs,
+      maxBytes: MAX_TLE_FILE_BYTES,
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.orbit.tleRefreshMinutes === 0) return;
+    this.timer = setInterval(() => void this.refreshDue(), TICK_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Refreshes every spacecraft whose last refresh is older than the configured interval. */
+  async refreshDue(): Promise<{ refreshed: number; failed: number }> {
+    if (this.sweeping) return { refreshed: 0, failed: 0 };
+    this.sweeping = true;
+    try {
+      const before = new Date(this.clock.nowMs() - this.config.orbit.tleRefreshMinutes * 60_000);
+      let failed = 0;
+      const due = await this.repository.dueForRefresh(before);
+      for (const spacecraft of due) if ((await this.refreshQuietly(spacecraft)).lastRefreshError) failed++;
+      return { refreshed: due.length - failed, failed };
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  /** Refreshes and answers TLE_REFRESH_FAILED (with the reason) when the fetch fails. */
+  async refresh(spacecraft: Spacecraft): Promise<Spacecraft> {
+    const updated = await this.refreshQuietly(spacecraft);
+    if (updated.lastRefreshError)
+      throw new DomainError(
+        'UNAVAILABLE',
+        'TLE_REFRESH_FAILED',
+        `could not refresh the TLE of "${spacecraft.identifier}": ${updated.lastRefreshError}` +
+          (updated.tleLine1 ? '; the last good TLE stays in use' : ''),
+      );
+    return updated;
+  }
+
+  /** Refreshes and records the outcome; never throws for a fetch problem. */
+  async refreshQuietly(spacecraft: Spacecraft): Promise<Spacecraft> {
+    if (!spacecraft.trackingUrl || !spacecraft.trackingSpacecraftId) return spacecraft;
+    let tle: Tle | null = null;
+    let problem: string | null = null;
+    try {
+      const fetched = await this.fetcher.fetchTle(spacecraft.trackingUrl, spacecraft.trackingSpacecraftId);
+      checkNoradId(spacecraft.noradId, fetched);
+      tle = fetched;
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      problem = error.message;
+    }
+    return this.record(spacecraft.id, tle, problem);
+  }
+
+  private async record(spacecraftId: string, tle: Tle | null, problem: string | null): Promise<Spacecraft> {
+    const now = this.clock.now();
+    return this.db.transaction(async () => {
+      const current = await this.repository.findById(spacecraftId);
+      if (!current)
+        throw new DomainError('NOT_FOUND', 'SPACECRAFT_NOT_FOUND', 'the spacecraft was deleted meanwhile');
+      const changed = tle !== null && (tle.line1 !== current.tleLine1 || tle.line2 !== current.tleLine2);
+      const next = {
+        ...(tle ? withTle(current, tle, changed ? now : (current.tleUpdatedAt ?? now)) : current),
+      };
+      const saved = await this.repository.save({
+        ...next,
+        lastRefreshAt: now,
+        lastRefreshError: problem?.slice(0, 500) ?? null,
+      });
+      if (problem)
+        this.logger.warn(
+          { spacecraft: current.identifier, problem },
+          'TLE refresh failed; keeping the last good TLE',
+        );
+      else this.logger.log({ spacecraft: current.identifier, changed }, 'TLE refreshed');
+      if (changed)
+        await this.events.publish('spacecraft.changed', { spacecraftId, identifier: current.identifier });
+      return saved;
+    });
+  }
+}

@@ -1,0 +1,9 @@
+declare module '../common/domain-events' {
+  interface DomainEventMap {
+    /** Created, reconfigured, or a channel changed: slots over it must be recomputed. */
+    'station.changed': { stationId: string; identifier: string };
+    'station.deleted': { stationId: string; identifier: string; ownerId: string };
+  }
+}
+
+export {};

@@ -1,0 +1,58 @@
+import { ISS_TLE } from '../../src/orbit/test-fixtures';
+
+/** Annex C documents for e2e tests: a UHF station in Vigo and an ISS-orbit cubesat that fits it. */
+export function stationConfig(identifier = 'VigoGS', overrides: Record<string, unknown> = {}) {
+  return {
+    identifier,
+    callsign: 'EA1XYZ',
+    contactElevation: 5,
+    location: { latitude: 42.17, longitude: -8.69, altitude: 460 },
+    autoConfirm: false,
+    channels: [
+      {
+        channelId: 'uhf',
+        direction: 'BOTH',
+        modulation: ['GMSK', 'FM'],
+        frequencyRange: { minimum: 435e6, maximum: 438e6 },
+        bandwidth: [25000],
+        bitrate: [9600],
+        polarization: ['RHCP', 'LHCP'],
+      },
+    ],
+    ...overrides,
+  };
+}
+
+export function spacecraftConfig(identifier = 'XATCOBEO', overrides: Record<string, unknown> = {}) {
+  return {
+    identifier,
+    callsign: 'KXSC02',
+    noradId: 25544,
+    tracking: { tle: { ...ISS_TLE } },
+    channels: [
+      {
+        channelId: 'tm',
+        direction: 'DOWNLINK',
+        modulation: 'GMSK',
+        frequency: 437.5e6,
+        bandwidth: 25000,
+        bitrate: 9600,
+        polarization: 'RHCP',
+      },
+      {
+        channelId: 'tc',
+        direction: 'UPLINK',
+        modulation: 'FM',
+        frequency: 436e6,
+        bandwidth: 25000,
+        bitrate: 9600,
+        polarization: 'LHCP',
+      },
+    ],
+    csp: { version: 1, addresses: [10], uplinkPorts: [10, 11], downlinkPorts: [10, 11] },
+    ...overrides,
+  };
+}
+
+/** Close to the fixture TLEs' epoch (2008-09-20), so predictions are accurate and warnings absent. */
+export const ORBIT_NOW = '2008-09-20T12:00:00Z';
