@@ -171,31 +171,34 @@ describe('GatewayClient', () => {
     }
   });
 
-  it('holds its own writes while the socket is full and releases them on drain', async () => {
+  it('holds its own writes while 256 KiB wait in the socket, and releases them on drain', async () => {
+    let accepting = false;
     const completions: (() => void)[] = [];
     const stream = new Duplex({
-      highWaterMark: 20,
       read() {},
-      write: (_chunk, _encoding, done) => completions.push(done),
+      write: (_chunk, _encoding, done) => (accepting ? done() : completions.push(done)),
     });
     const client = new GatewayClient(stream, { keepAliveMs: 0 });
-    const settled = Promise.allSettled([client.ping(), client.ping()]); // 2 × 13 bytes: past 20
+    const big = Buffer.alloc(100_000, 1);
+    const settled = Promise.allSettled([1, 2, 3].map((i) => client.sendMsg(big, i)));
+    const written = stream.writableLength; // each frame is written at once (over 16 KiB)
+    const frameBytes = written / 3;
+    expect(written).toBeGreaterThan(256 * 1024);
+    const fourth = Promise.allSettled([client.sendMsg(big, 4)]);
     await new Promise((resolve) => setImmediate(resolve));
-    expect(stream.writableLength).toBe(26);
-    const third = Promise.allSettled([client.ping()]);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(stream.writableLength).toBe(26); // held back, not written
-    expect(client.bufferedBytes).toBe(39);
+    expect(stream.writableLength).toBe(written); // held back, not written
+    expect(client.bufferedBytes).toBe(written + frameBytes);
     let writable = false;
     const released = client.whenWritable().then(() => (writable = true));
     await new Promise((resolve) => setImmediate(resolve));
     expect(writable).toBe(false);
-    completions.splice(0).forEach((done) => done()); // the kernel took the bytes: 'drain'
+    accepting = true; // the kernel takes the bytes: 'drain', then the fourth frame goes
+    completions.splice(0).forEach((done) => done());
     await released;
-    expect(stream.writableLength).toBe(13);
+    expect(client.bufferedBytes).toBe(0);
     client.destroy();
-    expect((await settled).map((result) => result.status)).toEqual(['rejected', 'rejected']);
-    expect((await third)[0].status).toBe('rejected');
+    expect((await settled).map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect((await fourth)[0].status).toBe('rejected');
   });
 
   it('closes the connection when the server breaks the framing', async () => {

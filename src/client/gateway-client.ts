@@ -25,6 +25,8 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 /** Coalesced requests are written at the end of the tick, or once this many bytes wait. */
 const FLUSH_BYTES = 16 * 1024;
+/** Bytes waiting in the socket beyond which the client holds further writes until 'drain'. */
+const HOLD_BYTES = 256 * 1024;
 
 export interface GatewayClientOptions {
   host: string;
@@ -273,7 +275,9 @@ export class GatewayClient extends EventEmitter {
     this.outgoing = [];
     this.outgoingBytes = 0;
     this.keepAliveTimer?.refresh();
-    if (!this.stream.write(data)) this.blocked = true;
+    // write() says false past the socket's 16 KiB high-water mark, which one coalesced flush
+    // reaches; holding back at that point would stall pipelining on every flush.
+    if (!this.stream.write(data) && this.stream.writableLength > HOLD_BYTES) this.blocked = true;
   };
 
   private readonly onDrain = (): void => {

@@ -630,13 +630,16 @@ describe('backpressure', () => {
     expect(onClosed).toHaveBeenCalledTimes(1);
   });
 
-  it('stops reading while its writes are blocked, and resumes on drain', async () => {
-    const relay = new FakeRelay();
+  it('stops reading while a quarter of maxBufferedBytes waits unread, and resumes on drain', async () => {
     const stuck = stuckDuplex(1);
-    const { connection } = open(relay, {}, stuck);
-    connection.heartbeatDue();
+    const { connection } = open(new FakeRelay(), { maxBufferedBytes: 40_000 }, stuck);
+    connection.loggedIn(fakeActor('mission'));
+    connection.notifyMsg(Buffer.alloc(9_000), 1, FAKE_GS_TIMESTAMP);
     await new Promise((resolve) => process.nextTick(resolve));
-    expect(stuck.isPaused()).toBe(true);
+    expect(stuck.isPaused()).toBe(false); // write() said false, but only 9 kB wait
+    connection.notifyMsg(Buffer.alloc(2_000), 1, FAKE_GS_TIMESTAMP);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(stuck.isPaused()).toBe(true); // over 10 kB
     stuck.emit('drain');
     expect(stuck.isPaused()).toBe(false);
   });
@@ -644,10 +647,12 @@ describe('backpressure', () => {
   it('handles no further requests until a client that does not read its answers drains', async () => {
     const relay = new FakeRelay();
     const stuck = stuckDuplex(1);
-    open(relay, {}, stuck);
+    const { connection } = open(relay, { maxBufferedBytes: 40_000 }, stuck);
     stuck.push(encodeFrame(rpcRequest(1, 'login', ['mission-key'])));
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-    stuck.push(encodeFrame(rpcRequest(2, 'startRemote', ['s1']))); // its answer could not be written
+    connection.notifyMsg(Buffer.alloc(12_000), 1, FAKE_GS_TIMESTAMP); // the client now lags
+    await new Promise((resolve) => process.nextTick(resolve));
+    stuck.push(encodeFrame(rpcRequest(2, 'startRemote', ['s1'])));
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
     expect(relay.calls.map((call) => call.method)).toEqual(['authenticate']);
     stuck.emit('drain');

@@ -89,6 +89,9 @@ export const MAX_QUEUED_MESSAGES = 1024;
  */
 const FLUSH_BYTES = 16 * 1024;
 
+/** Most outbound bytes a client may leave unread before its requests wait (see flush). */
+const MAX_PAUSE_BYTES = 256 * 1024;
+
 /** Queued after the messages that preceded a bad frame: close once they are handled. */
 const FATAL = Symbol('fatal');
 
@@ -105,6 +108,8 @@ export class ClientConnection implements RelayPeer, MethodHost {
   private readonly onClosed: ((connection: ClientConnection) => void) | undefined;
   private readonly connectedAtMs: number;
   private readonly decoder: FrameDecoder;
+  /** Outbound bytes waiting in the socket beyond which requests wait and reading pauses. */
+  private readonly pauseBytes: number;
   private stateValue: ConnectionState = 'AWAIT_LOGIN';
   private actorValue: Actor | undefined;
   private sessionValue: RelaySession | undefined;
@@ -142,6 +147,7 @@ export class ClientConnection implements RelayPeer, MethodHost {
       maxFrameBytes: this.limits.maxMessageBytes,
       maxBufferedBytes: this.limits.maxMessageBytes + FRAME_HEADER_BYTES,
     });
+    this.pauseBytes = Math.min(MAX_PAUSE_BYTES, Math.floor(this.limits.maxBufferedBytes / 4));
     this.loginTimer = unrefTimer(this.loginDeadlinePassed, this.limits.loginTimeoutMs);
     this.heartbeatTimer = unrefTimer(this.heartbeatDue, this.limits.heartbeatMs);
     this.idleTimer = unrefTimer(this.idleTimeoutPassed, this.limits.idleTimeoutMs);
@@ -443,7 +449,10 @@ export class ClientConnection implements RelayPeer, MethodHost {
     this.pending = [];
     this.pendingBytes = 0;
     this.heartbeatTimer.refresh();
-    if (!this.socket.write(data)) {
+    // write() says false past the socket's 16 KiB high-water mark, which one coalesced flush
+    // reaches: taken literally, every flush would stall the queue until 'drain'. The client
+    // counts as not reading only once a quarter of its drop limit is waiting.
+    if (!this.socket.write(data) && this.socket.writableLength > this.pauseBytes) {
       this.writeBlocked = true;
       this.updateReading();
     }
