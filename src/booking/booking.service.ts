@@ -119,7 +119,7 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap, OnM
     );
     if (party.side === 'station') return this.parties.withMOperators(own, now);
     const stations = [...new Set(own.map((slot) => slot.stationId))];
-    const occupied = (await this.slots.live({ stationIds: stations }, now)).filter((s) =>
+    const occupied = (await this.slots.occupying(stations, now)).filter((s) =>
       isOccupying(effectiveState(s, now)),
     );
     return own
@@ -245,7 +245,7 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap, OnM
   private async exclusivity(wanted: OperationalSlot[], now: Date): Promise<SlotFailure[]> {
     const failures: SlotFailure[] = [];
     for (const slot of wanted) {
-      const others = await this.slots.liveOverlapping([slot.stationId], slot.startAt, slot.endAt);
+      const others = await this.slots.occupying([slot.stationId], slot.startAt, slot.endAt);
       const blocker =
         others.find(
           (other) =>

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { In, LessThanOrEqual, MoreThan, type FindOptionsWhere } from 'typeorm';
+import { In, LessThan, LessThanOrEqual, MoreThan, type FindOptionsWhere } from 'typeorm';
 import { Database } from '../database/database.service';
 import { GroundStation } from '../stations/ground-station.entity';
 import { OperationalSlot } from './operational-slot.entity';
 import { SlotChange } from './slot-change.entity';
-import { LIVE_STATES } from './slot-transitions';
+import { LIVE_STATES, OCCUPYING_STATES } from './slot-transitions';
 
 export interface SlotScope {
   stationIds?: string[];
@@ -57,15 +57,18 @@ export class SlotsRepository {
     return this.slots.find({ where, order: { startAt: 'ASC', id: 'ASC' } });
   }
 
-  /** Live slots of these stations overlapping [start, end). */
-  liveOverlapping(stationIds: string[], start: Date, end: Date): Promise<OperationalSlot[]> {
+  /**
+   * Slots holding these stations (SELECTED, RESERVED…) that end after `after` and, when `before`
+   * is given, start before it. Expired holds are included: callers judge them by effectiveState.
+   */
+  occupying(stationIds: string[], after: Date, before?: Date): Promise<OperationalSlot[]> {
     if (stationIds.length === 0) return Promise.resolve([]);
     return this.slots.find({
       where: {
         stationId: In(stationIds),
-        state: In([...LIVE_STATES]),
-        startAt: LessThanOrEqual(end),
-        endAt: MoreThan(start),
+        state: In([...OCCUPYING_STATES]),
+        endAt: MoreThan(after),
+        ...(before ? { startAt: LessThan(before) } : {}),
       },
     });
   }
@@ -87,18 +90,18 @@ export class SlotsRepository {
     for (let i = 0; i < slots.length; i += 200) await this.slots.insert(slots.slice(i, i + 200));
   }
 
+  /** Writes a changed slot row (a plain UPDATE: save() would first SELECT it again). */
   async save(slot: OperationalSlot): Promise<void> {
-    await this.slots.save(slot);
+    const { id, ...fields } = slot;
+    await this.slots.update({ id }, fields);
   }
 
   async delete(ids: string[]): Promise<void> {
     for (let i = 0; i < ids.length; i += 500) await this.slots.delete({ id: In(ids.slice(i, i + 500)) });
   }
 
-  async appendChanges(changes: Omit<SlotChange, 'id'>[]): Promise<SlotChange[]> {
-    const saved: SlotChange[] = [];
-    for (const change of changes) saved.push(await this.changes.save(this.changes.create(change)));
-    return saved;
+  async appendChanges(changes: Omit<SlotChange, 'id'>[]): Promise<void> {
+    for (let i = 0; i < changes.length; i += 200) await this.changes.insert(changes.slice(i, i + 200));
   }
 
   /** One page of changes after `cursor` for one side (the station's or the spacecraft's owner). */
