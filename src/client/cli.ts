@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { readProcessEnvironment } from '../config/process-env';
 import { type RelaySide, START_REMOTE } from '../relay/relay-port';
 import {
@@ -98,24 +98,23 @@ export async function runClientCli(argv: string[], io: CliIo): Promise<number> {
   return new CliSession(client, io, options).run();
 }
 
+const OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'api-key': { type: 'string' },
+  slot: { type: 'string' },
+  side: { type: 'string' },
+  ca: { type: 'string' },
+  fingerprint: { type: 'string' },
+  insecure: { type: 'boolean', default: false },
+  send: { type: 'string', multiple: true, default: [] as string[] },
+  file: { type: 'string' },
+  interactive: { type: 'boolean', default: false },
+  linger: { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
 function parseCliArgs(argv: string[], env: CliIo['env']): CliOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'api-key': { type: 'string' },
-      slot: { type: 'string' },
-      side: { type: 'string' },
-      ca: { type: 'string' },
-      fingerprint: { type: 'string' },
-      insecure: { type: 'boolean', default: false },
-      send: { type: 'string', multiple: true, default: [] },
-      file: { type: 'string' },
-      interactive: { type: 'boolean', default: false },
-      linger: { type: 'string' },
-    },
-  });
+  const { values } = parseArgs({ args: argv, options: OPTIONS });
   const apiKey = values['api-key'] ?? env.SATNET_API_KEY;
   if (!values.host) throw new UsageError('--host is required');
   if (!apiKey) throw new UsageError('--api-key (or SATNET_API_KEY) is required');
