@@ -23,7 +23,8 @@ module.exports = {
       displayName: 'e2e',
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 60000,
     },
   ],
+  // e2e specs start a whole server; a stuck one should fail, but not at the 5 s default.
+  testTimeout: 60000,
 };

@@ -6,6 +6,8 @@ import { CommonModule } from './common/common.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { RelayModule } from './relay/relay.module';
+import { GatewayModule } from './transports/gateway/gateway.module';
 import { JsonRpcModule } from './transports/json-rpc/json-rpc.module';
 import { RestModule } from './transports/rest/rest.module';
 
@@ -34,6 +36,7 @@ export class AppModule {
         AccountsModule,
         RestModule,
         JsonRpcModule,
+        GatewayModule.forRelay(RelayModule),
       ],
     };
   }

@@ -4,6 +4,8 @@ import { User } from '../accounts/user.entity';
 import { AvailabilityRule } from '../availability/availability-rule.entity';
 import { OperationalSlot } from '../booking/operational-slot.entity';
 import { SlotChange } from '../booking/slot-change.entity';
+import { Packet } from '../relay/packet.entity';
+import { RelaySessionRecord } from '../relay/relay-session.entity';
 import { ScChannel } from '../spacecraft/sc-channel.entity';
 import { Spacecraft } from '../spacecraft/spacecraft.entity';
 import { GroundStation } from '../stations/ground-station.entity';
@@ -21,4 +23,6 @@ export const ENTITIES = [
   AvailabilityRule,
   OperationalSlot,
   SlotChange,
+  Packet,
+  RelaySessionRecord,
 ];

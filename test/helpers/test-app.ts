@@ -5,6 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../../src/app';
 import { ManualClock } from '../../src/common/clock';
 import { loadAppConfig } from '../../src/config/app-config';
+import { GatewayServer } from '../../src/transports/gateway/gateway.server';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const ADMIN = { username: 'admin', email: 'admin@satnet.test', password: 'admin-password-1' };
@@ -42,6 +43,8 @@ export class TestApp {
         SATNET_ADMIN_EMAIL: ADMIN.email,
         SATNET_ADMIN_PASSWORD: ADMIN.password,
         SATNET_AUTH_THROTTLE_LIMIT: '1000',
+        SATNET_GATEWAY_PORT: '0',
+        SATNET_TLS_DIR: join(scratchDir, 'tls'),
         ...env,
       },
     });
@@ -49,6 +52,11 @@ export class TestApp {
     await app.listen(0, '127.0.0.1');
     const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     return new TestApp(app, baseUrl, clock, database, outboxDir, scratchDir, ownsDatabase);
+  }
+
+  /** The port the TLS gateway listens on. */
+  get gatewayPort(): number {
+    return this.app.get(GatewayServer).port;
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database.service';
+import { RelaySessionRecord } from './relay-session.entity';
+
+/** Writes the session audit: who operated which side of which slot, from when until when. */
+@Injectable()
+export class RelaySessionAudit {
+  constructor(private readonly db: Database) {}
+
+  async started(
+    id: string,
+    slotId: string,
+    side: RelaySessionRecord['side'],
+    userId: string,
+    connectionId: string,
+    at: Date,
+  ): Promise<void> {
+    const record: RelaySessionRecord = {
+      id,
+      slotId,
+      side,
+      userId,
+      connectionId: connectionId.slice(0, 64),
+      startedAt: at,
+      endedAt: null,
+      endReason: null,
+    };
+    await this.db.transaction(() => this.db.manager().getRepository(RelaySessionRecord).insert(record));
+  }
+
+  async ended(id: string, at: Date, reason: string): Promise<void> {
+    await this.db.transaction(() =>
+      this.db.manager().getRepository(RelaySessionRecord).update({ id }, { endedAt: at, endReason: reason }),
+    );
+  }
+}

@@ -1,0 +1,32 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { TimestampColumn } from '../database/columns';
+
+/** Audit of who was connected to which side of a slot, and how each session ended. */
+@Entity('relay_sessions')
+@Index('idx_relay_sessions_slot', ['slotId', 'startedAt'])
+export class RelaySessionRecord {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  slotId!: string;
+
+  @Column({ type: 'varchar', length: 8 })
+  side!: 'station' | 'mission';
+
+  @Column({ type: 'varchar', length: 36 })
+  userId!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  connectionId!: string;
+
+  @TimestampColumn()
+  startedAt!: Date;
+
+  @TimestampColumn({ nullable: true })
+  endedAt!: Date | null;
+
+  /** END_REMOTE, REMOTE_DISCONNECTED (connection lost), SLOT_END or SHUTDOWN. */
+  @Column({ type: 'varchar', length: 24, nullable: true })
+  endReason!: string | null;
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { BookingModule } from '../booking/booking.module';
+import { SpacecraftModule } from '../spacecraft/spacecraft.module';
+import { StationsModule } from '../stations/stations.module';
+import { PacketLog } from './packet-log';
+import { RelayPort } from './relay-port';
+import { RelaySessionAudit } from './relay-session-audit';
+import { RelayService } from './relay.service';
+import { SlotContextLoader } from './slot-context-loader';
+
+/** The relay behind the TLS gateway: provides RelayPort. */
+@Module({
+  imports: [AccountsModule, BookingModule, SpacecraftModule, StationsModule],
+  providers: [
+    RelayService,
+    { provide: RelayPort, useExisting: RelayService },
+    PacketLog,
+    RelaySessionAudit,
+    SlotContextLoader,
+  ],
+  exports: [RelayPort, RelayService, PacketLog],
+})
+export class RelayModule {}

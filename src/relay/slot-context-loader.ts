@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import type { OperationalSlot } from '../booking/operational-slot.entity';
+import { DomainError } from '../common/errors';
+import { tleOf } from '../spacecraft/spacecraft-mapper';
+import { SpacecraftRepository } from '../spacecraft/spacecraft.repository';
+import { GroundStationsRepository } from '../stations/ground-stations.repository';
+import { groundSite } from '../stations/station-mapper';
+import { SlotContext } from './slot-context';
+
+/** Loads, once per slot, what relaying its frames needs. */
+@Injectable()
+export class SlotContextLoader {
+  constructor(
+    private readonly spacecraft: SpacecraftRepository,
+    private readonly stations: GroundStationsRepository,
+  ) {}
+
+  async load(slot: OperationalSlot): Promise<SlotContext> {
+    const [spacecraft, station] = await Promise.all([
+      this.spacecraft.findById(slot.spacecraftId),
+      this.stations.findById(slot.stationId),
+    ]);
+    if (!spacecraft || !station)
+      throw new DomainError(
+        'STATE',
+        'SLOT_NOT_RESERVED',
+        `slot ${slot.id} lost its ${spacecraft ? 'ground station' : 'spacecraft'}`,
+      );
+    const csp = {
+      version: spacecraft.cspVersion,
+      addresses: spacecraft.cspAddresses,
+      uplinkPorts: spacecraft.cspUplinkPorts,
+      downlinkPorts: spacecraft.cspDownlinkPorts,
+    };
+    return new SlotContext(
+      slot,
+      csp,
+      tleOf(spacecraft),
+      groundSite(station),
+      await this.spacecraft.channelsOf(spacecraft.id),
+    );
+  }
+}
