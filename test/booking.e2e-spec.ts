@@ -195,7 +195,8 @@ describe('availability rules and slot booking', () => {
     ).toBe(1);
     expect(
       (await t.rpc('get_changes', ['XATCOBEO', 0], alice)).result.ChangedSlots.some(
-        (c: { slot: string; reason: string }) => c.slot === slot.identifier && c.reason === 'expireHold',
+        (c: { slot: string; reason: string; from: string; to: string }) =>
+          c.slot === slot.identifier && c.reason === 'expireHold' && c.from === 'SELECTED' && c.to === 'FREE',
       ),
     ).toBe(true);
     await t.rpc('cancel_selections', ['OTHERSAT', [bobsTwin!.identifier]], bob);

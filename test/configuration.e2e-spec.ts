@@ -153,6 +153,17 @@ describe('ground stations and spacecraft', () => {
     );
   });
 
+  it('answers the literal Annex D list calls, and explains a refresh without a tracking URL', async () => {
+    expect((await t.rpc('list_groundstations', { identifier: 'VigoGS' }, scOp)).result).toEqual({
+      Identifier: ['VigoGS'],
+    });
+    expect((await t.rpc('list_spacecraft', { identifier: 'Nothing' }, scOp)).result).toEqual({
+      Identifier: [],
+    });
+    const refresh = await t.rpc('refresh_tle', ['XATCOBEO'], scOp);
+    expect(refresh.error.data.code).toBe('NO_TRACKING_URL');
+  });
+
   it('lists the compatible station channels of a spacecraft', async () => {
     const result = await t.http('GET', '/api/spacecraft/XATCOBEO/compatibility', { token: scOp });
     expect(result.body).toEqual([
@@ -300,6 +311,18 @@ describe('ground stations and spacecraft', () => {
         { field: 'channels.1.channelId', message: 'duplicate channel id "uhf"' },
       ]);
       expect(await stationIds()).not.toContain('BadGS');
+    });
+
+    it('a document naming another identifier than the call', async () => {
+      const result = await t.rpc(
+        'set_configuration',
+        { identifier: 'NewGS', configuration: { GroundStationConfiguration: stationConfig('OtherGS') } },
+        gsOp,
+      );
+      expect(result.error.data.fields).toEqual([
+        { field: 'configuration.identifier', message: 'must be "NewGS", the identifier this call names' },
+      ]);
+      expect(await stationIds()).not.toContain('OtherGS');
     });
 
     it('duplicate identifiers, across stations and spacecraft too', async () => {

@@ -85,7 +85,9 @@ export class AvailabilityService {
 
   /** The station's rules; with `channelId`, the station-wide ones and that channel's. */
   async getRules(ctx: RequestContext, identifier: string, channelId?: string): Promise<RuleView[]> {
-    const { station } = await this.loadOwned(ctx, identifier);
+    const loaded = await this.loadOwned(ctx, identifier);
+    const { station } = loaded;
+    if (channelId) requireChannel(loaded, channelId);
     const rules = await this.rules.find({
       where: { stationId: station.id },
       order: { createdAt: 'ASC', id: 'ASC' },
@@ -109,8 +111,9 @@ export class AvailabilityService {
     if (to <= from) throw new ValidationFailedError([{ field: 'to', message: 'must be after from' }]);
     if (to.getTime() - from.getTime() > 62 * 86_400_000)
       throw new ValidationFailedError([{ field: 'to', message: 'the window may span at most 62 days' }]);
-    const { station } = await this.stations.load(identifier);
-    const rules = await this.rules.findBy({ stationId: station.id });
+    const loaded = await this.stations.load(identifier);
+    if (query.channelId) requireChannel(loaded, query.channelId);
+    const rules = await this.rules.findBy({ stationId: loaded.station.id });
     const windows = expandRules(rules, from, to, query.channelId);
     return {
       groundStation: identifier,
@@ -145,6 +148,14 @@ export class AvailabilityService {
     assertCanManage(requireActor(ctx), loaded.station.ownerId, `ground station "${identifier}"`);
     return loaded;
   }
+}
+
+function requireChannel({ station, channels }: StationWithChannels, channelId: string): void {
+  if (!channels.some((channel) => channel.channelId === channelId))
+    throw new NotFoundError(
+      'CHANNEL_NOT_FOUND',
+      `station "${station.identifier}" has no channel "${channelId}"`,
+    );
 }
 
 function toEntity(stationId: string, spec: AvailabilityRuleSpec, now: Date): AvailabilityRule {

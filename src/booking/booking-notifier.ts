@@ -23,7 +23,10 @@ function recipients(change: Change): string[] {
     case 'expireHold':
       return [mission];
     case 'cancelReservation':
-      return [change.actorId === station ? mission : station];
+      // The other side hears of it; when an admin cancels, both sides do.
+      if (change.actorId === station) return [mission];
+      if (change.actorId === mission) return [station];
+      return [station, mission];
     default:
       return [station, mission];
   }

@@ -24,7 +24,11 @@ export class SlotLedger {
     private readonly events: DomainEvents,
   ) {}
 
-  /** Stores each slot with its new state and records from → to. */
+  /**
+   * Stores each slot with its new state and records from → to. A hold that ran out before this
+   * change (stored SELECTED, read as FREE) is first recorded as its own expireHold change, so the
+   * log never misses an expiry, even when the sweeper had not stored it yet.
+   */
   async apply(
     updates: { slot: OperationalSlot; to: SlotState; reason: string }[],
     actorId: string | null,
@@ -42,7 +46,8 @@ export class SlotLedger {
       };
       await this.slots.save(next);
       saved.push(next);
-      changes.push(changeRecord(next, from, to, reason, actorId, now));
+      if (slot.state !== from) changes.push(changeRecord(next, slot.state, from, 'expireHold', null, now));
+      if (reason !== 'expireHold') changes.push(changeRecord(next, from, to, reason, actorId, now));
     }
     await this.record(changes);
     return saved;

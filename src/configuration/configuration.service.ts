@@ -9,6 +9,11 @@ import { GroundStationConfigDto } from '../stations/dto/ground-station.dto';
 import { GroundStationsService } from '../stations/ground-stations.service';
 import { GroundStationsRepository } from '../stations/ground-stations.repository';
 
+export interface ListFilter {
+  mine?: boolean;
+  identifier?: string;
+}
+
 export type ConfigurationDocument =
   { GroundStationConfiguration: unknown } | { SpacecraftConfiguration: unknown };
 
@@ -71,12 +76,14 @@ export class ConfigurationService {
     return 'OK';
   }
 
-  async listGroundStations(ctx: RequestContext, mine = false): Promise<{ Identifier: string[] }> {
-    return { Identifier: (await this.stations.list(ctx, mine)).map((station) => station.identifier) };
+  async listGroundStations(ctx: RequestContext, filter: ListFilter = {}): Promise<{ Identifier: string[] }> {
+    const all = (await this.stations.list(ctx, filter.mine)).map((station) => station.identifier);
+    return { Identifier: all.filter((id) => !filter.identifier || id === filter.identifier) };
   }
 
-  async listSpacecraft(ctx: RequestContext): Promise<{ Identifier: string[] }> {
-    return { Identifier: (await this.spacecraft.list(ctx)).map((spacecraft) => spacecraft.identifier) };
+  async listSpacecraft(ctx: RequestContext, filter: ListFilter = {}): Promise<{ Identifier: string[] }> {
+    const all = (await this.spacecraft.list(ctx)).map((spacecraft) => spacecraft.identifier);
+    return { Identifier: all.filter((id) => !filter.identifier || id === filter.identifier) };
   }
 
   private async kindOf(identifier: string): Promise<'station' | 'spacecraft'> {
@@ -90,9 +97,18 @@ export class ConfigurationService {
   }
 }
 
+/** The document's identifier defaults to the call's; a different one is an error, never a rename. */
 function withIdentifier(document: unknown, identifier: string): unknown {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) return document;
-  return 'identifier' in document ? document : { identifier, ...document };
+  if (!('identifier' in document)) return { identifier, ...document };
+  if (document.identifier !== identifier)
+    throw new ValidationFailedError([
+      {
+        field: 'configuration.identifier',
+        message: `must be "${identifier}", the identifier this call names`,
+      },
+    ]);
+  return document;
 }
 
 function wrongKind(identifier: string, what: string): ValidationFailedError {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type FieldError, ValidationFailedError } from '../common/errors';
 import { parseTle, type Tle, tleAgeDays } from '../orbit/tle';
-import { duplicateChannelIds } from '../stations/station-mapper';
+import { byChannelId, duplicateChannelIds } from '../stations/station-mapper';
 import type { ScChannelDto, SpacecraftConfigDto } from './dto/spacecraft.dto';
 import type { ScChannel } from './sc-channel.entity';
 import type { Spacecraft } from './spacecraft.entity';
@@ -67,7 +67,7 @@ export function spacecraftView(
       ...(spacecraft.trackingUrl ? { url: spacecraft.trackingUrl } : {}),
       ...(spacecraft.trackingSpacecraftId ? { spacecraftId: spacecraft.trackingSpacecraftId } : {}),
     },
-    channels: channels.map(scChannelView),
+    channels: byChannelId(channels).map(scChannelView),
     csp: {
       version: spacecraft.cspVersion,
       addresses: spacecraft.cspAddresses,

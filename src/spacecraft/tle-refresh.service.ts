@@ -73,6 +73,12 @@ export class TleRefreshService implements OnApplicationBootstrap, OnModuleDestro
 
   /** Refreshes and answers TLE_REFRESH_FAILED (with the reason) when the fetch fails. */
   async refresh(spacecraft: Spacecraft): Promise<Spacecraft> {
+    if (!spacecraft.trackingUrl)
+      throw new DomainError(
+        'STATE',
+        'NO_TRACKING_URL',
+        `spacecraft "${spacecraft.identifier}" has no tracking URL to refresh from; its TLE is set directly in its configuration`,
+      );
     const updated = await this.refreshQuietly(spacecraft);
     if (updated.lastRefreshError)
       throw new DomainError(

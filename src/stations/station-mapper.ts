@@ -30,6 +30,11 @@ export interface GroundStationView {
 /** What every user may see of a station that is not theirs. */
 export type GroundStationSummary = Pick<GroundStationView, 'identifier' | 'location' | 'channels'>;
 
+/** Channels are always listed by channel id, whatever order they were sent in. */
+export function byChannelId<T extends { channelId: string }>(channels: T[]): T[] {
+  return [...channels].sort((a, b) => a.channelId.localeCompare(b.channelId));
+}
+
 export function gsChannelView(channel: GsChannel): GsChannelView {
   return {
     channelId: channel.channelId,
@@ -46,7 +51,7 @@ export function stationSummary(station: GroundStation, channels: GsChannel[]): G
   return {
     identifier: station.identifier,
     location: { latitude: station.latitudeDeg, longitude: station.longitudeDeg, altitude: station.altitudeM },
-    channels: channels.map(gsChannelView),
+    channels: byChannelId(channels).map(gsChannelView),
   };
 }
 

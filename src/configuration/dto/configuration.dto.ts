@@ -28,6 +28,12 @@ export class SetConfigurationDto extends IdentifierDto {
 }
 
 export class ListDto {
+  @ApiPropertyOptional({ description: 'Annex D passes an identifier: the list then holds at most that one' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 30)
+  identifier?: string;
+
   @ApiPropertyOptional({ description: 'only your own' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))

@@ -41,13 +41,13 @@ export class ConfigurationMethods implements OnModuleInit {
       name: 'list_groundstations',
       description: 'Identifiers of the ground stations ({mine: true} for your own).',
       params: ListDto,
-      handler: (ctx, p) => this.configuration.listGroundStations(ctx, p.mine),
+      handler: (ctx, p) => this.configuration.listGroundStations(ctx, p),
     });
     m.register({
       name: 'list_spacecraft',
       description: 'Identifiers of your spacecraft.',
       params: ListDto,
-      handler: (ctx) => this.configuration.listSpacecraft(ctx),
+      handler: (ctx, p) => this.configuration.listSpacecraft(ctx, p),
     });
     m.register({
       name: 'list_channels',
