@@ -29,3 +29,4 @@ export type Polarization = (typeof POLARIZATIONS)[number];
 
 /** Identifiers of stations, spacecraft and channels: 1–30 of [A-Za-z0-9._-] (Annex C). */
 export const IDENTIFIER_PATTERN = /^[A-Za-z0-9._-]{1,30}$/;
+export const IDENTIFIER_RULE = 'must be 1–30 characters of letters, digits, ".", "_" or "-"';

@@ -4,6 +4,7 @@ import { requireActor } from '../accounts/accounts.service';
 import { UserDeletion } from '../accounts/user-deletion';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
+import { channelRowId, findChannel } from '../common/channel-rules';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors';
 import { assertCanManage } from '../common/ownership';
 import type { RequestContext } from '../common/request-context';
@@ -141,7 +142,9 @@ export class SpacecraftService implements OnModuleInit {
   }
 
   async getChannel(ctx: RequestContext, identifier: string, channelId: string): Promise<ScChannelView> {
-    return scChannelView(findChannel(await this.loadOwned(ctx, identifier), channelId));
+    return scChannelView(
+      findChannel((await this.loadOwned(ctx, identifier)).channels, channelId, `spacecraft "${identifier}"`),
+    );
   }
 
   /** Adds a channel, or replaces the one named by `replaceId`. */
@@ -151,20 +154,10 @@ export class SpacecraftService implements OnModuleInit {
     dto: ScChannelDto,
     replaceId?: string,
   ): Promise<ScChannelView> {
-    if (replaceId !== undefined && dto.channelId !== replaceId)
-      throw new ValidationFailedError([
-        { field: 'channelId', message: `must be "${replaceId}"; channel ids cannot be renamed` },
-      ]);
     return this.db.transaction(async () => {
       const loaded = await this.loadOwned(ctx, identifier);
-      const existing = loaded.channels.find((channel) => channel.channelId === dto.channelId);
-      if (replaceId === undefined && existing)
-        throw new ConflictError(
-          'CHANNEL_EXISTS',
-          `spacecraft "${identifier}" already has a channel "${dto.channelId}"`,
-        );
-      if (replaceId !== undefined) findChannel(loaded, replaceId);
-      const channel = { ...scChannelFromDto(loaded.spacecraft.id, dto), id: existing?.id ?? randomUUID() };
+      const id = channelRowId(loaded.channels, dto.channelId, replaceId, `spacecraft "${identifier}"`);
+      const channel = { ...scChannelFromDto(loaded.spacecraft.id, dto), id };
       await this.repository.saveChannel(channel);
       await this.changed(loaded.spacecraft);
       return scChannelView(channel);
@@ -174,7 +167,7 @@ export class SpacecraftService implements OnModuleInit {
   async deleteChannel(ctx: RequestContext, identifier: string, channelId: string): Promise<void> {
     await this.db.transaction(async () => {
       const loaded = await this.loadOwned(ctx, identifier);
-      findChannel(loaded, channelId);
+      findChannel(loaded.channels, channelId, `spacecraft "${identifier}"`);
       await this.repository.deleteChannel(loaded.spacecraft.id, channelId);
       await this.changed(loaded.spacecraft);
     });
@@ -238,14 +231,4 @@ export class SpacecraftService implements OnModuleInit {
   private view({ spacecraft, channels }: SpacecraftWithChannels): SpacecraftView {
     return spacecraftView(spacecraft, channels, this.clock.now(), this.config.orbit.tleMaxAgeDays);
   }
-}
-
-function findChannel(loaded: SpacecraftWithChannels, channelId: string): ScChannel {
-  const channel = loaded.channels.find((c) => c.channelId === channelId);
-  if (!channel)
-    throw new NotFoundError(
-      'CHANNEL_NOT_FOUND',
-      `spacecraft "${loaded.spacecraft.identifier}" has no channel "${channelId}"`,
-    );
-  return channel;
 }

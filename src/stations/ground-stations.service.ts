@@ -4,6 +4,7 @@ import { requireActor } from '../accounts/accounts.service';
 import { UserDeletion } from '../accounts/user-deletion';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
+import { channelRowId, findChannel } from '../common/channel-rules';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors';
 import { assertCanManage, canManage } from '../common/ownership';
 import type { RequestContext } from '../common/request-context';
@@ -137,7 +138,9 @@ export class GroundStationsService implements OnModuleInit {
 
   async getChannel(ctx: RequestContext, identifier: string, channelId: string): Promise<GsChannelView> {
     requireActor(ctx);
-    return gsChannelView(findChannel(await this.load(identifier), channelId));
+    return gsChannelView(
+      findChannel((await this.load(identifier)).channels, channelId, `station "${identifier}"`),
+    );
   }
 
   /** Adds a channel, or replaces the one with the same id when `replaceId` names it. */
@@ -148,23 +151,10 @@ export class GroundStationsService implements OnModuleInit {
     replaceId?: string,
   ): Promise<GsChannelView> {
     checkGsChannel(dto);
-    if (replaceId !== undefined && dto.channelId !== replaceId)
-      throw new ValidationFailedError([
-        { field: 'channelId', message: `must be "${replaceId}"; channel ids cannot be renamed` },
-      ]);
     return this.db.transaction(async () => {
       const loaded = await this.loadForChange(ctx, identifier);
-      const existing = loaded.channels.find((channel) => channel.channelId === dto.channelId);
-      if (replaceId === undefined && existing)
-        throw new ConflictError(
-          'CHANNEL_EXISTS',
-          `station "${identifier}" already has a channel "${dto.channelId}"`,
-        );
-      if (replaceId !== undefined) findChannel(loaded, replaceId);
-      const channel = await this.stations.saveChannel({
-        ...gsChannelFromDto(loaded.station.id, dto),
-        id: existing?.id ?? randomUUID(),
-      });
+      const id = channelRowId(loaded.channels, dto.channelId, replaceId, `station "${identifier}"`);
+      const channel = await this.stations.saveChannel({ ...gsChannelFromDto(loaded.station.id, dto), id });
       await this.changed(loaded.station);
       return gsChannelView(channel);
     });
@@ -173,7 +163,7 @@ export class GroundStationsService implements OnModuleInit {
   async deleteChannel(ctx: RequestContext, identifier: string, channelId: string): Promise<void> {
     await this.db.transaction(async () => {
       const loaded = await this.loadForChange(ctx, identifier);
-      findChannel(loaded, channelId);
+      findChannel(loaded.channels, channelId, `station "${identifier}"`);
       await this.stations.deleteChannel(loaded.station.id, channelId);
       await this.changed(loaded.station);
     });
@@ -210,14 +200,4 @@ export class GroundStationsService implements OnModuleInit {
   private changed(station: GroundStation): Promise<void> {
     return this.events.publish('station.changed', { stationId: station.id, identifier: station.identifier });
   }
-}
-
-function findChannel(loaded: StationWithChannels, channelId: string): GsChannel {
-  const channel = loaded.channels.find((c) => c.channelId === channelId);
-  if (!channel)
-    throw new NotFoundError(
-      'CHANNEL_NOT_FOUND',
-      `station "${loaded.station.identifier}" has no channel "${channelId}"`,
-    );
-  return channel;
 }

@@ -21,12 +21,11 @@ import {
   DIRECTIONS,
   type Direction,
   IDENTIFIER_PATTERN,
+  IDENTIFIER_RULE,
   MODULATIONS,
   POLARIZATIONS,
   type Polarization,
 } from '../../common/radio';
-
-const IDENTIFIER_MESSAGE = 'must be 1–30 characters of letters, digits, ".", "_" or "-"';
 
 export class TleDto {
   @ApiPropertyOptional({ example: 'XATCOBEO' })
@@ -73,7 +72,7 @@ export class TrackingDto {
 export class ScChannelDto {
   @ApiProperty({ example: 'downlink-9k6' })
   @IsString()
-  @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_MESSAGE })
+  @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_RULE })
   channelId!: string;
 
   @ApiProperty({ enum: DIRECTIONS })
@@ -140,7 +139,7 @@ export class CspSettingsDto {
 export class SpacecraftConfigDto {
   @ApiProperty({ example: 'XATCOBEO' })
   @IsString()
-  @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_MESSAGE })
+  @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_RULE })
   identifier!: string;
 
   @ApiProperty({ example: 'KXSC02' })

@@ -22,12 +22,11 @@ import {
   DIRECTIONS,
   type Direction,
   IDENTIFIER_PATTERN,
+  IDENTIFIER_RULE,
   MODULATIONS,
   POLARIZATIONS,
   type Polarization,
 } from '../../common/radio';
-
-const IDENTIFIER_MESSAGE = 'must be 1–30 characters of letters, digits, ".", "_" or "-"';
 
 export class LocationDto {
   @ApiProperty({ example: 42.17, description: 'degrees, −90…90' })
@@ -84,7 +83,7 @@ export class FrequencyRangeDto {
 export class GsChannelDto {
   @ApiProperty({ example: 'uhf-1' })
   @IsString()
-  @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_MESSAGE })
+  @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_RULE })
   channelId!: string;
 
   @ApiProperty({ enum: DIRECTIONS })
@@ -132,7 +131,7 @@ export class GsChannelDto {
 export class GroundStationConfigDto {
   @ApiProperty({ example: 'VigoGS' })
   @IsString()
-  @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_MESSAGE })
+  @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_RULE })
   identifier!: string;
 
   @ApiProperty({ example: 'EA1XYZ' })

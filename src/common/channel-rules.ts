@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictError, NotFoundError, ValidationFailedError } from './errors';
+
+interface ChannelRow {
+  id: string;
+  channelId: string;
+}
+
+/** The channel `channelId` of `owner` (e.g. `station "VigoGS"`), or CHANNEL_NOT_FOUND. */
+export function findChannel<T extends ChannelRow>(
+  channels: readonly T[],
+  channelId: string,
+  owner: string,
+): T {
+  const channel = channels.find((c) => c.channelId === channelId);
+  if (!channel) throw new NotFoundError('CHANNEL_NOT_FOUND', `${owner} has no channel "${channelId}"`);
+  return channel;
+}
+
+/**
+ * The row id a channel write goes to: a new one when adding (POST; the id must be free), the
+ * existing one when replacing `replaceId` (PUT; channel ids cannot be renamed).
+ */
+export function channelRowId(
+  channels: readonly ChannelRow[],
+  channelId: string,
+  replaceId: string | undefined,
+  owner: string,
+): string {
+  if (replaceId === undefined) {
+    if (channels.some((c) => c.channelId === channelId))
+      throw new ConflictError('CHANNEL_EXISTS', `${owner} already has a channel "${channelId}"`);
+    return randomUUID();
+  }
+  if (channelId !== replaceId)
+    throw new ValidationFailedError([
+      { field: 'channelId', message: `must be "${replaceId}"; channel ids cannot be renamed` },
+    ]);
+  return findChannel(channels, replaceId, owner).id;
+}
