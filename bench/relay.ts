@@ -1,0 +1,533 @@
+/**
+ * Live relay (issue 5, "Performance"): a G-client and an M-client exchange 200-byte CSP v1 frames
+ * (CRC32-C flagged, so the server checks it) through the real server over TLS, packet log on.
+ * Prints (a) one-way frames/s at full speed, (b) p50/p99 latency (sendMsg call -> notifyMsg at the
+ * other client) at a steady 1,000 frames/s, (c) p50/p99 latency with 200 slot pairs at 10 frames/s
+ * each (station -> mission), (d) the same full-speed stream through a bare TLS pipe (two TLS
+ * sockets joined by a plain proxy, no server logic) and the ratio (a)/(d); then the packet log's
+ * row count against the frames sent, which must be equal.
+ *
+ * The server (TestApp: the real app, fresh database, manual clock inside the slots) runs on the
+ * main thread; all clients run in one worker thread, so on 2 cores the server has a core of its
+ * own, as it would with remote clients. The yardstick's proxy runs on the main thread too.
+ *
+ *   npm run bench:relay                                                    (embedded SQLite)
+ *   DATABASE_URL=mysql://root@127.0.0.1:3306/test npm run bench:relay      (a fresh MySQL database)
+ *   BENCH_SECONDS=10 npm run bench:relay          (seconds per measured phase; default 5)
+ *   BENCH_PHASES=c npm run bench:relay            (only some figures, e.g. to profile one)
+ *   SATNET_PACKET_LOG_FLUSH_MS=50 npm run bench:relay   (SATNET_* settings are passed to the server)
+ */
+import { once } from 'node:events';
+import { availableParallelism, loadavg } from 'node:os';
+import { connect as tlsConnect, createServer, type Server, type TLSSocket } from 'node:tls';
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { GatewayClient } from '../src/client/gateway-client';
+import { CSP_FLAG, makeCspHeader, writeCspHeader } from '../src/csp/csp-header';
+import { crc32c } from '../src/csp/crc32c';
+import { encodeFrame, FrameDecoder } from '../src/transports/gateway/frame-codec';
+import { parseRpcMessage, rpcRequest } from '../src/transports/gateway/rpc-message';
+import type { TestApp } from '../test/helpers/test-app';
+
+const FRAME_BYTES = 200;
+const PAIRS = 200;
+const STEADY_RATE = 1000; // (b), frames/s
+const PAIR_RATE = 10; // (c), frames/s per pair
+const WARM_UP_FRAMES = 20_000;
+/** Requests the full-speed sender keeps unanswered (besides the client's own write backpressure). */
+const WINDOW = 2048;
+const BATCH = 64; // frames handed to the client between two turns of the event loop
+
+type Phase = 'warm-up' | 'throughput' | 'yardstick' | 'steady' | 'connect-pairs' | 'pairs' | 'close-pairs';
+
+interface Setup {
+  gatewayPort: number;
+  proxyPort: number;
+  seconds: number;
+  /** The frames' GS timestamps start here (inside the slots) and advance with real time. */
+  timestampBase: number;
+  slot: { id: string; stationKey: string; missionKey: string };
+  pairSlots: string[];
+}
+
+interface PhaseResult {
+  /** Frames handed to the server (sendMsg calls), and of those refused (PACKET_LOG_BACKLOG...). */
+  sent: number;
+  refused: number;
+  /** Frames that arrived, from startedAt to lastArrivalAt (ms since the epoch, as both threads see it). */
+  received?: number;
+  startedAt?: number;
+  lastArrivalAt?: number;
+  latencyMs?: { p50: number; p99: number; max: number; n: number };
+  /** How late each thread's event loop ran (ms): a busy or blocked loop delays every frame. */
+  serverLoop?: LoopDelay;
+  clientLoop?: LoopDelay;
+}
+
+interface LoopDelay {
+  p99: number;
+  max: number;
+}
+
+const loopDelay = (histogram: IntervalHistogram): LoopDelay => ({
+  p99: histogram.percentile(99) / 1e6,
+  max: histogram.max / 1e6,
+});
+
+// ---- Frames --------------------------------------------------------------------------------------
+
+/**
+ * One reusable 200-byte downlink frame: header, send time (performance.now(), f64) and sequence
+ * number at the front of the payload, CRC32-C trailer. The client encodes (copies) it at once.
+ */
+class FrameMaker {
+  private readonly frame = Buffer.alloc(FRAME_BYTES, 0x5a);
+  private seq = 0;
+
+  constructor() {
+    const header = makeCspHeader({
+      source: 10,
+      sourcePort: 10,
+      destination: 1,
+      destinationPort: 20,
+      flags: CSP_FLAG.CRC,
+    });
+    writeCspHeader(1, header, this.frame, 0);
+  }
+
+  next(): Buffer {
+    this.frame.writeDoubleLE(performance.now(), 4);
+    this.frame.writeUInt32LE(this.seq++, 12);
+    this.frame.writeUInt32BE(crc32c(this.frame.subarray(4, FRAME_BYTES - 4)), FRAME_BYTES - 4);
+    return this.frame;
+  }
+}
+
+const sentAt = (frame: Uint8Array): number =>
+  Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).readDoubleLE(4);
+
+/** Latencies in ms, kept in a typed array (no garbage while measuring). */
+class Latencies {
+  private values = new Float64Array(1 << 16);
+  private count = 0;
+
+  add(ms: number): void {
+    if (this.count === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.count++] = ms;
+  }
+
+  get n(): number {
+    return this.count;
+  }
+
+  summary(): { p50: number; p99: number; max: number; n: number } {
+    const sorted = this.values.slice(0, this.count).sort();
+    const at = (p: number) => sorted[Math.min(this.count - 1, Math.floor(p * this.count))] ?? 0;
+    return { p50: at(0.5), p99: at(0.99), max: sorted[this.count - 1] ?? 0, n: this.count };
+  }
+}
+
+const epoch = (now: number): number => performance.timeOrigin + now;
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---- Worker: the clients -------------------------------------------------------------------------
+
+async function connectClient(setup: Setup, key: string, slotId: string): Promise<GatewayClient> {
+  const client = await GatewayClient.connect({
+    host: '127.0.0.1',
+    port: setup.gatewayPort,
+    insecure: true,
+    keepAliveMs: 0,
+  });
+  await client.login(key);
+  await client.startRemote(slotId);
+  return client;
+}
+
+/** A station/mission pair on one slot: the mission first, so the station's frames are delivered. */
+async function connectPair(setup: Setup, slotId: string): Promise<[GatewayClient, GatewayClient]> {
+  const mission = await connectClient(setup, setup.slot.missionKey, slotId);
+  const station = await connectClient(setup, setup.slot.stationKey, slotId);
+  return [station, mission];
+}
+
+/** Sends frames from `station` until `count` were sent or `until` (ms) passed, WINDOW in flight. */
+class Blaster {
+  sent = 0;
+  refused = 0;
+  private inFlight = 0;
+  private wake: (() => void) | undefined;
+  private readonly frames = new FrameMaker();
+
+  constructor(
+    private readonly station: GatewayClient,
+    private readonly timestampBase: number,
+  ) {}
+
+  async run(count: number, until = Infinity): Promise<void> {
+    const started = this.sent;
+    while (this.sent - started < count && performance.now() < until) {
+      for (let i = 0; i < BATCH; i++) this.sendOne();
+      await this.station.whenWritable();
+      if (this.inFlight >= WINDOW) await new Promise<void>((resolve) => (this.wake = resolve));
+      else await turn(); // let the socket be read and written
+    }
+    while (this.inFlight > 0) await new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  private sendOne(): void {
+    this.sent++;
+    this.inFlight++;
+    const timestamp = Math.floor(this.timestampBase + performance.now());
+    this.station.sendMsg(this.frames.next(), timestamp).then(this.settled, this.failed);
+  }
+
+  private readonly settled = (): void => {
+    this.inFlight--;
+    if (this.wake && (this.inFlight <= WINDOW / 2 || this.inFlight === 0)) {
+      const wake = this.wake;
+      this.wake = undefined;
+      wake();
+    }
+  };
+
+  private readonly failed = (): void => {
+    this.refused++;
+    this.settled();
+  };
+}
+
+/** Resolves once `received()` reaches `count` (polled: arrivals are counted by event listeners). */
+async function arrivals(received: () => number, count: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (received() < count) {
+    if (performance.now() > deadline) throw new Error(`only ${received()} of ${count} frames arrived`);
+    await sleep(1);
+  }
+}
+
+/** Full speed from `station` to `mission`: `count` frames, or as many as fit in `seconds`. */
+async function throughput(
+  setup: Setup,
+  [station, mission]: [GatewayClient, GatewayClient],
+  count: number,
+  seconds = Infinity,
+): Promise<PhaseResult> {
+  let received = 0;
+  let lastArrival = 0;
+  mission.on('notifyMsg', () => {
+    received++;
+    lastArrival = performance.now();
+  });
+  const blaster = new Blaster(station, setup.timestampBase);
+  const started = performance.now();
+  await blaster.run(count, started + seconds * 1000);
+  await arrivals(() => received, blaster.sent - blaster.refused);
+  mission.removeAllListeners('notifyMsg');
+  const span = { startedAt: epoch(started), lastArrivalAt: epoch(lastArrival) };
+  return { sent: blaster.sent, refused: blaster.refused, received, ...span };
+}
+
+/** (b): one frame every 1/STEADY_RATE s, by schedule (a late timer sends what fell due at once). */
+async function steady(setup: Setup, pair: [GatewayClient, GatewayClient]): Promise<PhaseResult> {
+  const [station, mission] = pair;
+  const latencies = new Latencies();
+  mission.on('notifyMsg', (data: Buffer) => latencies.add(performance.now() - sentAt(data)));
+  const frames = new FrameMaker();
+  const total = STEADY_RATE * setup.seconds;
+  const started = performance.now();
+  let sent = 0;
+  let refused = 0;
+  const failed = () => void refused++;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) * STEADY_RATE) / 1000));
+    for (; sent < due; sent++)
+      station.sendMsg(frames.next(), Math.floor(setup.timestampBase + performance.now())).catch(failed);
+    await sleep(1);
+  }
+  await arrivals(() => latencies.n, sent - refused);
+  mission.removeAllListeners('notifyMsg');
+  return { sent, refused, latencyMs: latencies.summary() };
+}
+
+/** The PAIRS station/mission pairs of (c), connected before the phase is measured. */
+async function connectPairs(setup: Setup): Promise<[GatewayClient, GatewayClient][]> {
+  const clients: [GatewayClient, GatewayClient][] = [];
+  for (let i = 0; i < setup.pairSlots.length; i += 20) {
+    const group = setup.pairSlots.slice(i, i + 20).map((id) => connectPair(setup, id));
+    clients.push(...(await Promise.all(group)));
+  }
+  return clients;
+}
+
+/** (c): each station sends PAIR_RATE frames/s to its mission, at its own random phase. */
+async function pairs(setup: Setup, clients: [GatewayClient, GatewayClient][]): Promise<PhaseResult> {
+  const latencies = new Latencies();
+  const result = { sent: 0, refused: 0 };
+  const failed = () => void result.refused++;
+  const stopAt = performance.now() + setup.seconds * 1000;
+  const senders = clients.map(async ([station, mission]) => {
+    mission.on('notifyMsg', (data: Buffer) => latencies.add(performance.now() - sentAt(data)));
+    const frames = new FrameMaker();
+    await sleep(Math.random() * (1000 / PAIR_RATE));
+    for (let next = performance.now(); next < stopAt; next += 1000 / PAIR_RATE) {
+      await sleep(next - performance.now());
+      result.sent++;
+      station.sendMsg(frames.next(), Math.floor(setup.timestampBase + performance.now())).catch(failed);
+    }
+  });
+  await Promise.all(senders);
+  await arrivals(() => latencies.n, result.sent - result.refused);
+  return { ...result, latencyMs: latencies.summary() };
+}
+
+/** (d): the (a) stream, as the same encoded sendMsg requests, through the bare TLS proxy. */
+async function yardstick(setup: Setup): Promise<PhaseResult> {
+  const receiver = await rawTls(setup.proxyPort);
+  const sender = await rawTls(setup.proxyPort);
+  const decoder = new FrameDecoder({ maxFrameBytes: 65536, maxBufferedBytes: 65540 });
+  let received = 0;
+  let lastArrival = 0;
+  receiver.on('data', (chunk: Buffer) => {
+    // Decoded and read as the gateway client reads a notifyMsg, so both ends do comparable work.
+    for (const message of decoder.push(chunk)) {
+      const parsed = parseRpcMessage(message);
+      if ('params' in parsed && sentAt(parsed.params[0] as Uint8Array) > 0) received++;
+    }
+    lastArrival = performance.now();
+  });
+  const frames = new FrameMaker();
+  const warm = await pipeBlast(sender, frames, setup, WARM_UP_FRAMES, Infinity);
+  await arrivals(() => received, warm);
+  const started = performance.now();
+  const sent = await pipeBlast(sender, frames, setup, Infinity, started + setup.seconds * 1000);
+  await arrivals(() => received, warm + sent);
+  sender.destroy();
+  receiver.destroy();
+  const span = { startedAt: epoch(started), lastArrivalAt: epoch(lastArrival) };
+  return { sent: 0, refused: 0, received: sent, ...span }; // sent: none of it reached the server
+}
+
+/** Writes sendMsg requests to the pipe, BATCH per write, honouring its backpressure. */
+async function pipeBlast(
+  sender: TLSSocket,
+  frames: FrameMaker,
+  setup: Setup,
+  count: number,
+  until: number,
+): Promise<number> {
+  let sent = 0;
+  while (sent < count && performance.now() < until) {
+    const batch: Buffer[] = [];
+    for (let i = 0; i < BATCH; i++, sent++) {
+      const params = [frames.next(), Math.floor(setup.timestampBase + performance.now())];
+      batch.push(encodeFrame(rpcRequest(sent + 1, 'sendMsg', params)));
+    }
+    if (!sender.write(Buffer.concat(batch))) await once(sender, 'drain');
+    else await turn();
+  }
+  return sent;
+}
+
+async function rawTls(port: number): Promise<TLSSocket> {
+  const socket = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+  await once(socket, 'secureConnect');
+  socket.setNoDelay(true);
+  return socket;
+}
+
+function workerMain(): void {
+  const setup = workerData as Setup;
+  const port = parentPort as NonNullable<typeof parentPort>;
+  let main: Promise<[GatewayClient, GatewayClient]> | undefined;
+  let many: [GatewayClient, GatewayClient][] = [];
+  port.on('message', (phase: Phase) => {
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    const run = async (): Promise<PhaseResult> => {
+      if (phase === 'yardstick') return yardstick(setup);
+      if (phase === 'connect-pairs') many = await connectPairs(setup);
+      if (phase === 'close-pairs') await Promise.all(many.flat().map((client) => client.close()));
+      if (phase === 'connect-pairs' || phase === 'close-pairs') return { sent: 0, refused: 0 };
+      if (phase === 'pairs') return pairs(setup, many);
+      main ??= connectPair(setup, setup.slot.id);
+      if (phase === 'warm-up') return throughput(setup, await main, WARM_UP_FRAMES);
+      if (phase === 'throughput') return throughput(setup, await main, Infinity, setup.seconds);
+      return steady(setup, await main);
+    };
+    run().then(
+      (result) => {
+        delay.disable();
+        port.postMessage({ phase, result: { ...result, clientLoop: loopDelay(delay) } });
+      },
+      (error: unknown) => port.postMessage({ phase, error: String((error as Error).stack ?? error) }),
+    );
+  });
+}
+
+// ---- Main thread: the server, the proxy, the figures ----------------------------------------------
+
+/** The bare TLS pipe: the first two connections are joined both ways, plaintext, no logic. */
+async function startProxy(cert: string, key: string): Promise<Server> {
+  let waiting: TLSSocket | undefined;
+  const server = createServer({ cert, key, minVersion: 'TLSv1.2', noDelay: true }, (socket) => {
+    if (!waiting) return void (waiting = socket);
+    waiting.pipe(socket).pipe(waiting);
+    waiting = undefined;
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
+}
+
+/** 200 more RESERVED slots like `slotId` (same station, spacecraft and window), inserted directly. */
+async function pairSlots(t: TestApp, slotId: string): Promise<string[]> {
+  const { SlotsRepository } = await import('../src/booking/slots.repository');
+  const repository = t.app.get(SlotsRepository);
+  const [template] = await repository.findByIds([slotId]);
+  const copies = Array.from({ length: PAIRS }, (_, i) => ({ ...template, id: `bench-pair-${i}` }));
+  await repository.insert(copies);
+  return copies.map((slot) => slot.id);
+}
+
+/** Runs a phase in the worker, watching how late the server's event loop runs meanwhile. */
+async function runPhase(worker: Worker, phase: Phase): Promise<PhaseResult> {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  try {
+    const result = await new Promise<PhaseResult>((resolve, reject) => {
+      worker.once('message', (reply: { phase: Phase; result?: PhaseResult; error?: string }) =>
+        reply.error ? reject(new Error(`${phase}: ${reply.error}`)) : resolve(reply.result as PhaseResult),
+      );
+      worker.postMessage(phase);
+    });
+    return { ...result, serverLoop: loopDelay(delay) };
+  } finally {
+    delay.disable();
+  }
+}
+
+function startWorker(setup: Setup): Worker {
+  // The worker runs this same file through ts-node, as `npm run bench:relay` runs the main thread.
+  const source = `require('ts-node').register({ transpileOnly: true }); require(${JSON.stringify(__filename)});`;
+  return new Worker(source, { eval: true, workerData: setup });
+}
+
+async function loggedPackets(t: TestApp): Promise<number> {
+  const { PacketLog } = await import('../src/relay/packet-log');
+  const { DataSource } = await import('typeorm');
+  await t.app.get(PacketLog).flush();
+  const rows: { n: number | string }[] = await t.app
+    .get(DataSource)
+    .query('SELECT COUNT(*) AS n FROM packets');
+  return Number(rows[0].n);
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+const latency = (r: PhaseResult) =>
+  `p50 ${fmt(r.latencyMs?.p50 ?? 0, 2)} ms  p99 ${fmt(r.latencyMs?.p99 ?? 0, 2)} ms  max ${fmt(r.latencyMs?.max ?? 0, 1)} ms  (n=${fmt(r.latencyMs?.n ?? 0)})\n` +
+  `      event loop delay p99/max: server ${loops(r.serverLoop)}, clients ${loops(r.clientLoop)}`;
+const loops = (d: LoopDelay | undefined) => `${fmt(d?.p99 ?? 0, 1)}/${fmt(d?.max ?? 0, 1)} ms`;
+
+async function setUp(t: TestApp): Promise<Omit<Setup, 'proxyPort'>> {
+  const { reservedSlot } = await import('../test/helpers/relay-fixture');
+  const { ORBIT_NOW } = await import('../test/helpers/fixtures');
+  t.clock.set(ORBIT_NOW);
+  const slot = await reservedSlot(t, 'bench');
+  const inside = slot.start.getTime() + 60_000;
+  t.clock.set(new Date(inside)); // the manual clock stays put: every phase runs inside the slots
+  return {
+    gatewayPort: t.gatewayPort,
+    seconds: Number(process.env.BENCH_SECONDS ?? 5),
+    timestampBase: inside - performance.now(),
+    slot: { id: slot.slotId, stationKey: slot.stationKey, missionKey: slot.missionKey },
+    pairSlots: await pairSlots(t, slot.slotId),
+  };
+}
+
+const rate = (r: PhaseResult, until = r.lastArrivalAt ?? 0) =>
+  (r.received ?? 0) / ((until - (r.startedAt ?? 0)) / 1000);
+
+/** (a) and (d): arrivals per second; for (a) also until the packet log had written them all. */
+async function fullSpeed(worker: Worker, flush: () => Promise<void>): Promise<PhaseResult[]> {
+  const warmUp = await runPhase(worker, 'warm-up');
+  await flush(); // the measured phase starts with an empty packet log queue
+  const a = await runPhase(worker, 'throughput');
+  await flush();
+  const logged = rate(a, Math.max(a.lastArrivalAt ?? 0, performance.timeOrigin + performance.now()));
+  console.log(`  (a) one way, full speed:          ${fmt(rate(a))} frames/s delivered`);
+  console.log(
+    `                                    ${fmt(logged)} frames/s with the packet log written through`,
+  );
+  const d = await runPhase(worker, 'yardstick');
+  console.log(`  (d) bare TLS pipe, full speed:    ${fmt(rate(d))} frames/s`);
+  console.log(
+    `      ratio server/yardstick:       ${fmt(rate(a) / rate(d), 2)} (${fmt(logged / rate(d), 2)} written through)`,
+  );
+  return [warmUp, a];
+}
+
+/** BENCH_PHASES=a,b,c,d (the default) or a subset, to profile one figure; (d) runs after (a). */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'a,b,c,d').split(','));
+const NOTHING: PhaseResult = { sent: 0, refused: 0 };
+
+async function measure(t: TestApp, worker: Worker): Promise<number> {
+  const { PacketLog } = await import('../src/relay/packet-log');
+  const flush = () => t.app.get(PacketLog).flush();
+  const phases: PhaseResult[] = [];
+  if (PHASES.has('a') || PHASES.has('d')) phases.push(...(await fullSpeed(worker, flush)));
+  if (PHASES.has('b')) {
+    phases.push(await runPhase(worker, 'steady'));
+    console.log(`  (b) ${STEADY_RATE} frames/s, one pair:      ${latency(phases.at(-1) ?? NOTHING)}`);
+    await flush();
+  }
+  if (PHASES.has('c')) {
+    await runPhase(worker, 'connect-pairs'); // not measured: 400 TLS handshakes and logins
+    phases.push(await runPhase(worker, 'pairs'));
+    await runPhase(worker, 'close-pairs');
+    console.log(`  (c) ${PAIRS} pairs x ${PAIR_RATE} frames/s:     ${latency(phases.at(-1) ?? NOTHING)}`);
+  }
+  const refused = phases.reduce((sum, phase) => sum + phase.refused, 0);
+  if (refused > 0) console.log(`  refused by the server (PACKET_LOG_BACKLOG or other): ${fmt(refused)}`);
+  return phases.reduce((sum, phase) => sum + phase.sent, 0);
+}
+
+async function main(): Promise<void> {
+  const { TestApp } = await import('../test/helpers/test-app');
+  const { APP_CONFIG } = await import('../src/config/config.module');
+  const { loadTlsCredentials } = await import('../src/transports/gateway/tls-credentials');
+  // SATNET_* settings from the environment reach the server (e.g. the packet log's batch size).
+  const settings = Object.entries(process.env).filter(([name]) => name.startsWith('SATNET_'));
+  const t = await TestApp.start(Object.fromEntries(settings) as Record<string, string>);
+  let worker: Worker | undefined;
+  let proxy: Server | undefined;
+  try {
+    const base = await setUp(t);
+    const credentials = await loadTlsCredentials(t.app.get(APP_CONFIG).gateway);
+    proxy = await startProxy(credentials.cert, credentials.key);
+    worker = startWorker({ ...base, proxyPort: (proxy.address() as { port: number }).port });
+    console.log(
+      `\nrelay bench: ${FRAME_BYTES}-byte CSP v1 frames (CRC), TLS, packet log on, ${t.database.kind}, ` +
+        `${base.seconds} s per phase, clients in a worker thread; Node ${process.version}, ` +
+        `${availableParallelism()} cores, load average ${loadavg()[0].toFixed(2)}`,
+    );
+    const sent = await measure(t, worker);
+    const logged = await loggedPackets(t);
+    console.log(
+      `  packet log: ${fmt(logged)} frames logged, ${fmt(sent)} sent${logged === sent ? '' : '  MISMATCH'}`,
+    );
+    if (logged !== sent) process.exitCode = 1;
+  } finally {
+    await worker?.terminate();
+    proxy?.close();
+    await t.stop();
+  }
+}
+
+if (isMainThread) void main();
+else workerMain();
