@@ -63,12 +63,16 @@ export abstract class RelayPort {
     side: RelaySide | undefined,
     peer: RelayPeer,
   ): Promise<StartRemoteResult>;
-  /** `clientTimestamp`: ISO 8601 string or milliseconds since the epoch, as the client sent it. */
+  /**
+   * `clientTimestamp`: ISO 8601 string or milliseconds since the epoch, as the client sent it.
+   * May answer (or throw) synchronously, as the relay service does: it runs for every frame, and a
+   * promise per frame cost measurable time (bench/relay.ts); the gateway awaits only a promise.
+   */
   abstract sendMsg(
     session: RelaySession,
     data: Uint8Array,
     clientTimestamp: string | number,
-  ): Promise<SendResult>;
+  ): SendResult | Promise<SendResult>;
   abstract endRemote(session: RelaySession): Promise<void>;
   /** The connection dropped without endRemote. */
   abstract disconnected(session: RelaySession): void;

@@ -116,7 +116,8 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap, O
     return { code: START_REMOTE.REMOTE_READY, session };
   }
 
-  sendMsg(session: RelaySession, data: Uint8Array, clientTimestamp: string | number): Promise<SendResult> {
+  /** Synchronous: nothing here waits, and the gateway then needs no promise per frame. */
+  sendMsg(session: RelaySession, data: Uint8Array, clientTimestamp: string | number): SendResult {
     const active = this.active(session);
     const relay = this.relays.get(session.slotId) as SlotRelay;
     const received = this.clock.now();
@@ -155,7 +156,7 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap, O
       throw new DomainError('VALIDATION', 'FRAME_REJECTED', verdict.message, { rule: verdict.rule });
     const gsTimestamp = gsTime.toISOString();
     other?.peer.notifyMsg(data, dopplerShiftHz, gsTimestamp);
-    return Promise.resolve({ delivered: outcome === 'RELAYED', dopplerShiftHz, gsTimestamp });
+    return { delivered: outcome === 'RELAYED', dopplerShiftHz, gsTimestamp };
   }
 
   async endRemote(session: RelaySession): Promise<void> {

@@ -404,7 +404,11 @@ describe('sessions', () => {
     const relay = new FakeRelay();
     const { station, mission } = await pair(relay);
     let turn = 0;
-    relay.sendDelay = () => new Promise((resolve) => (turn++ % 3 === 0 ? setImmediate(resolve) : resolve()));
+    // Late, at once through a promise, and synchronously, interleaved.
+    relay.sendDelay = () =>
+      [() => new Promise<void>((resolve) => setImmediate(resolve)), () => Promise.resolve(), () => undefined][
+        turn++ % 3
+      ]();
     const count = 300;
     const frames = Array.from({ length: count }, (_, i) =>
       encodeFrame(rpcRequest(1000 + i, 'sendMsg', [frame(i >> 8, i & 0xff), i])),

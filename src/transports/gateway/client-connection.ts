@@ -310,7 +310,12 @@ export class ClientConnection implements RelayPeer, MethodHost {
         const item = this.queue[this.head];
         this.queue[this.head++] = undefined; // let the chunk it points into go
         if (item === FATAL && this.fatal) this.close(this.fatal.reason, this.fatal.notice);
-        else await this.process(item);
+        else {
+          // Awaited only when the handler is asynchronous: a relayed frame is answered in the
+          // same turn, without a promise per frame (see RelayPort.sendMsg).
+          const pending = this.process(item);
+          if (pending) await pending;
+        }
         this.compactQueue();
         this.updateReading();
       }
@@ -332,22 +337,28 @@ export class ClientConnection implements RelayPeer, MethodHost {
     }
   }
 
-  private async process(value: unknown): Promise<void> {
+  /** Handles one message; returns a promise only when its handler is still at work. */
+  private process(value: unknown): Promise<void> | undefined {
     const message = parseRpcMessage(value);
-    if ('invalid' in message) return this.rejectInvalid(value, message);
+    if ('invalid' in message) {
+      this.rejectInvalid(value, message);
+      return undefined;
+    }
     switch (message.type) {
       case 'request':
         return this.handleRequest(message);
       case 'response':
-        return this.sendNotice(
+        this.sendNotice(
           GATEWAY_ERROR.INVALID_MESSAGE,
           `unexpected response to msgid ${message.msgid}: the server sends no requests`,
         );
+        return undefined;
       case 'notification':
-        return this.sendNotice(
+        this.sendNotice(
           GATEWAY_ERROR.METHOD_NOT_FOUND,
           `the server takes no notifications; ${quoteName(message.method)} was ignored`,
         );
+        return undefined;
     }
   }
 
@@ -359,17 +370,32 @@ export class ClientConnection implements RelayPeer, MethodHost {
     else this.send(rpcNotification('error', [error]));
   }
 
-  private async handleRequest({ msgid, method: name, params }: RpcRequest): Promise<void> {
+  private handleRequest({ msgid, method: name, params }: RpcRequest): Promise<void> | undefined {
     const method = GATEWAY_METHODS.get(name);
-    let response: RpcResponseFrame;
+    let outcome: unknown;
     try {
       if (!method) throw gatewayError('METHOD_NOT_FOUND', `no method ${quoteName(name)}`);
       this.checkPhase(method);
-      response = rpcResult(msgid, await method.handle(this, params));
+      outcome = method.handle(this, params);
     } catch (error) {
-      response = rpcErrorResponse(msgid, this.describeFailure(error, name));
-      if (method?.phase === 'login' && this.stateValue === 'AWAIT_LOGIN') this.loginFailed(response[2]);
+      this.answerError(msgid, name, error);
+      return undefined;
     }
+    if (!(outcome instanceof Promise)) {
+      this.send(rpcResult(msgid, outcome));
+      return undefined;
+    }
+    return outcome.then(
+      (result: unknown) => this.send(rpcResult(msgid, result)),
+      (error: unknown) => this.answerError(msgid, name, error),
+    );
+  }
+
+  /** An error response; after too many failed logins, the connection closes. */
+  private answerError(msgid: number, name: string, error: unknown): void {
+    const response = rpcErrorResponse(msgid, this.describeFailure(error, name));
+    if (GATEWAY_METHODS.get(name)?.phase === 'login' && this.stateValue === 'AWAIT_LOGIN')
+      this.loginFailed(response[2]);
     this.send(response);
     if (this.stateValue === 'AWAIT_LOGIN' && this.loginFailures >= this.limits.maxLoginFailures) {
       this.close('too many failed logins', {

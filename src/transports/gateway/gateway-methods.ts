@@ -4,6 +4,7 @@ import {
   type RelayPort,
   type RelaySession,
   type RelaySide,
+  type SendResult,
   START_REMOTE,
 } from '../../relay/relay-port';
 import { gatewayError } from './gateway-errors';
@@ -31,7 +32,8 @@ export interface MethodHost {
 export interface GatewayMethod {
   /** 'login': only before login; 'session': only after it. */
   readonly phase: 'login' | 'session';
-  handle(host: MethodHost, params: readonly unknown[]): Promise<unknown>;
+  /** A result, or a promise of one: sendMsg answers synchronously (see RelayPort.sendMsg). */
+  handle(host: MethodHost, params: readonly unknown[]): unknown;
 }
 
 export const MAX_API_KEY_LENGTH = 512;
@@ -66,7 +68,10 @@ async function startRemote(host: MethodHost, params: readonly unknown[]): Promis
   return code;
 }
 
-async function sendMsg(host: MethodHost, params: readonly unknown[]): Promise<SendMsgResultWire> {
+function sendMsg(
+  host: MethodHost,
+  params: readonly unknown[],
+): SendMsgResultWire | Promise<SendMsgResultWire> {
   checkArity('sendMsg(data, timestamp)', params, 2, 2);
   const [data, timestamp] = params;
   if (!(data instanceof Uint8Array)) throw invalidParams(`data must be msgpack bin, got ${typeName(data)}`);
@@ -75,7 +80,11 @@ async function sendMsg(host: MethodHost, params: readonly unknown[]): Promise<Se
   if (!session) throw noSession();
   // The decoder's bin is a view into the received chunk. The relay keeps frames past this call
   // (packet log batches), so it receives its own exact-size copy: it owns it and may keep it.
-  const result = await host.relay.sendMsg(session, Buffer.from(data), clientTimestamp);
+  const result = host.relay.sendMsg(session, Buffer.from(data), clientTimestamp);
+  return result instanceof Promise ? result.then(sendMsgWire) : sendMsgWire(result);
+}
+
+function sendMsgWire(result: SendResult): SendMsgResultWire {
   return {
     delivered: result.delivered,
     dopplerShift: result.dopplerShiftHz,

@@ -53,8 +53,8 @@ export class FakeRelay extends RelayPort {
   readonly frames: [string, RelaySide, string, string | number][] = [];
   private readonly keys: Record<string, Actor>;
   private readonly slots = new Map<string, Partial<Record<RelaySide, FakeSession>>>();
-  /** Resolves pending sendMsg calls later, when set (ordering tests). */
-  sendDelay: (() => Promise<void>) | undefined;
+  /** When set and it returns a promise, sendMsg answers once that resolves (ordering tests). */
+  sendDelay: (() => Promise<void> | undefined) | undefined;
 
   constructor(private readonly options: FakeRelayOptions = {}) {
     super();
@@ -88,13 +88,19 @@ export class FakeRelay extends RelayPort {
     return Promise.resolve({ code, session: { slotId, side: mySide } });
   }
 
-  async sendMsg(
+  /** Answers synchronously, as the real relay does, unless `sendDelay` gives a promise to wait for. */
+  sendMsg(
     session: RelaySession,
     data: Uint8Array,
     clientTimestamp: string | number,
-  ): Promise<SendResult> {
+  ): SendResult | Promise<SendResult> {
     this.calls.push({ method: 'sendMsg', args: [session, data, clientTimestamp] });
-    if (this.sendDelay) await this.sendDelay();
+    const delay = this.sendDelay?.();
+    if (delay) return delay.then(() => this.relayFrame(session, data, clientTimestamp));
+    return this.relayFrame(session, data, clientTimestamp);
+  }
+
+  private relayFrame(session: RelaySession, data: Uint8Array, clientTimestamp: string | number): SendResult {
     if (data[0] === REJECTED_FIRST_BYTE) {
       throw new DomainError('VALIDATION', 'FRAME_REJECTED', 'CRC32-C mismatch', { rule: 'CRC' });
     }
