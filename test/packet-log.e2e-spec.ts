@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Database } from '../src/database/database.service';
 import { Packet } from '../src/relay/packet.entity';
 import { PACKET_ROWS_PER_STATEMENT, PacketLog, type PacketRecord } from '../src/relay/packet-log';
 import { TestApp } from './helpers/test-app';
@@ -31,6 +32,18 @@ describe('packet log writes', () => {
     await log.flush();
     const rows = await stored('fields');
     expect(rows.map(({ id: _id, data, ...rest }) => ({ ...rest, data: Buffer.from(data) }))).toEqual(records);
+  });
+
+  it('commits statement by statement on SQLite, but catches up in one transaction when behind', async () => {
+    const transactions = jest.spyOn(Database.prototype, 'transaction');
+    for (let i = 0; i < 250; i++) log.append(record('steady', i));
+    await log.flush(); // less than a batch (1000): latency first
+    expect(transactions).toHaveBeenCalledTimes(t.database.kind === 'sqlite' ? 3 : 1);
+    transactions.mockClear();
+    for (let i = 0; i < 2500; i++) log.append(record('behind', i));
+    await log.flush(); // more than a batch waiting: throughput first
+    expect(transactions).toHaveBeenCalledTimes(1);
+    expect(await stored('behind')).toHaveLength(2500);
   });
 
   it('keeps what a failed write did not commit, and writes nothing twice', async () => {
