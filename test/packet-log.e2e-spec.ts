@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Database } from '../src/database/database.service';
 import { Packet } from '../src/relay/packet.entity';
-import { PACKET_ROWS_PER_STATEMENT, PacketLog, type PacketRecord } from '../src/relay/packet-log';
+import { PacketLog, ROWS_PER_STATEMENT, type PacketRecord } from '../src/relay/packet-log';
 import { TestApp } from './helpers/test-app';
 
 /**
@@ -27,7 +27,7 @@ describe('packet log writes', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('stores every field as given, in order, across several statements', async () => {
-    const records = Array.from({ length: PACKET_ROWS_PER_STATEMENT * 2 + 7 }, (_, i) => record('fields', i));
+    const records = Array.from({ length: ROWS_PER_STATEMENT.sqlite * 2 + 7 }, (_, i) => record('fields', i));
     for (const r of records) log.append(r);
     await log.flush();
     const rows = await stored('fields');
@@ -46,9 +46,19 @@ describe('packet log writes', () => {
     expect(await stored('behind')).toHaveLength(2500);
   });
 
+  it('keeps statements under 1 MB of frame data, whatever the row count allows', async () => {
+    const inserts = jest.spyOn(EntityManager.prototype, 'query');
+    for (let i = 0; i < 300; i++) log.append({ ...record('large', i), data: Buffer.alloc(4000, i) });
+    await log.flush();
+    const statements = inserts.mock.calls.filter(([sql]) => sql.startsWith('INSERT'));
+    // 262 frames of 4,000 bytes fit in 1 MB: MySQL needs 2 statements; SQLite's 100 rows make 3.
+    expect(statements).toHaveLength(t.database.kind === 'sqlite' ? 3 : 2);
+    expect(await stored('large')).toHaveLength(300);
+  });
+
   it('keeps what a failed write did not commit, and writes nothing twice', async () => {
-    const records = Array.from({ length: PACKET_ROWS_PER_STATEMENT + 50 }, (_, i) => record('retry', i));
-    const poisoned = records[PACKET_ROWS_PER_STATEMENT + 20] as { outcome: string | null };
+    const records = Array.from({ length: ROWS_PER_STATEMENT.sqlite + 50 }, (_, i) => record('retry', i));
+    const poisoned = records[ROWS_PER_STATEMENT.sqlite + 20] as { outcome: string | null };
     poisoned.outcome = null; // NOT NULL: its statement fails
     const failed = new Promise<void>((resolve) =>
       jest.spyOn(Logger.prototype, 'error').mockImplementationOnce(() => resolve()),
