@@ -46,6 +46,32 @@ describe('packet log writes', () => {
     expect(await stored('behind')).toHaveLength(2500);
   });
 
+  it('holds the relay back while it is behind and writing, not while its writes fail', async () => {
+    expect(log.caughtUp()).toBeUndefined();
+    const flood = Array.from({ length: 8000 }, (_, i) => record('flood', i)); // 8 batches: behind
+    for (const r of flood) log.append(r);
+    const held = log.caughtUp();
+    expect(held).toBeInstanceOf(Promise);
+    await log.flush();
+    await held;
+    expect(log.caughtUp()).toBeUndefined();
+
+    const poisoned = record('flood-failing', 1) as { outcome: string | null };
+    poisoned.outcome = null;
+    const failed = new Promise<void>((resolve) =>
+      jest.spyOn(Logger.prototype, 'error').mockImplementationOnce(() => resolve()),
+    );
+    for (let i = 0; i < 8000; i++)
+      log.append(i === 1 ? (poisoned as PacketRecord) : record('flood-failing', i));
+    const flushed = log.flush();
+    await failed;
+    expect(log.pending).toBe(8000);
+    expect(log.caughtUp()).toBeUndefined(); // it cannot catch up: frames are refused once it is full
+    poisoned.outcome = 'RELAYED';
+    await flushed;
+    expect(await stored('flood-failing')).toHaveLength(8000);
+  });
+
   it('keeps statements under 1 MB of frame data, whatever the row count allows', async () => {
     const inserts = jest.spyOn(EntityManager.prototype, 'query');
     for (let i = 0; i < 300; i++) log.append({ ...record('large', i), data: Buffer.alloc(4000, i) });

@@ -39,10 +39,12 @@ interface InsertShape {
 
 /**
  * The packet log's write path, kept off the relay's hot path: frames are queued in memory and
- * written in batches (every `packetLogFlushMs` or `packetLogBatchSize` frames). The queue is
- * bounded: when the database falls that far behind, new frames are refused (the client is told)
- * rather than dropped silently. A failed write keeps its frames for the next attempt; `flush()`
- * empties the queue, and runs at slot end and at shutdown, so a graceful restart loses nothing.
+ * written in batches (every `packetLogFlushMs` or `packetLogBatchSize` frames). A log that falls
+ * behind while its writes succeed holds the relay back (`caughtUp()`): senders are slowed by TCP
+ * backpressure. The queue is bounded: when the database cannot keep up at all (writes failing),
+ * new frames are refused (the client is told) rather than dropped silently. A failed write keeps
+ * its frames for the next attempt; `flush()` empties the queue, and runs at slot end and at
+ * shutdown, so a graceful restart loses nothing.
  */
 @Injectable()
 export class PacketLog implements OnModuleDestroy {
@@ -53,11 +55,29 @@ export class PacketLog implements OnModuleDestroy {
   private timerUrgent = false;
   private writing: Promise<void> | undefined;
   private shape: InsertShape | undefined;
+  /** The last write failed: the log cannot catch up, so nobody is held back (frames get refused). */
+  private failing = false;
+  private caughtUpWaiters: (() => void)[] = [];
+  private readonly highWater: number;
+  private readonly lowWater: number;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: Database,
-  ) {}
+  ) {
+    const { packetLogBatchSize: batch, packetLogMaxQueue: max } = config.relay;
+    this.highWater = Math.max(1, Math.min(CATCH_UP_BATCHES * batch, Math.floor(max / 2)));
+    this.lowWater = Math.floor(this.highWater / 4);
+  }
+
+  /**
+   * Undefined while the log keeps up; once it falls behind (a high-water mark of frames waiting),
+   * a promise that resolves when it is back under a quarter of that, or when its writes fail.
+   */
+  caughtUp(): Promise<void> | undefined {
+    if (this.queue.length < this.highWater || this.failing) return undefined;
+    return new Promise((resolve) => this.caughtUpWaiters.push(resolve));
+  }
 
   /** Queues a frame; throws PACKET_LOG_BACKLOG (nothing queued) when the queue is full. */
   append(record: PacketRecord): void {
@@ -146,13 +166,24 @@ export class PacketLog implements OnModuleDestroy {
         if (written > 0) await new Promise<void>((resolve) => setImmediate(resolve));
         const rows = batch.slice(written, written + group);
         await this.db.transaction(() => this.insert(this.db.manager(), rows));
+        this.failing = false;
+        this.releaseWaiters();
       }
     } catch (error) {
       const unwritten = batch.length - written;
       this.queue = batch.slice(written).concat(this.queue);
+      this.failing = true;
+      this.releaseWaiters();
       this.logger.error({ err: error, frames: unwritten }, 'packet log write failed; will retry');
       await new Promise<void>((resolve) => setTimeout(resolve, RETRY_MS));
     }
+  }
+
+  private releaseWaiters(): void {
+    if (this.caughtUpWaiters.length === 0 || (this.queue.length > this.lowWater && !this.failing)) return;
+    const waiters = this.caughtUpWaiters;
+    this.caughtUpWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /**

@@ -73,6 +73,12 @@ export abstract class RelayPort {
     data: Uint8Array,
     clientTimestamp: string | number,
   ): SendResult | Promise<SendResult>;
+  /**
+   * Undefined when the relay takes frames now; otherwise a promise that resolves when it does
+   * again (its packet log has caught up). Connections wait for it before handling their next
+   * message, so a sender faster than the packet log is slowed down rather than refused.
+   */
+  abstract whenReady(): Promise<void> | undefined;
   abstract endRemote(session: RelaySession): Promise<void>;
   /** The connection dropped without endRemote. */
   abstract disconnected(session: RelaySession): void;

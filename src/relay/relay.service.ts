@@ -159,6 +159,10 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap, O
     return { delivered: outcome === 'RELAYED', dopplerShiftHz, gsTimestamp };
   }
 
+  whenReady(): Promise<void> | undefined {
+    return this.packets.caughtUp();
+  }
+
   async endRemote(session: RelaySession): Promise<void> {
     await this.finish(session, RELAY_EVENT.END_REMOTE, 'END_REMOTE');
   }

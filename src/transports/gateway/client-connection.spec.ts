@@ -664,6 +664,32 @@ describe('backpressure', () => {
     expect(relay.calls.map((call) => call.method)).toEqual(['authenticate', 'startRemote']);
   });
 
+  it('holds its messages while the relay is not ready (its packet log catching up), then goes on in order', async () => {
+    const relay = new FakeRelay();
+    const { connection, probe, socket } = await loggedIn(relay);
+    await probe.ok('startRemote', ['s1']);
+    let ready: () => void = () => undefined;
+    relay.busy = new Promise<void>((resolve) => (ready = resolve));
+    const count = MAX_QUEUED_MESSAGES + 10;
+    probe.write(
+      Buffer.concat(
+        Array.from({ length: count }, (_, i) =>
+          encodeFrame(rpcRequest(10 + i, 'sendMsg', [frame(i >> 8, i & 0xff), i])),
+        ),
+      ),
+    );
+    await probe.until(() => socket.isPaused(), 'paused'); // TCP backpressure on the sender
+    expect(relay.callsOf('sendMsg')).toHaveLength(0);
+    relay.busy = undefined;
+    ready();
+    await probe.response(10 + count - 1);
+    expect(relay.callsOf('sendMsg').map((args) => args[2])).toEqual(
+      Array.from({ length: count }, (_, i) => i),
+    );
+    expect(socket.isPaused()).toBe(false);
+    expect(connection.state).toBe('AUTHENTICATED');
+  });
+
   it(`stops reading while more than ${MAX_QUEUED_MESSAGES} messages wait for the relay`, async () => {
     const relay = new FakeRelay();
     const { connection, probe, socket } = await loggedIn(relay);

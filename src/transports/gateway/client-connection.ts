@@ -306,6 +306,10 @@ export class ClientConnection implements RelayPeer, MethodHost {
       while (this.head < this.queue.length && this.isOpen) {
         // A client that does not read its answers gets no more of them until it does.
         if (this.writeBlocked) await this.drained();
+        // Nor does anyone while the relay's packet log catches up: reading pauses once the queue
+        // fills, and TCP slows the senders down (RelayPort.whenReady).
+        const relayBusy = this.relay.whenReady();
+        if (relayBusy) await relayBusy;
         if (!this.isOpen) break;
         const item = this.queue[this.head];
         this.queue[this.head++] = undefined; // let the chunk it points into go

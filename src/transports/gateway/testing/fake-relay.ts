@@ -55,6 +55,8 @@ export class FakeRelay extends RelayPort {
   private readonly slots = new Map<string, Partial<Record<RelaySide, FakeSession>>>();
   /** When set and it returns a promise, sendMsg answers once that resolves (ordering tests). */
   sendDelay: (() => Promise<void> | undefined) | undefined;
+  /** While set, connections hold their next message until it resolves (RelayPort.whenReady). */
+  busy: Promise<void> | undefined;
 
   constructor(private readonly options: FakeRelayOptions = {}) {
     super();
@@ -114,6 +116,10 @@ export class FakeRelay extends RelayPort {
       dopplerShiftHz: FAKE_DOPPLER_HZ,
       gsTimestamp: FAKE_GS_TIMESTAMP,
     };
+  }
+
+  whenReady(): Promise<void> | undefined {
+    return this.busy;
   }
 
   endRemote(session: RelaySession): Promise<void> {
