@@ -62,6 +62,8 @@ interface PhaseResult {
   /** How late each thread's event loop ran (ms): a busy or blocked loop delays every frame. */
   serverLoop?: LoopDelay;
   clientLoop?: LoopDelay;
+  /** CPU time of the whole process (server and clients) over the phase, % of one core. */
+  cpuPercent?: number;
 }
 
 interface LoopDelay {
@@ -399,6 +401,7 @@ async function pairSlots(t: TestApp, slotId: string): Promise<string[]> {
 async function runPhase(worker: Worker, phase: Phase): Promise<PhaseResult> {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
+  const [cpuBefore, started] = [process.cpuUsage(), performance.now()];
   try {
     const result = await new Promise<PhaseResult>((resolve, reject) => {
       worker.once('message', (reply: { phase: Phase; result?: PhaseResult; error?: string }) =>
@@ -406,7 +409,9 @@ async function runPhase(worker: Worker, phase: Phase): Promise<PhaseResult> {
       );
       worker.postMessage(phase);
     });
-    return { ...result, serverLoop: loopDelay(delay) };
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuPercent = (cpu.user + cpu.system) / 10 / (performance.now() - started);
+    return { ...result, serverLoop: loopDelay(delay), cpuPercent };
   } finally {
     delay.disable();
   }
@@ -431,7 +436,8 @@ async function loggedPackets(t: TestApp): Promise<number> {
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 const latency = (r: PhaseResult) =>
   `p50 ${fmt(r.latencyMs?.p50 ?? 0, 2)} ms  p99 ${fmt(r.latencyMs?.p99 ?? 0, 2)} ms  max ${fmt(r.latencyMs?.max ?? 0, 1)} ms  (n=${fmt(r.latencyMs?.n ?? 0)})\n` +
-  `      event loop delay p99/max: server ${loops(r.serverLoop)}, clients ${loops(r.clientLoop)}`;
+  `      event loop delay p99/max: server ${loops(r.serverLoop)}, clients ${loops(r.clientLoop)}; ` +
+  `process CPU ${fmt(r.cpuPercent ?? 0)}% of a core`;
 const loops = (d: LoopDelay | undefined) => `${fmt(d?.p99 ?? 0, 1)}/${fmt(d?.max ?? 0, 1)} ms`;
 
 async function setUp(t: TestApp): Promise<Omit<Setup, 'proxyPort'>> {
