@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { RelayService } from '../src/relay/relay.service';
 import { ORBIT_NOW } from './helpers/fixtures';
@@ -11,6 +11,10 @@ const PYTHON = '/usr/bin/python3';
 describe('the Python client (clients/python/example.py)', () => {
   let t: TestApp;
   beforeAll(async () => {
+    // Without the module the example dies at import and the test would only time out.
+    const probe = spawnSync(PYTHON, ['-c', 'import msgpack']);
+    if (probe.status !== 0)
+      throw new Error(`${PYTHON} cannot import msgpack: apt-get install python3-msgpack (.ci/run does)`);
     t = await TestApp.start();
   });
   afterAll(() => t.stop());
