@@ -178,12 +178,19 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
     expect((await station.sendMsg(withCrc, ORBIT_NOW)).delivered).toBe(true); // a good CRC passes
     await mission.ping();
     expect(relayed).toHaveLength(1);
-    const rejected = (await packets()).filter((p) => p.outcome === 'REJECTED').map((p) => p.rejectRule);
-    expect(rejected.slice(-4)).toEqual([
+    const rejected = (await packets()).filter((p) => p.outcome === 'REJECTED').slice(-4);
+    expect(rejected.map((p) => p.rejectRule)).toEqual([
       'SOURCE_NOT_ALLOWED',
       'DESTINATION_PORT_NOT_ALLOWED',
       'BAD_CRC',
       'FRAME_TOO_LARGE',
+    ]);
+    // The header as sent is kept wherever it could be decoded: the operator sees what was wrong.
+    expect(rejected.map((p) => [p.cspSource, p.cspDestinationPort])).toEqual([
+      [11, 20],
+      [1, 12],
+      [10, 20],
+      [null, null],
     ]);
   });
 

@@ -99,6 +99,7 @@ describe.each([1, 2] as const)('validateCspFrame, CSP v%i', (version: CspVersion
         ok: false,
         rule: 'DESTINATION_NOT_ALLOWED',
         message: `uplink destination address 3 is not one of the spacecraft's addresses (${SPACECRAFT[version].join(', ')})`,
+        header: expect.objectContaining({ destination: 3 }), // kept for the packet log
       });
     });
 
@@ -107,6 +108,7 @@ describe.each([1, 2] as const)('validateCspFrame, CSP v%i', (version: CspVersion
         ok: false,
         rule: 'DESTINATION_PORT_NOT_ALLOWED',
         message: "uplink destination port 20 is not in the spacecraft's uplinkPorts (10, 11)",
+        header: expect.objectContaining({ destinationPort: 20 }),
       });
     });
 
@@ -132,6 +134,7 @@ describe.each([1, 2] as const)('validateCspFrame, CSP v%i', (version: CspVersion
         ok: false,
         rule: 'SOURCE_PORT_NOT_ALLOWED',
         message: "downlink source port 10 is not in the spacecraft's downlinkPorts (20)",
+        header: expect.objectContaining({ source: own, sourcePort: 10 }),
       });
     });
 
@@ -264,6 +267,7 @@ describe.each([1, 2] as const)('validateCspFrame, CSP v%i', (version: CspVersion
           ok: false,
           rule: 'CRC_MISSING',
           message: `the CRC flag is set but only ${after} bytes follow the header; the CRC32 trailer needs 4`,
+          header: expect.objectContaining({ flags: expect.objectContaining({ crc: true }) }),
         });
       }
     });

@@ -55,8 +55,10 @@ export type CspRule =
   | 'CRC_MISSING'
   | 'BAD_CRC';
 
+/** A rejection keeps the header when it could be decoded, so the packet log shows what was sent. */
 export type CspFrameVerdict =
-  { ok: true; header: CspHeader; payloadLength: number } | { ok: false; rule: CspRule; message: string };
+  | { ok: true; header: CspHeader; payloadLength: number }
+  | { ok: false; rule: CspRule; message: string; header?: CspHeader };
 
 type Rejection = Extract<CspFrameVerdict, { ok: false }>;
 
@@ -89,7 +91,7 @@ export function validateCspFrame(
   const rejection =
     checkRouting(header, direction, settings) ??
     (header.flags.crc ? checkCrc(frame, header, headerLength) : undefined);
-  if (rejection) return rejection;
+  if (rejection) return { ...rejection, header };
   const trailerLength = header.flags.crc ? CSP_CRC_BYTES : 0;
   return { ok: true, header, payloadLength: frame.length - headerLength - trailerLength };
 }

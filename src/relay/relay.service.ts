@@ -131,7 +131,7 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap, O
     const verdict = validateCspFrame(data, direction, relay.context.csp, {
       maxFrameBytes: this.config.relay.maxCspFrameBytes,
     });
-    const header = verdict.ok ? verdict.header : null;
+    const header = verdict.header;
     const other = relay.sides[OTHER[active.side]];
     const outcome = !verdict.ok ? 'REJECTED' : other ? 'RELAYED' : 'NOT_DELIVERED';
     // Logged first: a frame the log cannot take is refused, never relayed unrecorded.
