@@ -342,7 +342,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     max: 10000000,
     default: 200000,
     description:
-      'Frames waiting to be logged before new frames are refused (backpressure, never silent loss).',
+      'Frames waiting to be logged, while database writes fail, before new frames are refused (never silent loss).',
   },
   {
     key: 'booking.holdMinutes',
