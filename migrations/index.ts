@@ -2,6 +2,7 @@ import { Accounts1763712000000 } from './1763712000000-Accounts';
 import { StationsAndSpacecraft1763798400000 } from './1763798400000-StationsAndSpacecraft';
 import { Booking1763884800000 } from './1763884800000-Booking';
 import { Relay1763971200000 } from './1763971200000-Relay';
+import { PacketLogDurability1764057600000 } from './1764057600000-PacketLogDurability';
 
 /** Every migration in order; listed explicitly so the same list works from src (tests) and dist. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   StationsAndSpacecraft1763798400000,
   Booking1763884800000,
   Relay1763971200000,
+  PacketLogDurability1764057600000,
 ];

@@ -31,7 +31,9 @@ describe('packet log writes', () => {
     for (const r of records) log.append(r);
     await log.flush();
     const rows = await stored('fields');
-    expect(rows.map(({ id: _id, data, ...rest }) => ({ ...rest, data: Buffer.from(data) }))).toEqual(records);
+    expect(rows.map(({ id: _id, data, ...rest }) => ({ ...rest, data: Buffer.from(data) }))).toEqual(
+      records.map((r) => ({ ...r, storeError: null })),
+    );
   });
 
   it('commits statement by statement on SQLite, but catches up in one transaction when behind', async () => {
@@ -56,18 +58,13 @@ describe('packet log writes', () => {
     await held;
     expect(log.caughtUp()).toBeUndefined();
 
-    const poisoned = record('flood-failing', 1) as { outcome: string | null };
-    poisoned.outcome = null;
-    const failed = new Promise<void>((resolve) =>
-      jest.spyOn(Logger.prototype, 'error').mockImplementationOnce(() => resolve()),
-    );
-    for (let i = 0; i < 8000; i++)
-      log.append(i === 1 ? (poisoned as PacketRecord) : record('flood-failing', i));
+    const failed = databaseDown();
+    for (let i = 0; i < 8000; i++) log.append(record('flood-failing', i));
     const flushed = log.flush();
-    await failed;
+    await failed.reported;
     expect(log.pending).toBe(8000);
     expect(log.caughtUp()).toBeUndefined(); // it cannot catch up: frames are refused once it is full
-    poisoned.outcome = 'RELAYED';
+    failed.recover();
     await flushed;
     expect(await stored('flood-failing')).toHaveLength(8000);
   });
@@ -84,23 +81,93 @@ describe('packet log writes', () => {
 
   it('keeps what a failed write did not commit, and writes nothing twice', async () => {
     const records = Array.from({ length: ROWS_PER_STATEMENT.sqlite + 50 }, (_, i) => record('retry', i));
-    const poisoned = records[ROWS_PER_STATEMENT.sqlite + 20] as { outcome: string | null };
-    poisoned.outcome = null; // NOT NULL: its statement fails
-    const failed = new Promise<void>((resolve) =>
-      jest.spyOn(Logger.prototype, 'error').mockImplementationOnce(() => resolve()),
-    );
-    for (const r of records) log.append(r);
+    const acks = records.map((r) => log.append(r));
+    // SQLite commits statement by statement: the second statement fails; MySQL the batch at once.
+    const failed = databaseDown({ afterTransactions: t.database.kind === 'sqlite' ? 1 : 0 });
     const flushed = log.flush();
-    await failed;
-    // SQLite commits statement by statement (the first 100 rows are in); MySQL the batch at once.
+    await failed.reported;
+    // On SQLite the first 100 rows are in.
     expect(log.pending).toBe(t.database.kind === 'sqlite' ? 50 : records.length);
-    poisoned.outcome = 'RELAYED';
+    expect(acks.some((ack) => ack.done)).toBe(false); // one group: acknowledged when all of it is in
+    failed.recover();
     await flushed;
+    expect(acks.every((ack) => ack.done)).toBe(true);
     expect((await stored('retry')).map((row) => row.clientTimestamp)).toEqual(
       records.map((r) => r.clientTimestamp),
     );
   });
+
+  it('acknowledges frames only once they are committed, one group per write', async () => {
+    const first = log.append(record('ack', 0));
+    const second = log.append(record('ack', 1));
+    expect(second).toBe(first); // appended before the write began: one group commit
+    expect(first.done).toBe(false);
+    const written = log.flush();
+    const third = log.append(record('ack', 2)); // while the first write runs: the next group
+    expect(third).not.toBe(first);
+    await first.promise;
+    expect(await stored('ack')).toHaveLength(2);
+    await written;
+    await log.flush();
+    expect(third.done).toBe(true);
+  });
+
+  it('isolates a row the database refuses: the rows around it are stored, nothing is retried forever', async () => {
+    const records = Array.from({ length: 300 }, (_, i) => record('poisoned', i));
+    (records[150] as { outcome: string | null }).outcome = null; // NOT NULL on both databases
+    // What a Java client's ZonedDateTime gives, and longer: MySQL refuses it for the column.
+    records[200].clientTimestamp = '2026-12-02T02:00:00.123456789+01:00[Europe/Madrid]'.padEnd(80, 'x');
+    const alerts = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const acks = records.map((r) => log.append(r));
+    await log.flush();
+    expect(acks.every((ack) => ack.done)).toBe(true);
+
+    const rows = await stored('poisoned');
+    expect(rows).toHaveLength(299); // every row but the one no repair can save
+    expect(rows.map((row) => row.frameBytes)).toEqual(
+      records.filter((_, i) => i !== 150).map((r) => r.frameBytes),
+    );
+    const nullOutcome = alerts.mock.calls.find(([, message]) =>
+      String(message).includes('refused a frame twice'),
+    );
+    expect(nullOutcome?.[0]).toMatchObject({ frame: { slotId: 'poisoned', data: expect.any(String) } });
+    const long = rows.find((row) => row.clientTimestamp.startsWith('2026-12-02T02'));
+    if (t.database.kind === 'mysql') {
+      expect(long?.clientTimestamp).toHaveLength(64);
+      expect(long?.storeError).toMatch(/too long/i);
+    } else expect(long?.clientTimestamp).toHaveLength(80); // SQLite does not enforce lengths
+    expect(rows.filter((row) => row.storeError !== null)).toHaveLength(t.database.kind === 'mysql' ? 1 : 0);
+  });
 });
+
+/**
+ * Makes the database fail (as a lost connection does, not for any row's values) after
+ * `afterTransactions` more transactions, until `recover()`; `reported` resolves when the log
+ * has said its write failed.
+ */
+function databaseDown({ afterTransactions = 0 } = {}) {
+  const reported = new Promise<void>((resolve) =>
+    jest.spyOn(Logger.prototype, 'error').mockImplementationOnce(() => resolve()),
+  );
+  const real = Database.prototype.transaction;
+  let allowed = afterTransactions;
+  let down = true;
+  const spy = jest.spyOn(Database.prototype, 'transaction').mockImplementation(function (
+    this: Database,
+    ...args: Parameters<Database['transaction']>
+  ) {
+    if (down && allowed-- <= 0)
+      return Promise.reject(new Error('Connection lost: The server closed the connection.'));
+    return real.apply(this, args);
+  });
+  return {
+    reported,
+    recover: () => {
+      down = false;
+      spy.mockRestore();
+    },
+  };
+}
 
 /** Varied values: both directions and outcomes, nulls, millisecond times, binary data. */
 function record(slotId: string, i: number): PacketRecord {

@@ -48,10 +48,11 @@ describe('the Python client (clients/python/example.py)', () => {
     const exited = new Promise<number | null>((resolve) => python.on('close', resolve));
 
     expect(Buffer.compare((await heard)[0], uplink)).toBe(0);
-    await station.sendMsg(frames.downlink('to python'), ORBIT_NOW);
+    const receivedAt = slot.start.toISOString();
+    await station.sendMsg(frames.downlink('to python'), receivedAt);
     await printed(
       new RegExp(
-        `recv \\d+ bytes doppler=-?\\d+ Hz gs=${ORBIT_NOW.replace('Z', '')}.*data=${frames.downlink('to python').toString('hex')}`,
+        `recv \\d+ bytes doppler=-?\\d+ Hz gs=${receivedAt.replace('Z', '')}.*data=${frames.downlink('to python').toString('hex')}`,
       ),
     );
 

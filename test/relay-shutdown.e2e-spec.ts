@@ -1,15 +1,28 @@
 import { DataSource } from 'typeorm';
+import type { GatewayClient } from '../src/client/gateway-client';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { ORBIT_NOW } from './helpers/fixtures';
 import { frames, gatewayClient, next, reservedSlot } from './helpers/relay-fixture';
 import { TestApp } from './helpers/test-app';
 import { createTestDatabase } from './helpers/test-database';
 
-/** No frame the server accepted is lost by a graceful shutdown: the packet log is flushed first. */
+function heard(client: GatewayClient, count: number): Promise<void> {
+  let left = count;
+  return new Promise((resolve) =>
+    client.on('notifyMsg', () => {
+      if (--left === 0) resolve();
+    }),
+  );
+}
+
+/**
+ * A graceful shutdown: the packet log is flushed first, so every frame waiting for its commit is
+ * stored and its sender answered; sessions end as SHUTDOWN; clients are told.
+ */
 describe('packet log across a graceful shutdown', () => {
-  it('holds every accepted frame, and clients are told the server is going away', async () => {
+  it('stores and acknowledges every frame it took, and clients are told the server is going away', async () => {
     const database = await createTestDatabase();
-    // A long flush interval and big batches: the frames are still queued when shutdown begins.
+    // A long flush interval and big batches: the frames are still queued, unanswered, when shutdown begins.
     const t = await TestApp.start(
       { SATNET_PACKET_LOG_FLUSH_MS: '60000', SATNET_PACKET_LOG_BATCH_SIZE: '100000' },
       database,
@@ -22,28 +35,33 @@ describe('packet log across a graceful shutdown', () => {
       const mission = await gatewayClient(t, slot.missionKey);
       await station.startRemote(slot.slotId);
       await mission.startRemote(slot.slotId);
+      // Each side hears the other's frames as soon as the relay takes them, before they are stored.
+      const relayed = Promise.all([heard(station, 250), heard(mission, 250)]);
       const sends = [];
+      const now = slot.start.toISOString();
       for (let i = 0; i < 250; i++) {
-        sends.push(station.sendMsg(frames.downlink(`tm ${i}`), ORBIT_NOW));
-        sends.push(mission.sendMsg(frames.uplink(`tc ${i}`), ORBIT_NOW));
+        sends.push(station.sendMsg(frames.downlink(`tm ${i}`), now));
+        sends.push(mission.sendMsg(frames.uplink(`tc ${i}`), now));
       }
-      const accepted = (await Promise.allSettled(sends)).filter((r) => r.status === 'fulfilled').length;
-      expect(accepted).toBe(500);
+      await relayed;
       const told = next<[{ code: string }]>(mission, 'serverError');
+      const settled = Promise.allSettled(sends);
       await t.stop();
       expect((await told)[0].code).toBe('SERVER_SHUTDOWN');
+      const accepted = (await settled).filter((r) => r.status === 'fulfilled').length;
+      expect(accepted).toBe(500);
 
       const check = new DataSource(
         buildDataSourceOptions({ url: database.url, migrate: false, logQueries: false }),
       );
       await check.initialize();
       const [{ n }] = await check.query('SELECT COUNT(*) AS n FROM packets WHERE slotId = ?', [slot.slotId]);
-      const [{ open }] = await check.query(
-        'SELECT COUNT(*) AS open FROM relay_sessions WHERE endedAt IS NULL',
-      );
+      const reasons = await check.query('SELECT endReason FROM relay_sessions WHERE slotId = ?', [
+        slot.slotId,
+      ]);
       await check.destroy();
       expect(Number(n)).toBe(accepted);
-      expect(Number(open)).toBe(0);
+      expect(reasons).toEqual([{ endReason: 'SHUTDOWN' }, { endReason: 'SHUTDOWN' }]);
     } finally {
       await database.drop();
     }

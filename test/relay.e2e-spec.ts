@@ -34,6 +34,8 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
     open.push(c);
     return c;
   };
+  /** A frame timestamp from clocks that agree with the server's. */
+  const now = () => t.clock.now().toISOString();
   const packets = async () => {
     await t.app.get(PacketLog).flush();
     return t.app
@@ -80,7 +82,7 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
 
     const down = frames.downlink();
     const heard = next<[Buffer, number, string]>(mission, 'notifyMsg');
-    const receivedAt = '2008-09-20T12:30:00.123Z';
+    const receivedAt = new Date(t.clock.nowMs() + 30_123).toISOString(); // the station's clock, 30 s ahead
     const sent = await station.sendMsg(down, receivedAt);
     const [data, doppler, gsTimestamp] = await heard;
     expect(Buffer.compare(data, down)).toBe(0);
@@ -91,7 +93,7 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
 
     const up = frames.uplink();
     const command = next<[Buffer, number, string]>(station, 'notifyMsg');
-    const reply = await mission.sendMsg(up, Date.parse(ORBIT_NOW));
+    const reply = await mission.sendMsg(up, t.clock.nowMs());
     const [commandData, uplinkDoppler, commandStamp] = await command;
     expect(Buffer.compare(commandData, up)).toBe(0);
     expect(commandStamp).toBe(t.clock.now().toISOString()); // the server's receive time for mission frames
@@ -108,14 +110,14 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
       cspSource: 10,
       cspSourcePort: 10,
     });
-    expect(logged[0].gsTimestamp.toISOString()).toBe(receivedAt);
+    expect(logged[0].gsTimestamp?.toISOString()).toBe(receivedAt);
     expect(Buffer.compare(Buffer.from(logged[1].data), up)).toBe(0);
   });
 
   it('logs but does not deliver a frame while the other side is away, and says so', async () => {
     const station = await client(slot.stationKey);
     await station.startRemote(slot.slotId);
-    expect((await station.sendMsg(frames.downlink('alone'), ORBIT_NOW)).delivered).toBe(false);
+    expect((await station.sendMsg(frames.downlink('alone'), now())).delivered).toBe(false);
     expect((await packets()).at(-1)?.outcome).toBe('NOT_DELIVERED');
   });
 
@@ -144,7 +146,7 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
     expect(await first.startRemote(slot.slotId)).toBe(REMOTE_NOT_CONNECTED);
     const second = await client(slot.missionKey);
     expect(await second.startRemote(slot.slotId)).toBe(CLIENTS_COINCIDE);
-    expect(await first.sendMsg(frames.uplink(), ORBIT_NOW)).toMatchObject({ delivered: false });
+    expect(await first.sendMsg(frames.uplink(), now())).toMatchObject({ delivered: false });
   });
 
   it('rejects frames breaking the CSP rules, logs them, and relays nothing', async () => {
@@ -156,12 +158,12 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
     mission.on('notifyMsg', (data: Buffer) => relayed.push(data));
     station.on('notifyMsg', (data: Buffer) => relayed.push(data));
 
-    const wrongSource = await rpcError(station.sendMsg(frames.downlink('x', { source: 11 }), ORBIT_NOW));
+    const wrongSource = await rpcError(station.sendMsg(frames.downlink('x', { source: 11 }), now()));
     expect(wrongSource.code).toBe('FRAME_REJECTED');
     expect(wrongSource.data).toEqual({ rule: 'SOURCE_NOT_ALLOWED' });
     expect(wrongSource.message).toContain('11');
     expect(
-      (await rpcError(mission.sendMsg(frames.uplink('x', { destinationPort: 12 }), ORBIT_NOW))).data,
+      (await rpcError(mission.sendMsg(frames.uplink('x', { destinationPort: 12 }), now()))).data,
     ).toEqual({ rule: 'DESTINATION_PORT_NOT_ALLOWED' });
     const withCrc = buildCspFrame(
       1,
@@ -170,12 +172,12 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
     );
     const corrupted = Buffer.from(withCrc);
     corrupted[6] ^= 0xff;
-    expect((await rpcError(station.sendMsg(corrupted, ORBIT_NOW))).data).toEqual({ rule: 'BAD_CRC' });
-    expect((await rpcError(station.sendMsg(Buffer.alloc(5000, 1), ORBIT_NOW))).data).toEqual({
+    expect((await rpcError(station.sendMsg(corrupted, now()))).data).toEqual({ rule: 'BAD_CRC' });
+    expect((await rpcError(station.sendMsg(Buffer.alloc(5000, 1), now()))).data).toEqual({
       rule: 'FRAME_TOO_LARGE',
     });
 
-    expect((await station.sendMsg(withCrc, ORBIT_NOW)).delivered).toBe(true); // a good CRC passes
+    expect((await station.sendMsg(withCrc, now())).delivered).toBe(true); // a good CRC passes
     await mission.ping();
     expect(relayed).toHaveLength(1);
     const rejected = (await packets()).filter((p) => p.outcome === 'REJECTED').slice(-4);
@@ -192,6 +194,38 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
       [10, 20],
       [null, null],
     ]);
+  });
+
+  it('checks every timestamp as the protocol says, logs the refusals, and keeps a Java ZonedDateTime as sent', async () => {
+    const station = await client(slot.stationKey);
+    const mission = await client(slot.missionKey);
+    await station.startRemote(slot.slotId);
+    await mission.startRemote(slot.slotId);
+    const before = (await packets()).length;
+
+    // What Java's ZonedDateTime.toString() prints: 50 characters, nanoseconds, a zone name.
+    const java = '2026-12-02T02:00:00.123456789+01:00[Europe/Madrid]';
+    expect((await mission.sendMsg(frames.uplink('java'), java)).delivered).toBe(true);
+    const unsetClock = await rpcError(station.sendMsg(frames.downlink('1970'), '1970-01-01T00:00:00Z'));
+    expect(unsetClock.code).toBe('INVALID_TIMESTAMP');
+    expect(unsetClock.message).toMatch(/behind the server's clock .* at most 300 s is accepted/);
+    expect(unsetClock.data).toMatchObject({ serverTime: now() });
+    const local = await rpcError(mission.sendMsg(frames.uplink('no offset'), '2030-01-01T00:00:00'));
+    expect(local.code).toBe('INVALID_TIMESTAMP');
+    expect((await rpcError(station.sendMsg(frames.downlink('-1'), -1))).code).toBe('INVALID_TIMESTAMP');
+    const ahead = new Date(t.clock.nowMs() + 299_000).toISOString(); // within the allowed skew
+    expect((await station.sendMsg(frames.downlink('ahead'), ahead)).gsTimestamp).toBe(ahead);
+
+    const logged = (await packets()).slice(before);
+    expect(logged.map((p) => [p.outcome, p.rejectRule, p.clientTimestamp])).toEqual([
+      ['RELAYED', null, java],
+      ['REJECTED', 'INVALID_TIMESTAMP', '1970-01-01T00:00:00Z'],
+      ['REJECTED', 'INVALID_TIMESTAMP', '2030-01-01T00:00:00'],
+      ['REJECTED', 'INVALID_TIMESTAMP', '-1'],
+      ['RELAYED', null, ahead],
+    ]);
+    expect(logged[1]).toMatchObject({ gsTimestamp: null, dopplerShiftHz: null, storeError: null });
+    expect(logged.every((p) => p.storeError === null)).toBe(true);
   });
 
   it('refuses bad clients and calls without disturbing a running session', async () => {
@@ -219,7 +253,7 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
     expect(Buffer.concat(said).toString('latin1')).toContain('MALFORMED_MSGPACK');
 
     const heard = next<[Buffer]>(mission, 'notifyMsg');
-    expect((await station.sendMsg(frames.downlink('still here'), ORBIT_NOW)).delivered).toBe(true);
+    expect((await station.sendMsg(frames.downlink('still here'), now())).delivered).toBe(true);
     expect((await heard)[0].toString()).toContain('still here');
   });
 

@@ -8,7 +8,12 @@ describe('loadAppConfig', () => {
   it('has a sensible default for everything', () => {
     const config = loadAppConfig({ env: {} });
     expect(config.http.port).toBe(8080);
-    expect(config.database).toEqual({ url: 'sqlite:./data/satnet.sqlite', migrate: true, logQueries: false });
+    expect(config.database).toEqual({
+      url: 'sqlite:./data/satnet.sqlite',
+      migrate: true,
+      logQueries: false,
+      sqliteSynchronous: 'NORMAL',
+    });
     expect(config.mail.smtpUrl).toBeNull();
   });
 

@@ -3,7 +3,7 @@ import { OPTIONS, type OptionSpec } from './config-schema';
 
 export interface AppConfig {
   http: { host: string; port: number; publicUrl: string };
-  database: { url: string; migrate: boolean; logQueries: boolean };
+  database: { url: string; migrate: boolean; logQueries: boolean; sqliteSynchronous: 'NORMAL' | 'FULL' };
   log: { level: string };
   auth: {
     sessionTtlMinutes: number;
@@ -47,6 +47,8 @@ export interface AppConfig {
     packetLogBatchSize: number;
     packetLogFlushMs: number;
     packetLogMaxQueue: number;
+    maxClockSkewSeconds: number;
+    maxSessionBytesPerSecond: number;
   };
 }
 

@@ -52,6 +52,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     secret: true,
   },
   {
+    key: 'database.sqliteSynchronous',
+    env: 'SATNET_SQLITE_SYNCHRONOUS',
+    type: 'enum',
+    choices: ['NORMAL', 'FULL'],
+    default: 'NORMAL',
+    description:
+      'SQLite durability (WAL mode): NORMAL survives a crash or kill of the server process; FULL also a power loss or OS crash, with an fsync per commit.',
+  },
+  {
     key: 'database.migrate',
     env: 'SATNET_DB_MIGRATE',
     type: 'bool',
@@ -329,10 +338,11 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'relay.packetLogFlushMs',
     env: 'SATNET_PACKET_LOG_FLUSH_MS',
     type: 'int',
-    min: 1,
+    min: 0,
     max: 60000,
-    default: 200,
-    description: 'Longest a logged frame waits before it is written.',
+    default: 0,
+    description:
+      'Longest a frame waits before its packet-log group commit starts (0: at the next turn of the event loop). Its sender is answered after the commit.',
   },
   {
     key: 'relay.packetLogMaxQueue',
@@ -343,6 +353,26 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: 200000,
     description:
       'Frames waiting to be logged, while database writes fail, before new frames are refused (never silent loss).',
+  },
+  {
+    key: 'relay.maxClockSkewSeconds',
+    env: 'SATNET_RELAY_MAX_CLOCK_SKEW_SECONDS',
+    type: 'int',
+    min: 1,
+    max: 86400,
+    default: 300,
+    description:
+      "Farthest a station's frame timestamp may be from the server's clock; further, the frame is refused (INVALID_TIMESTAMP).",
+  },
+  {
+    key: 'relay.maxSessionBytesPerSecond',
+    env: 'SATNET_RELAY_MAX_SESSION_BYTES_PER_SECOND',
+    type: 'int',
+    min: 1024,
+    max: 1073741824,
+    default: 2097152,
+    description:
+      'Frame bytes one session may send per second (averaged over 2 s bursts); beyond, frames are refused (RATE_LIMITED) and not logged.',
   },
   {
     key: 'booking.holdMinutes',

@@ -7,7 +7,9 @@ import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
 
 /** One DataSource definition for the app, the CLI and `npm run migration:*`. */
-export function buildDataSourceOptions(database: AppConfig['database']): DataSourceOptions {
+export function buildDataSourceOptions(
+  database: Omit<AppConfig['database'], 'sqliteSynchronous'> & Partial<AppConfig['database']>,
+): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
@@ -18,7 +20,18 @@ export function buildDataSourceOptions(database: AppConfig['database']): DataSou
   if (database.url.startsWith('sqlite:')) {
     const file = resolve(database.url.slice('sqlite:'.length) || './data/satnet.sqlite');
     mkdirSync(dirname(file), { recursive: true });
-    return { ...common, type: 'better-sqlite3', database: file, enableWAL: true };
+    // WAL with synchronous=NORMAL: a commit is in the OS's hands once it returns, so a killed
+    // process loses nothing; FULL adds an fsync per commit for power loss (docs/protocol.md).
+    const synchronous = database.sqliteSynchronous ?? 'NORMAL';
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: file,
+      enableWAL: true,
+      prepareDatabase: (db: { pragma(source: string): unknown }) => {
+        db.pragma(`synchronous = ${synchronous}`);
+      },
+    };
   }
   if (database.url.startsWith('mysql://')) {
     // Timestamps are stored and read as UTC; utf8mb4 so any name or message fits.

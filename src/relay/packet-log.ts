@@ -5,9 +5,12 @@ import { DomainError } from '../common/errors';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
+import { isRowRefusal } from '../database/row-refusal';
 import { Packet } from './packet.entity';
+import type { Stored } from './relay-port';
 
-export type PacketRecord = Omit<Packet, 'id'>;
+/** A frame to log; `storeError` is the log's own (see storeRepaired). */
+export type PacketRecord = Omit<Packet, 'id' | 'storeError'>;
 
 /**
  * Rows per INSERT statement. SQLite: 15 columns x 100 rows = 1,500 placeholders (its limit is
@@ -30,6 +33,26 @@ const CATCH_UP_BATCHES = 8;
 /** Pause after a failed write before the next attempt. */
 const RETRY_MS = 500;
 
+/** How long shutdown keeps trying to write what is queued while the database fails. */
+export const SHUTDOWN_FLUSH_MS = 15_000;
+
+/** The frames appended between two writes: they are acknowledged together, once all are committed. */
+class GroupCommit implements Stored {
+  done = false;
+  readonly promise: Promise<void>;
+  private resolvePromise!: () => void;
+
+  /** `lastSeq`: the sequence number of the group's last frame; grows while the group is open. */
+  constructor(public lastSeq: number) {
+    this.promise = new Promise((resolve) => (this.resolvePromise = resolve));
+  }
+
+  settle(): void {
+    this.done = true;
+    this.resolvePromise();
+  }
+}
+
 /** The packets table as one INSERT needs it: its columns (id excluded) and `INSERT … VALUES `. */
 interface InsertShape {
   columns: ColumnMetadata[];
@@ -38,26 +61,36 @@ interface InsertShape {
 }
 
 /**
- * The packet log's write path, kept off the relay's hot path: frames are queued in memory and
- * written in batches (every `packetLogFlushMs` or `packetLogBatchSize` frames). A log that falls
- * behind while its writes succeed holds the relay back (`caughtUp()`): senders are slowed by TCP
- * backpressure. The queue is bounded: when the database cannot keep up at all (writes failing),
- * new frames are refused (the client is told) rather than dropped silently. A failed write keeps
- * its frames for the next attempt; `flush()` empties the queue, and runs at slot end and at
- * shutdown, so a graceful restart loses nothing.
+ * The packet log's write path: group commit (docs/protocol.md "Acknowledgements"). Frames are
+ * queued in memory and written together, at the next turn of the event loop (or after
+ * `packetLogFlushMs`), one transaction for everything that arrived meanwhile, from every session;
+ * `append()` returns the frame's group, which settles once it is committed, and only then is the
+ * sender told its frame was taken: a killed process loses no acknowledged frame.
+ *
+ * A log that falls behind while its writes succeed holds the relay back (`caughtUp()`): senders
+ * are slowed by TCP backpressure. The queue is bounded: when the database cannot keep up at all
+ * (writes failing), new frames are refused (the client is told) rather than dropped silently. A
+ * write the database fails keeps its frames for the next attempt; a row the database refuses for
+ * its values is isolated and stored repaired (`storeError`), never blocking the rows behind it.
  */
 @Injectable()
 export class PacketLog implements OnModuleDestroy {
   private readonly logger = new Logger(PacketLog.name);
   private queue: PacketRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
-  /** The pending timer is a 0 ms one: later frames need not reset it. */
-  private timerUrgent = false;
+  /** A write due at the next turn of the event loop: the group commit of this turn's frames. */
+  private immediate: NodeJS.Immediate | undefined;
   private writing: Promise<void> | undefined;
   private shape: InsertShape | undefined;
   /** The last write failed: the log cannot catch up, so nobody is held back (frames get refused). */
   private failing = false;
   private caughtUpWaiters: (() => void)[] = [];
+  /** Frames appended and frames stored (or given up, see storeRepaired) so far: sequence numbers. */
+  private appended = 0;
+  private settled = 0;
+  /** Groups not yet committed, oldest first; the last one takes new frames until a write starts. */
+  private groups: GroupCommit[] = [];
+  private openGroup: GroupCommit | undefined;
   private readonly highWater: number;
   private readonly lowWater: number;
 
@@ -79,8 +112,11 @@ export class PacketLog implements OnModuleDestroy {
     return new Promise((resolve) => this.caughtUpWaiters.push(resolve));
   }
 
-  /** Queues a frame; throws PACKET_LOG_BACKLOG (nothing queued) when the queue is full. */
-  append(record: PacketRecord): void {
+  /**
+   * Queues a frame and returns its group commit; throws PACKET_LOG_BACKLOG (nothing queued) when
+   * the queue is full.
+   */
+  append(record: PacketRecord): Stored {
     if (this.queue.length >= this.config.relay.packetLogMaxQueue)
       throw new DomainError(
         'UNAVAILABLE',
@@ -88,38 +124,67 @@ export class PacketLog implements OnModuleDestroy {
         'the packet log is behind; the frame was not accepted, send it again shortly',
       );
     this.queue.push(record);
+    const group = (this.openGroup ??= this.newGroup());
+    group.lastSeq = ++this.appended;
     if (this.queue.length >= this.config.relay.packetLogBatchSize) this.writeSoon(0);
     else this.writeSoon(this.config.relay.packetLogFlushMs);
+    return group;
   }
 
   get pending(): number {
     return this.queue.length;
   }
 
-  /** Writes everything queued so far (and waits for a write already under way). */
-  async flush(): Promise<void> {
+  /**
+   * Writes everything queued so far (and waits for a write already under way). While the
+   * database fails it keeps trying for `giveUpAfterMs`, then says how many frames were not
+   * stored (none of them was acknowledged) and returns.
+   */
+  async flush(giveUpAfterMs = Infinity): Promise<void> {
     clearTimeout(this.timer);
-    this.timer = undefined;
-    for (let attempt = 0; this.queue.length > 0 || this.writing; attempt++) {
+    clearImmediate(this.immediate);
+    this.timer = this.immediate = undefined;
+    const deadline = performance.now() + giveUpAfterMs;
+    while (this.queue.length > 0 || this.writing) {
       await (this.writing ?? this.writeBatch());
-      if (attempt > 1000) throw new Error('packet log flush made no progress');
+      if (this.failing && performance.now() >= deadline) {
+        this.logger.error(
+          { frames: this.queue.length },
+          'packet log: the database still fails; these frames were not stored (none was acknowledged)',
+        );
+        return;
+      }
     }
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.flush();
+    await this.flush(SHUTDOWN_FLUSH_MS);
   }
 
-  /** Starts a write after `delayMs`, unless one is under way or a timer already fires as soon. */
-  private writeSoon(delayMs: number): void {
-    if (this.writing || (this.timer && (delayMs > 0 || this.timerUrgent))) return;
-    clearTimeout(this.timer);
-    this.timerUrgent = delayMs === 0;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.writeBatch();
-    }, delayMs);
+  private newGroup(): GroupCommit {
+    const group = new GroupCommit(this.appended);
+    this.groups.push(group);
+    return group;
   }
+
+  /**
+   * Starts a write after `delayMs` (0: at the next turn of the event loop, once the sockets read
+   * in this one have been handled), unless one is under way or already due as soon.
+   */
+  private writeSoon(delayMs: number): void {
+    if (this.writing || this.immediate || (this.timer && delayMs > 0)) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (delayMs === 0) this.immediate = setImmediate(this.writeDue);
+    else this.timer = setTimeout(this.writeDue, delayMs);
+  }
+
+  private readonly writeDue = (): void => {
+    this.timer = this.immediate = undefined;
+    this.writeBatch().catch((error: unknown) =>
+      this.logger.error({ err: error }, 'packet log write loop failed'),
+    );
+  };
 
   private writeBatch(): Promise<void> {
     if (this.writing || this.queue.length === 0) return this.writing ?? Promise.resolve();
@@ -129,6 +194,7 @@ export class PacketLog implements OnModuleDestroy {
     // read less often: a sender faster than the log is slowed down, not refused once the queue
     // is full (bench/relay.ts (a): it was, at about 60,000 frames/s against 35,000 logged).
     const behind = this.queue.length >= size;
+    this.openGroup = undefined; // frames from now on are acknowledged with the next write
     const batch = this.take(behind ? size * CATCH_UP_BATCHES : size);
     this.writing = this.commit(batch, behind).finally(() => {
       this.writing = undefined;
@@ -160,23 +226,83 @@ export class PacketLog implements OnModuleDestroy {
    */
   private async commit(batch: PacketRecord[], catchingUp: boolean): Promise<void> {
     const group = this.db.kind === 'sqlite' && !catchingUp ? ROWS_PER_STATEMENT.sqlite : batch.length;
-    let written = 0;
+    const progress = { written: 0 };
     try {
-      for (; written < batch.length; written += group) {
-        if (written > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        const rows = batch.slice(written, written + group);
-        await this.db.transaction(() => this.insert(this.db.manager(), rows));
+      while (progress.written < batch.length) {
+        if (progress.written > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        await this.store(batch.slice(progress.written, progress.written + group), progress);
         this.failing = false;
         this.releaseWaiters();
       }
     } catch (error) {
-      const unwritten = batch.length - written;
-      this.queue = batch.slice(written).concat(this.queue);
+      const unwritten = batch.length - progress.written;
+      this.queue = batch.slice(progress.written).concat(this.queue);
       this.failing = true;
       this.releaseWaiters();
       this.logger.error({ err: error, frames: unwritten }, 'packet log write failed; will retry');
       await new Promise<void>((resolve) => setTimeout(resolve, RETRY_MS));
     }
+  }
+
+  /**
+   * Commits `rows` in one transaction. When the database refuses it for the values in it, the
+   * rows are halved until the refused one is alone, and that one is stored repaired: one bad row
+   * never holds back the others. Throws only when the database itself fails.
+   */
+  private async store(rows: PacketRecord[], progress: { written: number }): Promise<void> {
+    try {
+      await this.db.transaction(() => this.insert(this.db.manager(), rows));
+    } catch (error) {
+      if (!isRowRefusal(error)) throw error;
+      if (rows.length > 1) {
+        const half = Math.ceil(rows.length / 2);
+        await this.store(rows.slice(0, half), progress);
+        await this.store(rows.slice(half), progress);
+        return;
+      }
+      await this.storeRepaired(rows[0], error);
+    }
+    progress.written += rows.length;
+    this.markStored(rows.length);
+  }
+
+  /**
+   * A row the database refused: stored with every string cut to its column and the database's
+   * reason in `storeError`, and an alert logged. If even that is refused, the whole frame goes
+   * to the error log (its only copy then, so with its data) and the log moves on.
+   */
+  private async storeRepaired(record: PacketRecord, refusal: unknown): Promise<void> {
+    const reason = errorMessage(refusal);
+    const { columns } = (this.shape ??= insertShape(this.db.manager()));
+    const repaired = { ...record, storeError: reason.slice(0, 255) } as Record<string, unknown>;
+    for (const column of columns) {
+      const value = repaired[column.propertyName];
+      const length = Number(column.length);
+      if (typeof value === 'string' && length > 0 && value.length > length)
+        repaired[column.propertyName] = value.slice(0, length);
+    }
+    const context = { slotId: record.slotId, direction: record.direction, reason };
+    try {
+      await this.db.transaction(() => this.insert(this.db.manager(), [repaired as PacketRecord]));
+      this.logger.error(context, 'packet log: the database refused a frame; stored it repaired (storeError)');
+    } catch (error) {
+      if (!isRowRefusal(error)) throw error;
+      this.logger.error(
+        { ...context, frame: { ...record, data: record.data.toString('base64') } },
+        'packet log: the database refused a frame twice; it is kept only in this log line',
+      );
+    }
+  }
+
+  /** `count` more frames are in the database: settle every group they complete. */
+  private markStored(count: number): void {
+    this.settled += count;
+    let done = 0;
+    while (done < this.groups.length && this.groups[done].lastSeq <= this.settled) {
+      if (this.groups[done] === this.openGroup) this.openGroup = undefined;
+      this.groups[done++].settle();
+    }
+    if (done > 0) this.groups = this.groups.slice(done);
   }
 
   private releaseWaiters(): void {
@@ -201,7 +327,7 @@ export class PacketLog implements OnModuleDestroy {
       for (let i = start; i < end; i++) {
         const record = batch[i] as unknown as Record<string, unknown>;
         for (const column of columns)
-          values.push(driver.preparePersistentValue(record[column.propertyName], column));
+          values.push(driver.preparePersistentValue(record[column.propertyName] ?? null, column));
       }
       await manager.query(
         prefix +
@@ -234,4 +360,8 @@ function insertShape(manager: EntityManager): InsertShape {
     prefix: `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES `,
     row: `(${columns.map(() => '?').join(', ')})`,
   };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

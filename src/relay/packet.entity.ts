@@ -26,18 +26,19 @@ export class Packet {
   @Column({ type: 'blob' })
   data!: Buffer;
 
-  /** The sender's own timestamp, as sent (ISO 8601 or epoch ms). */
-  @Column({ type: 'varchar', length: 40 })
+  /** The sender's own timestamp, as sent (ISO 8601 or epoch ms; at most 64 characters). */
+  @Column({ type: 'varchar', length: 64 })
   clientTimestamp!: string;
 
   @TimestampColumn()
   serverReceivedAt!: Date;
 
-  @TimestampColumn()
-  gsTimestamp!: Date;
+  /** Null only for a frame refused for its timestamp (rejectRule INVALID_TIMESTAMP). */
+  @TimestampColumn({ nullable: true })
+  gsTimestamp!: Date | null;
 
-  @Column({ type: 'int' })
-  dopplerShiftHz!: number;
+  @Column({ type: 'int', nullable: true })
+  dopplerShiftHz!: number | null;
 
   @Column({ type: 'varchar', length: 16 })
   outcome!: PacketOutcome;
@@ -57,4 +58,11 @@ export class Packet {
 
   @Column({ type: 'int', nullable: true })
   cspDestinationPort!: number | null;
+
+  /**
+   * Set when the database refused the row as sent and it was stored repaired (strings cut to
+   * their column): what the database said. Null for every normal row.
+   */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  storeError!: string | null;
 }

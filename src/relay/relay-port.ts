@@ -43,11 +43,25 @@ export interface StartRemoteResult {
   session: RelaySession;
 }
 
+/**
+ * A frame's place in the packet log's group commit (docs/protocol.md "Acknowledgements"): the
+ * sender's answer is sent once `done`, never before. Shared by every frame of one commit, so
+ * that waiting costs one promise per commit, not one per frame.
+ */
+export interface Stored {
+  /** True once the frame is committed to the database. */
+  readonly done: boolean;
+  /** Resolves when `done` becomes true; never rejects (a failing database is retried). */
+  readonly promise: Promise<void>;
+}
+
 export interface SendResult {
   /** False when the other side is not connected: the frame was logged, not delivered. */
   delivered: boolean;
   dopplerShiftHz: number;
   gsTimestamp: string;
+  /** When the frame is in the packet log: the answer to the sender waits for it. */
+  stored: Stored;
 }
 
 /**

@@ -16,7 +16,11 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { validateCspFrame } from '../csp/csp-frame';
 import type { LinkDirection } from '../orbit/doppler';
-import { PacketLog } from './packet-log';
+import type { CspHeader } from '../csp/csp-header';
+import { ByteRateLimit } from './byte-rate-limit';
+import { parseFrameTimestamp } from './frame-timestamp';
+import { PacketLog, SHUTDOWN_FLUSH_MS } from './packet-log';
+import type { PacketOutcome } from './packet.entity';
 import {
   RELAY_EVENT,
   type RelayPeer,
@@ -26,6 +30,7 @@ import {
   type SendResult,
   START_REMOTE,
   type StartRemoteResult,
+  type Stored,
 } from './relay-port';
 import { RelaySessionAudit } from './relay-session-audit';
 import { SlotContextLoader } from './slot-context-loader';
@@ -34,7 +39,29 @@ import type { SlotContext } from './slot-context';
 interface ActiveSession extends RelaySession {
   readonly auditId: string;
   readonly peer: RelayPeer;
+  readonly rate: ByteRateLimit;
 }
+
+/** One frame as the relay received it, for the packet log. */
+interface LoggedFrame {
+  session: RelaySession;
+  direction: LinkDirection;
+  data: Uint8Array;
+  clientTimestamp: string | number;
+  received: Date;
+}
+
+/** What the relay made of a frame. */
+interface FrameVerdict {
+  gsTime: Date | null;
+  dopplerShiftHz: number | null;
+  outcome: PacketOutcome;
+  rule: string | null;
+  header?: CspHeader;
+}
+
+/** The packets table's column (the protocol's limit for a sendMsg timestamp). */
+const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
 
 interface SlotRelay {
   context: SlotContext;
@@ -71,7 +98,11 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap, O
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.endFinishedSlots(), SLOT_END_CHECK_MS);
+    this.timer = setInterval(() => {
+      this.endFinishedSlots().catch((error: unknown) =>
+        this.logger.error({ err: error }, 'could not end the finished slots; will try again'),
+      );
+    }, SLOT_END_CHECK_MS);
     this.timer.unref();
   }
 
@@ -96,7 +127,8 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap, O
     const relay = await this.open(slot);
     if (relay.sides[chosen])
       return { code: START_REMOTE.CLIENTS_COINCIDE, session: { slotId, side: chosen } };
-    const session: ActiveSession = { slotId, side: chosen, auditId: randomUUID(), peer };
+    const rate = new ByteRateLimit(this.config.relay.maxSessionBytesPerSecond);
+    const session: ActiveSession = { slotId, side: chosen, auditId: randomUUID(), peer, rate };
     relay.sides[chosen] = session;
     await this.audit.started(
       session.auditId,
@@ -116,47 +148,94 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap, O
     return { code: START_REMOTE.REMOTE_READY, session };
   }
 
-  /** Synchronous: nothing here waits, and the gateway then needs no promise per frame. */
+  /**
+   * Synchronous: nothing here waits, and the gateway then needs no promise per frame. Every
+   * frame that gets this far is logged, refused or not; the answer carries the frame's group
+   * commit, which the transport waits for before it tells the sender (docs/protocol.md
+   * "Acknowledgements").
+   */
   sendMsg(session: RelaySession, data: Uint8Array, clientTimestamp: string | number): SendResult {
     const active = this.active(session);
     const relay = this.relays.get(session.slotId) as SlotRelay;
     const received = this.clock.now();
     if (received >= relay.context.slot.endAt) {
-      void this.endSlot(session.slotId);
+      this.endSlotSoon(session.slotId);
       throw slotEnded(relay.context.slot);
     }
-    const gsTime = active.side === 'station' ? parseClientTimestamp(clientTimestamp) : received;
+    active.rate.take(data.length, received.getTime());
     const direction = DIRECTION[active.side];
-    const dopplerShiftHz = relay.context.dopplerHz(direction, gsTime);
+    const frame: LoggedFrame = { session, direction, data, clientTimestamp, received };
+    const time = this.frameTime(active.side, clientTimestamp, received);
+    if (time instanceof DomainError) {
+      this.log(frame, { gsTime: null, dopplerShiftHz: null, outcome: 'REJECTED', rule: time.code });
+      throw time;
+    }
+    const dopplerShiftHz = relay.context.dopplerHz(direction, time);
     const verdict = validateCspFrame(data, direction, relay.context.csp, {
       maxFrameBytes: this.config.relay.maxCspFrameBytes,
     });
-    const header = verdict.header;
     const other = relay.sides[OTHER[active.side]];
     const outcome = !verdict.ok ? 'REJECTED' : other ? 'RELAYED' : 'NOT_DELIVERED';
     // Logged first: a frame the log cannot take is refused, never relayed unrecorded.
-    this.packets.append({
-      slotId: session.slotId,
-      fromSide: active.side,
-      direction,
-      frameBytes: data.length,
-      data: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
-      clientTimestamp: String(clientTimestamp),
-      serverReceivedAt: received,
-      gsTimestamp: gsTime,
+    const stored = this.log(frame, {
+      gsTime: time,
       dopplerShiftHz,
       outcome,
-      rejectRule: verdict.ok ? null : verdict.rule,
+      rule: verdict.ok ? null : verdict.rule,
+      header: verdict.header,
+    });
+    if (!verdict.ok)
+      throw new DomainError('VALIDATION', 'FRAME_REJECTED', verdict.message, { rule: verdict.rule });
+    const gsTimestamp = time.toISOString();
+    other?.peer.notifyMsg(data, dopplerShiftHz, gsTimestamp);
+    return { delivered: outcome === 'RELAYED', dopplerShiftHz, gsTimestamp, stored };
+  }
+
+  /**
+   * Ground-station time: the station's own timestamp, which must be within maxClockSkewSeconds
+   * of the server's clock (it drives Doppler: a station with an unset clock is told at its first
+   * frame); for the mission, the server's receive time (its timestamp is checked and kept).
+   */
+  private frameTime(side: RelaySide, clientTimestamp: string | number, received: Date): Date | DomainError {
+    const parsed = parseFrameTimestamp(clientTimestamp);
+    if ('invalid' in parsed) return new DomainError('VALIDATION', 'INVALID_TIMESTAMP', parsed.invalid);
+    if (side === 'mission') return received;
+    const skewSeconds = Math.round((parsed.time.getTime() - received.getTime()) / 1000);
+    const maxSkew = this.config.relay.maxClockSkewSeconds;
+    if (Math.abs(skewSeconds) <= maxSkew) return parsed.time;
+    return new DomainError(
+      'VALIDATION',
+      'INVALID_TIMESTAMP',
+      `timestamp ${parsed.time.toISOString()} is ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? 'behind' : 'ahead of'} ` +
+        `the server's clock (${received.toISOString()}); at most ${maxSkew} s is accepted: check the station's clock`,
+      { serverTime: received.toISOString(), skewSeconds },
+    );
+  }
+
+  /** Appends the frame to the packet log, every column within its bounds (packet.entity.ts). */
+  private log(frame: LoggedFrame, verdict: FrameVerdict): Stored {
+    const { data } = frame;
+    // A refused frame may be longer than any relayed one (the gateway's message limit is
+    // larger): its first maxCspFrameBytes bytes are kept, frameBytes says how long it was.
+    const kept = Math.min(data.byteLength, this.config.relay.maxCspFrameBytes);
+    const header = verdict.header;
+    return this.packets.append({
+      slotId: frame.session.slotId,
+      fromSide: frame.session.side,
+      direction: frame.direction,
+      frameBytes: data.byteLength,
+      data: Buffer.from(data.buffer, data.byteOffset, kept),
+      clientTimestamp: String(frame.clientTimestamp).slice(0, MAX_CLIENT_TIMESTAMP_LENGTH),
+      serverReceivedAt: frame.received,
+      gsTimestamp: verdict.gsTime,
+      dopplerShiftHz: verdict.dopplerShiftHz,
+      outcome: verdict.outcome,
+      rejectRule: verdict.rule,
       cspSource: header?.source ?? null,
       cspDestination: header?.destination ?? null,
       cspSourcePort: header?.sourcePort ?? null,
       cspDestinationPort: header?.destinationPort ?? null,
     });
-    if (!verdict.ok)
-      throw new DomainError('VALIDATION', 'FRAME_REJECTED', verdict.message, { rule: verdict.rule });
-    const gsTimestamp = gsTime.toISOString();
-    other?.peer.notifyMsg(data, dopplerShiftHz, gsTimestamp);
-    return { delivered: outcome === 'RELAYED', dopplerShiftHz, gsTimestamp };
   }
 
   whenReady(): Promise<void> | undefined {
@@ -174,13 +253,17 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap, O
     );
   }
 
+  /** Every session ends as SHUTDOWN (disconnections that follow change nothing), then the log is flushed. */
   async drain(): Promise<void> {
-    for (const relay of this.relays.values())
-      for (const session of Object.values(relay.sides))
-        if (session) await this.audit.ended(session.auditId, this.clock.now(), 'SHUTDOWN');
+    const sessions = [...this.relays.values()].flatMap((relay) => Object.values(relay.sides));
     this.relays.clear();
-    await this.packets.flush();
-    this.logger.log('relay drained: sessions closed, packet log flushed');
+    for (const session of sessions)
+      if (session)
+        await this.audit
+          .ended(session.auditId, this.clock.now(), 'SHUTDOWN')
+          .catch((error: unknown) => this.logger.error({ err: error }, 'could not record a session end'));
+    await this.packets.flush(SHUTDOWN_FLUSH_MS);
+    this.logger.log({ sessions: sessions.length }, 'relay drained: sessions ended, packet log flushed');
   }
 
   /** Ends the sessions of every slot whose end has passed: SLOT_END to both, then close (PRT-FUN-140). */
@@ -189,6 +272,13 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap, O
     const ended = [...this.relays.values()].filter((relay) => relay.context.slot.endAt <= now);
     for (const relay of ended) await this.endSlot(relay.context.slot.id);
     return ended.length;
+  }
+
+  /** From a frame sent after the end: the sender is answered at once, the slot ends meanwhile. */
+  private endSlotSoon(slotId: string): void {
+    this.endSlot(slotId).catch((error: unknown) =>
+      this.logger.error({ err: error, slotId }, 'could not end the slot; the periodic check will'),
+    );
   }
 
   private async endSlot(slotId: string): Promise<void> {
@@ -295,16 +385,4 @@ function notYours(slot: OperationalSlot, why: string): DomainError {
 
 function slotEnded(slot: OperationalSlot): DomainError {
   return new DomainError('STATE', 'SLOT_ENDED', `slot ${slot.id} ended at ${slot.endAt.toISOString()}`);
-}
-
-/** ISO 8601 or milliseconds since the epoch, as the station's client timestamped the frame. */
-function parseClientTimestamp(value: string | number): Date {
-  const time = typeof value === 'number' ? new Date(value) : new Date(value);
-  if (Number.isNaN(time.getTime()))
-    throw new DomainError(
-      'VALIDATION',
-      'INVALID_TIMESTAMP',
-      `timestamp ${JSON.stringify(value)} is neither ISO 8601 nor epoch milliseconds`,
-    );
-  return time;
 }

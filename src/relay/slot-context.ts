@@ -1,4 +1,5 @@
 import type { OperationalSlot } from '../booking/operational-slot.entity';
+import { DomainError } from '../common/errors';
 import type { CspSettings } from '../csp/csp-frame';
 import { doppler, type LinkDirection } from '../orbit/doppler';
 import type { GroundSite } from '../orbit/horizon';
@@ -46,7 +47,8 @@ export class SlotContext {
   /**
    * Doppler shift (Hz, rounded) of the channel in use for this direction at `time`: the received
    * offset for downlink, the transmit pre-compensation for uplink (DESIGN §3 "Orbit"). 0 when the
-   * spacecraft has no channel for that direction or no TLE.
+   * spacecraft has no channel for that direction or no TLE, or when its TLE cannot be propagated
+   * to that time (a decayed orbit): the frame still travels, with its shift unknown.
    */
   dopplerHz(direction: LinkDirection, time: Date): number {
     const frequency = this.frequency[direction];
@@ -55,10 +57,16 @@ export class SlotContext {
     const startMs = Math.floor(at / DOPPLER_STEP_MS) * DOPPLER_STEP_MS;
     let step = this.steps[direction];
     if (step?.startMs !== startMs) {
-      step = this.stepAt(this.tle, frequency, direction, startMs, step);
+      try {
+        step = this.stepAt(this.tle, frequency, direction, startMs, step);
+      } catch (error) {
+        if (error instanceof DomainError) return 0; // INVALID_TLE: SGP4 gave up at this time
+        throw error;
+      }
       this.steps[direction] = step;
     }
-    return Math.round(step.startHz + ((step.endHz - step.startHz) * (at - startMs)) / DOPPLER_STEP_MS);
+    const shift = Math.round(step.startHz + ((step.endHz - step.startHz) * (at - startMs)) / DOPPLER_STEP_MS);
+    return Number.isFinite(shift) ? shift : 0;
   }
 
   /** Frame times move forward: the previous step's end is usually this one's start (one SGP4 run). */

@@ -11,6 +11,7 @@ import {
   FAKE_GS_TIMESTAMP,
   fakeActor,
   FakeRelay,
+  PendingStore,
   REJECTED_FIRST_BYTE,
 } from './testing/fake-relay';
 import { WireProbe } from './testing/wire-probe';
@@ -69,6 +70,16 @@ async function loggedIn(relay: FakeRelay, key = 'mission-key', limits: Partial<C
   const connected = open(relay, limits);
   await connected.probe.ok('login', [key]);
   return connected;
+}
+
+/** The msgids of the responses to sendMsg and ping a probe has received, in arrival order. */
+function answered(probe: WireProbe): unknown[] {
+  return (probe.messages as unknown[][])
+    .filter(
+      (m) =>
+        m[0] === 1 && (m[3] === 'pong' || (typeof m[3] === 'object' && m[3] !== null && 'delivered' in m[3])),
+    )
+    .map((m) => m[1]);
 }
 
 /** Both sides of slot "s1" connected: the station first, then the mission. */
@@ -426,6 +437,36 @@ describe('sessions', () => {
     expect(responses.map((m) => m[1])).toEqual(Array.from({ length: count }, (_, i) => 1000 + i));
   });
 
+  it('answers sendMsg only once its frame is stored; answers behind it wait, requests behind it do not', async () => {
+    const relay = new FakeRelay();
+    const { station, mission } = await pair(relay);
+    const store = (relay.storing = new PendingStore());
+    const first = mission.probe.request('sendMsg', [frame(1), 1]);
+    const second = mission.probe.request('sendMsg', [frame(2), 2]);
+    relay.storing = undefined; // a frame already stored: its answer still waits for the one before it
+    const third = mission.probe.request('sendMsg', [frame(3), 3]);
+    const ping = mission.probe.request('ping');
+    await station.probe.notified('notifyMsg', 3); // relayed at once, before they are stored
+    await mission.probe.until(() => relay.frames.length === 3, 'three frames handled');
+    expect(answered(mission.probe)).toEqual([]);
+    store.complete();
+    await mission.probe.response(ping);
+    expect(answered(mission.probe)).toEqual([first, second, third, ping]);
+  });
+
+  it('at close, sends the answers still waiting for their frames to be stored, then the notice', async () => {
+    const relay = new FakeRelay();
+    const { mission } = await pair(relay);
+    const store = (relay.storing = new PendingStore());
+    const sent = mission.probe.request('sendMsg', [frame(1), 1]);
+    await mission.probe.until(() => relay.frames.length === 1, 'the frame handled');
+    mission.connection.close('server shutdown', { code: 'SERVER_SHUTDOWN', message: 'bye' });
+    store.complete();
+    await mission.probe.closed();
+    expect(answered(mission.probe)).toEqual([sent]);
+    expect(mission.probe.notifications('error')).toEqual([[{ code: 'SERVER_SHUTDOWN', message: 'bye' }]]);
+  });
+
   it('handles a startRemote pipelined right before sendMsg in order', async () => {
     const relay = new FakeRelay();
     const { probe } = await loggedIn(relay);
@@ -604,6 +645,7 @@ describe('bad input', () => {
       delivered: true,
       dopplerShiftHz: 1,
       gsTimestamp: new Date() as unknown as string,
+      stored: { done: true, promise: Promise.resolve() },
     });
     const { probe } = await loggedIn(relay);
     await probe.ok('startRemote', ['s1']);

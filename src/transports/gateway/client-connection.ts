@@ -9,10 +9,17 @@ import {
   type RelayPeer,
   type RelayPort,
   type RelaySession,
+  type Stored,
 } from '../../relay/relay-port';
 import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder, FrameError } from './frame-codec';
 import { CLOSE_NOTICE, GATEWAY_ERROR, gatewayError, INTERNAL_RPC_ERROR, toRpcError } from './gateway-errors';
-import { GATEWAY_METHODS, type GatewayMethod, type MethodHost, noSession } from './gateway-methods';
+import {
+  AfterStored,
+  GATEWAY_METHODS,
+  type GatewayMethod,
+  type MethodHost,
+  noSession,
+} from './gateway-methods';
 import {
   type InvalidRpcMessage,
   parseRpcMessage,
@@ -32,6 +39,9 @@ import {
  *
  * - Requests are handled one at a time in arrival order: a pipelined startRemote is complete
  *   before the sendMsg behind it runs, and frames reach the relay in the order they were sent.
+ * - Answers go out in request order. A sendMsg's answer waits until its frame is in the packet
+ *   log (AfterStored), and the answers behind it wait with it; the requests behind it are handled
+ *   meanwhile, so a sender's throughput is not bounded by the database's commit latency.
  * - Outgoing frames written in one tick are coalesced into one socket write. A client that stops
  *   reading is first no longer read from, then dropped once its outbound buffer passes
  *   maxBufferedBytes: nothing is buffered without bound.
@@ -120,6 +130,11 @@ export class ClientConnection implements RelayPeer, MethodHost {
   private head = 0;
   private pumping = false;
   private fatal: { reason: string; notice: RpcError } | undefined;
+  // Answers waiting for their frame's group commit (or behind one that does), in request order.
+  private unanswered: { frame: Buffer; stored: Stored | undefined }[] = [];
+  private unansweredHead = 0;
+  /** The last group commit this connection subscribed to: each is awaited once. */
+  private awaitedStore: Stored | undefined;
   // Outbound: frames written this tick, flushed together.
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -198,11 +213,19 @@ export class ClientConnection implements RelayPeer, MethodHost {
    */
   close(reason: string, notice?: RpcError): void {
     if (!this.beginClose(reason)) return;
-    if (notice && !this.socket.destroyed) this.write(encodeFrame(rpcNotification('error', [notice])));
-    this.flush();
-    if (this.socket.destroyed) return;
-    this.socket.end();
     this.lingerTimer = unrefTimer(() => this.socket.destroy(), this.limits.closeGraceMs);
+    // Answers still waiting for the packet log go out first: the client is told what was stored.
+    const last = this.unanswered[this.unanswered.length - 1]?.stored;
+    if (last && !last.done) void last.promise.then(() => this.finishClose(notice));
+    else this.finishClose(notice);
+  }
+
+  private finishClose(notice: RpcError | undefined): void {
+    if (this.socket.destroyed) return;
+    this.releaseAnswers();
+    if (notice) this.write(encodeFrame(rpcNotification('error', [notice])));
+    this.flush();
+    this.socket.end();
   }
 
   /** Ends the connection at once, without flushing (a stuck client, or the server going down). */
@@ -210,6 +233,8 @@ export class ClientConnection implements RelayPeer, MethodHost {
     this.beginClose(reason);
     this.pending = [];
     this.pendingBytes = 0;
+    this.unanswered = [];
+    this.unansweredHead = 0;
     this.socket.destroy();
   }
 
@@ -370,7 +395,7 @@ export class ClientConnection implements RelayPeer, MethodHost {
   private rejectInvalid(value: unknown, { invalid, msgid }: InvalidRpcMessage): void {
     const error: RpcError = { code: GATEWAY_ERROR.INVALID_MESSAGE, message: invalid };
     const isRequest = Array.isArray(value) && value[0] === RPC_TYPE.REQUEST;
-    if (msgid !== undefined && isRequest) this.send(rpcErrorResponse(msgid, error));
+    if (msgid !== undefined && isRequest) this.answer(rpcErrorResponse(msgid, error));
     else this.send(rpcNotification('error', [error]));
   }
 
@@ -386,13 +411,18 @@ export class ClientConnection implements RelayPeer, MethodHost {
       return undefined;
     }
     if (!(outcome instanceof Promise)) {
-      this.send(rpcResult(msgid, outcome));
+      this.answerResult(msgid, outcome);
       return undefined;
     }
     return outcome.then(
-      (result: unknown) => this.send(rpcResult(msgid, result)),
+      (result: unknown) => this.answerResult(msgid, result),
       (error: unknown) => this.answerError(msgid, name, error),
     );
+  }
+
+  private answerResult(msgid: number, outcome: unknown): void {
+    if (outcome instanceof AfterStored) this.answer(rpcResult(msgid, outcome.result), outcome.stored);
+    else this.answer(rpcResult(msgid, outcome));
   }
 
   /** An error response; after too many failed logins, the connection closes. */
@@ -400,7 +430,7 @@ export class ClientConnection implements RelayPeer, MethodHost {
     const response = rpcErrorResponse(msgid, this.describeFailure(error, name));
     if (GATEWAY_METHODS.get(name)?.phase === 'login' && this.stateValue === 'AWAIT_LOGIN')
       this.loginFailed(response[2]);
-    this.send(response);
+    this.answer(response);
     if (this.stateValue === 'AWAIT_LOGIN' && this.loginFailures >= this.limits.maxLoginFailures) {
       this.close('too many failed logins', {
         code: CLOSE_NOTICE.TOO_MANY_LOGIN_FAILURES,
@@ -441,18 +471,53 @@ export class ClientConnection implements RelayPeer, MethodHost {
     this.send(rpcNotification('error', [{ code, message }]));
   }
 
-  private send(message: RpcResponseFrame | RpcNotificationFrame): void {
+  /**
+   * Sends a response in request order: at once when nothing before it waits and its frame (if
+   * any) is stored; otherwise after everything before it, once `stored` is done.
+   */
+  private answer(response: RpcResponseFrame, stored?: Stored): void {
     if (!this.isOpen) return;
-    let frame: Buffer;
+    const frame = this.encode(response);
+    if (!frame) return;
+    const waiting = this.unansweredHead < this.unanswered.length;
+    if (!waiting && (!stored || stored.done)) {
+      this.write(frame);
+      return;
+    }
+    this.unanswered.push({ frame, stored });
+    if (stored && !stored.done && stored !== this.awaitedStore) {
+      this.awaitedStore = stored;
+      void stored.promise.then(this.releaseAnswers);
+    }
+  }
+
+  /** Writes the waiting answers up to the first whose frame is not stored yet. */
+  private readonly releaseAnswers = (): void => {
+    if (this.socket.destroyed || this.socket.writableEnded) return;
+    const waiting = this.unanswered;
+    let head = this.unansweredHead;
+    while (head < waiting.length && (waiting[head].stored?.done ?? true)) this.write(waiting[head++].frame);
+    if (head === waiting.length) {
+      this.unanswered = [];
+      this.unansweredHead = 0;
+    } else this.unansweredHead = head;
+  };
+
+  private send(message: RpcNotificationFrame): void {
+    if (!this.isOpen) return;
+    const frame = this.encode(message);
+    if (frame) this.write(frame);
+  }
+
+  private encode(message: RpcResponseFrame | RpcNotificationFrame): Buffer | undefined {
     try {
-      frame = encodeFrame(message);
+      return encodeFrame(message);
     } catch (error) {
       // A result or error detail with no msgpack form is a bug; the client still gets an answer.
       ClientConnection.logger.error({ err: error, connectionId: this.connectionId }, 'unencodable message');
-      if (message[0] !== RPC_TYPE.RESPONSE) return;
-      frame = encodeFrame(rpcErrorResponse(message[1], INTERNAL_RPC_ERROR));
+      if (message[0] !== RPC_TYPE.RESPONSE) return undefined;
+      return encodeFrame(rpcErrorResponse(message[1], INTERNAL_RPC_ERROR));
     }
-    this.write(frame);
   }
 
   private write(frame: Buffer): void {

@@ -6,6 +6,7 @@ import {
   type RelaySide,
   type SendResult,
   START_REMOTE,
+  type Stored,
 } from '../../relay/relay-port';
 import { gatewayError } from './gateway-errors';
 
@@ -32,8 +33,19 @@ export interface MethodHost {
 export interface GatewayMethod {
   /** 'login': only before login; 'session': only after it. */
   readonly phase: 'login' | 'session';
-  /** A result, or a promise of one: sendMsg answers synchronously (see RelayPort.sendMsg). */
+  /**
+   * A result, or a promise of one: sendMsg answers synchronously (see RelayPort.sendMsg), with
+   * an AfterStored result.
+   */
   handle(host: MethodHost, params: readonly unknown[]): unknown;
+}
+
+/** A result that is sent only once its frame is in the packet log (docs/protocol.md §5.3). */
+export class AfterStored {
+  constructor(
+    readonly result: unknown,
+    readonly stored: Stored,
+  ) {}
 }
 
 export const MAX_API_KEY_LENGTH = 512;
@@ -68,10 +80,7 @@ async function startRemote(host: MethodHost, params: readonly unknown[]): Promis
   return code;
 }
 
-function sendMsg(
-  host: MethodHost,
-  params: readonly unknown[],
-): SendMsgResultWire | Promise<SendMsgResultWire> {
+function sendMsg(host: MethodHost, params: readonly unknown[]): AfterStored | Promise<AfterStored> {
   checkArity('sendMsg(data, timestamp)', params, 2, 2);
   const [data, timestamp] = params;
   if (!(data instanceof Uint8Array)) throw invalidParams(`data must be msgpack bin, got ${typeName(data)}`);
@@ -84,12 +93,13 @@ function sendMsg(
   return result instanceof Promise ? result.then(sendMsgWire) : sendMsgWire(result);
 }
 
-function sendMsgWire(result: SendResult): SendMsgResultWire {
-  return {
+function sendMsgWire(result: SendResult): AfterStored {
+  const wire: SendMsgResultWire = {
     delivered: result.delivered,
     dopplerShift: result.dopplerShiftHz,
     gsTimestamp: result.gsTimestamp,
   };
+  return new AfterStored(wire, result.stored);
 }
 
 async function endRemote(host: MethodHost, params: readonly unknown[]): Promise<null> {

@@ -122,7 +122,7 @@ describe('the TLS gateway', () => {
     );
   });
 
-  it('at shutdown: tells every client, reports their sessions, drains the relay, then closes', async () => {
+  it('at shutdown: drains the relay (sessions end as SHUTDOWN, waiting answers go out), then tells every client and closes', async () => {
     const mission = await client();
     await mission.login('mission-key');
     await mission.startRemote('s1');
@@ -134,7 +134,7 @@ describe('the TLS gateway', () => {
     expect(serverErrors).toEqual([
       { code: 'SERVER_SHUTDOWN', message: 'the server is shutting down; reconnect later' },
     ]);
-    expect(gateway.relay.calls.map((call) => call.method).slice(-2)).toEqual(['disconnected', 'drain']);
+    expect(gateway.relay.calls.map((call) => call.method).slice(-2)).toEqual(['drain', 'disconnected']);
     expect(gateway.server.connectionCount).toBe(0);
     expect(() => gateway.server.port).toThrow('the TLS gateway is not listening');
     await expect(mission.ping()).rejects.toBeInstanceOf(GatewayClosedError);

@@ -12,14 +12,20 @@ import { Clock } from '../../common/clock';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { RelayPort } from '../../relay/relay-port';
-import { ClientConnection, connectionLimits, type ConnectionLimits } from './client-connection';
+import {
+  CLOSE_GRACE_MS,
+  ClientConnection,
+  connectionLimits,
+  type ConnectionLimits,
+} from './client-connection';
 import { CLOSE_NOTICE } from './gateway-errors';
 import { loadTlsCredentials } from './tls-credentials';
 
 /**
  * The TLS RPC gateway (DESIGN.md section 4, docs/protocol.md): owns the tls.Server, hands each
- * connection to a ClientConnection, and on shutdown stops accepting, tells every client, lets the
- * relay drain, then destroys what is left.
+ * connection to a ClientConnection, and on shutdown stops accepting, lets the relay drain (sessions
+ * end as SHUTDOWN, the packet log is flushed and waiting answers sent), tells every client, and
+ * destroys what has not closed within the grace period.
  */
 @Injectable()
 export class GatewayServer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -29,6 +35,8 @@ export class GatewayServer implements OnApplicationBootstrap, OnModuleDestroy {
   private server: Server | undefined;
   private boundPort: number | undefined;
   private fingerprint: string | undefined;
+  /** Called when the last connection has closed (shutdown waits for it). */
+  private whenEmpty: (() => void) | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -98,20 +106,37 @@ export class GatewayServer implements OnApplicationBootstrap, OnModuleDestroy {
     this.server = undefined;
     this.boundPort = undefined;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    const notice = {
-      code: CLOSE_NOTICE.SERVER_SHUTDOWN,
-      message: 'the server is shutting down; reconnect later',
-    };
-    for (const connection of [...this.connections]) connection.close('server shutdown', notice);
     try {
-      // Every session has been reported disconnected by now: the relay flushes the packet log.
+      // Sessions end as SHUTDOWN and the packet log is flushed: every frame still waiting for its
+      // commit is stored, and its sender answered, before the connections close.
       await this.relay.drain();
     } catch (error) {
       this.logger.error({ err: error }, 'the relay failed to drain');
     }
+    const notice = {
+      code: CLOSE_NOTICE.SERVER_SHUTDOWN,
+      message: 'the server is shutting down; reconnect later',
+    };
+    const open = [...this.connections];
+    for (const connection of open) connection.close('server shutdown', notice);
+    await this.allClosed(CLOSE_GRACE_MS);
     for (const connection of [...this.connections]) connection.abort('server shutdown');
     await closed;
     this.logger.log('TLS gateway stopped');
+  }
+
+  /** Resolves once every connection has closed, or after `ms`. */
+  private allClosed(ms: number): Promise<void> {
+    if (this.connections.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      this.whenEmpty = done;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
   }
 
   private readonly accept = (socket: TLSSocket): void => {
@@ -121,7 +146,10 @@ export class GatewayServer implements OnApplicationBootstrap, OnModuleDestroy {
       relay: this.relay,
       limits: this.limits,
       clock: this.clock,
-      onClosed: (closed) => this.connections.delete(closed),
+      onClosed: (closed) => {
+        this.connections.delete(closed);
+        if (this.connections.size === 0) this.whenEmpty?.();
+      },
     });
     this.connections.add(connection);
   };

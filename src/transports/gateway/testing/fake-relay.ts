@@ -9,6 +9,7 @@ import {
   type SendResult,
   START_REMOTE,
   type StartRemoteResult,
+  type Stored,
 } from '../../../relay/relay-port';
 
 /**
@@ -37,6 +38,24 @@ interface FakeSession extends RelaySession {
   peer: RelayPeer;
 }
 
+const STORED: Stored = { done: true, promise: Promise.resolve() };
+
+/** A group commit that completes when the test says so. */
+export class PendingStore implements Stored {
+  done = false;
+  readonly promise: Promise<void>;
+  private resolve!: () => void;
+
+  constructor() {
+    this.promise = new Promise((resolve) => (this.resolve = resolve));
+  }
+
+  complete(): void {
+    this.done = true;
+    this.resolve();
+  }
+}
+
 export function fakeActor(username: string): Actor {
   return {
     userId: `user-${username}`,
@@ -57,6 +76,8 @@ export class FakeRelay extends RelayPort {
   sendDelay: (() => Promise<void> | undefined) | undefined;
   /** While set, connections hold their next message until it resolves (RelayPort.whenReady). */
   busy: Promise<void> | undefined;
+  /** While set, frames join this pending commit (acknowledgement tests); otherwise they are stored at once. */
+  storing: PendingStore | undefined;
 
   constructor(private readonly options: FakeRelayOptions = {}) {
     super();
@@ -115,6 +136,7 @@ export class FakeRelay extends RelayPort {
       delivered: other !== undefined,
       dopplerShiftHz: FAKE_DOPPLER_HZ,
       gsTimestamp: FAKE_GS_TIMESTAMP,
+      stored: this.storing ?? STORED,
     };
   }
 
