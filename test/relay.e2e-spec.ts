@@ -45,7 +45,7 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
   };
 
   beforeAll(async () => {
-    t = await TestApp.start();
+    t = await TestApp.start({ SATNET_RELAY_MAX_SESSION_BYTES_PER_SECOND: '8192' }); // bursts of 16 KiB
     t.clock.set(ORBIT_NOW);
     slot = await reservedSlot(t, 'relay');
     t.clock.set(new Date(slot.start.getTime() - 60_000)); // one minute before AOS
@@ -226,6 +226,25 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
     ]);
     expect(logged[1]).toMatchObject({ gsTimestamp: null, dopplerShiftHz: null, storeError: null });
     expect(logged.every((p) => p.storeError === null)).toBe(true);
+  });
+
+  it('refuses a session past its byte rate with RATE_LIMITED, logs nothing of it, and takes frames again later', async () => {
+    const station = await client(slot.stationKey);
+    await station.startRemote(slot.slotId);
+    const before = (await packets()).length;
+    const big = frames.downlink('x'.repeat(3990)); // 4 of these fill the 16 KiB burst
+    for (let i = 0; i < 4; i++) expect((await station.sendMsg(big, now())).delivered).toBe(false);
+    const limited = await rpcError(station.sendMsg(big, now()));
+    expect(limited.code).toBe('RATE_LIMITED');
+    expect(limited.message).toContain('8192 frame bytes per second');
+    expect(limited.data).toEqual({ retryAfterMs: expect.any(Number) });
+    expect((await packets()).length - before).toBe(4);
+    t.clock.advance(1000);
+    try {
+      expect((await station.sendMsg(big, now())).delivered).toBe(false);
+    } finally {
+      t.clock.advance(-1000);
+    }
   });
 
   it('refuses bad clients and calls without disturbing a running session', async () => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { IsNull } from 'typeorm';
 import { Database } from '../database/database.service';
 import { RelaySessionRecord } from './relay-session.entity';
 
@@ -26,6 +27,20 @@ export class RelaySessionAudit {
       endReason: null,
     };
     await this.db.transaction(() => this.db.manager().getRepository(RelaySessionRecord).insert(record));
+  }
+
+  /**
+   * Ends the sessions a previous run left open (it was killed, or lost power): their sockets
+   * died with it. One instance owns every session today; returns how many were closed.
+   */
+  async endAbandoned(at: Date, reason: string): Promise<number> {
+    const result = await this.db.transaction(() =>
+      this.db
+        .manager()
+        .getRepository(RelaySessionRecord)
+        .update({ endedAt: IsNull() }, { endedAt: at, endReason: reason }),
+    );
+    return result.affected ?? 0;
   }
 
   async ended(id: string, at: Date, reason: string): Promise<void> {

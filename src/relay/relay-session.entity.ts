@@ -26,7 +26,7 @@ export class RelaySessionRecord {
   @TimestampColumn({ nullable: true })
   endedAt!: Date | null;
 
-  /** END_REMOTE, REMOTE_DISCONNECTED (connection lost), SLOT_END or SHUTDOWN. */
+  /** END_REMOTE, REMOTE_DISCONNECTED (connection lost), CLIENT_NOT_READING, SLOT_END, SHUTDOWN or SERVER_LOST. */
   @Column({ type: 'varchar', length: 24, nullable: true })
   endReason!: string | null;
 }

@@ -97,7 +97,13 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap, O
     super();
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    const abandoned = await this.audit.endAbandoned(this.clock.now(), 'SERVER_LOST');
+    if (abandoned > 0)
+      this.logger.warn(
+        { sessions: abandoned },
+        'relay sessions left open by a previous run ended as SERVER_LOST',
+      );
     this.timer = setInterval(() => {
       this.endFinishedSlots().catch((error: unknown) =>
         this.logger.error({ err: error }, 'could not end the finished slots; will try again'),

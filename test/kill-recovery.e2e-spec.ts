@@ -1,0 +1,180 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { OperationalSlot } from '../src/booking/operational-slot.entity';
+import { GatewayClient } from '../src/client/gateway-client';
+import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { ORBIT_NOW } from './helpers/fixtures';
+import { frames, reservedSlot } from './helpers/relay-fixture';
+import { TestApp } from './helpers/test-app';
+import { createTestDatabase, type TestDatabase } from './helpers/test-database';
+
+/** Frames the station keeps unanswered at any moment, as a pipelining client does. */
+const WINDOW = 64;
+/** Acknowledged frames after which the server is killed. */
+const KILL_AFTER = 3000;
+
+/**
+ * An acknowledgement means "stored" (docs/protocol.md §5.3): the server, run as its own process,
+ * is killed with SIGKILL while a station streams frames; after a restart on the same database,
+ * every frame it acknowledged is in the packet log, and none twice.
+ */
+describe('acknowledged frames survive kill -9', () => {
+  let database: TestDatabase;
+  let scratch: string;
+  let server: RunningServer | undefined;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    scratch = mkdtempSync(join(tmpdir(), 'satnet-kill-'));
+  });
+  afterAll(async () => {
+    server?.process.kill('SIGKILL');
+    await database.drop();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('keeps every acknowledged frame, writes none twice, and ends the killed sessions at restart', async () => {
+    const slot = await reservedSlotAroundNow(database);
+    server = await startServer(database, scratch);
+    const station = await connect(server.gatewayPort, slot.stationKey, slot.slotId);
+    const mission = await connect(server.gatewayPort, slot.missionKey, slot.slotId);
+
+    const acknowledged = new Set<number>();
+    const killed = streamUntilKilled(station, acknowledged, () => server?.process.kill('SIGKILL'));
+    await killed;
+    await server.exited;
+    station.destroy();
+    mission.destroy();
+    expect(acknowledged.size).toBeGreaterThanOrEqual(KILL_AFTER);
+
+    server = await startServer(database, scratch); // the restart closes what the killed run left open
+    server.process.kill('SIGTERM');
+    await server.exited;
+
+    const check = new DataSource(
+      buildDataSourceOptions({ url: database.url, migrate: false, logQueries: false }),
+    );
+    await check.initialize();
+    try {
+      const rows: { data: Buffer }[] = await check.query('SELECT data FROM packets WHERE slotId = ?', [
+        slot.slotId,
+      ]);
+      const logged = rows.map((row) =>
+        Number(/tm (\d+)/.exec(Buffer.from(row.data).toString('latin1'))?.[1]),
+      );
+      const missing = [...acknowledged].filter((i) => !logged.includes(i));
+      expect(missing).toEqual([]);
+      expect(logged.length - new Set(logged).size).toBe(0); // nothing twice
+      const sessions: { endReason: string | null }[] = await check.query(
+        'SELECT endReason FROM relay_sessions WHERE slotId = ?',
+        [slot.slotId],
+      );
+      expect(sessions.map((s) => s.endReason)).toEqual(['SERVER_LOST', 'SERVER_LOST']);
+    } finally {
+      await check.destroy();
+    }
+  });
+});
+
+interface RunningServer {
+  process: ChildProcess;
+  gatewayPort: number;
+  exited: Promise<void>;
+}
+
+/**
+ * A reserved slot, booked with the test app's manual clock at the fixtures' epoch, then moved to
+ * span the real present: the server under test runs on the system clock.
+ */
+async function reservedSlotAroundNow(database: TestDatabase) {
+  const t = await TestApp.start({}, database);
+  try {
+    t.clock.set(ORBIT_NOW);
+    const slot = await reservedSlot(t, 'kill');
+    const now = Date.now();
+    await t.app
+      .get(DataSource)
+      .getRepository(OperationalSlot)
+      .update(slot.slotId, { startAt: new Date(now - 60_000), endAt: new Date(now + 3_600_000) });
+    return slot;
+  } finally {
+    await t.stop();
+  }
+}
+
+/** `npm start`'s server (from source), on the test's database, as a child process. */
+function startServer(database: TestDatabase, scratch: string): Promise<RunningServer> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: join(__dirname, '..'),
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      SATNET_HTTP_HOST: '127.0.0.1',
+      SATNET_HTTP_PORT: '0',
+      SATNET_GATEWAY_HOST: '127.0.0.1',
+      SATNET_GATEWAY_PORT: '0',
+      SATNET_TLS_DIR: join(scratch, 'tls'),
+      SATNET_OUTBOX_DIR: join(scratch, 'outbox'),
+      SATNET_LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.once('exit', (code) =>
+      reject(new Error(`the server exited (${code}) before listening:\n${output}`)),
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const port = /TLS gateway listening on [^:]+:(\d+)/.exec(output)?.[1];
+      if (port && output.includes('N-Server listening')) {
+        child.stdout?.removeAllListeners('data');
+        child.stdout?.resume();
+        resolve({ process: child, gatewayPort: Number(port), exited });
+      }
+    });
+  });
+}
+
+async function connect(port: number, apiKey: string, slotId: string): Promise<GatewayClient> {
+  const client = await GatewayClient.connect({ host: '127.0.0.1', port, insecure: true, keepAliveMs: 0 });
+  await client.login(apiKey);
+  await client.startRemote(slotId);
+  return client;
+}
+
+/**
+ * Streams downlink frames `tm 0`, `tm 1`, … keeping WINDOW unanswered, and records each one the
+ * server acknowledges; calls `kill` once KILL_AFTER are acknowledged, and resolves when the
+ * connection is gone.
+ */
+function streamUntilKilled(
+  station: GatewayClient,
+  acknowledged: Set<number>,
+  kill: () => void,
+): Promise<void> {
+  return new Promise((resolve) => {
+    let next = 0;
+    let killed = false;
+    station.once('close', () => resolve());
+    const send = (): void => {
+      const i = next++;
+      station.sendMsg(frames.downlink(`tm ${i}`), Date.now()).then(
+        () => {
+          acknowledged.add(i);
+          if (acknowledged.size >= KILL_AFTER && !killed) {
+            killed = true;
+            kill();
+          }
+          if (!killed) send();
+        },
+        () => undefined, // refused or cut off by the kill: not acknowledged
+      );
+    };
+    for (let i = 0; i < WINDOW; i++) send();
+  });
+}
