@@ -1,13 +1,12 @@
 import 'reflect-metadata';
-import { type INestApplication, type INestApplicationContext, ValidationPipe } from '@nestjs/common';
+import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response, text } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
-import { ValidationFailedError } from './common/errors';
-import { toFieldErrors, VALIDATION_OPTIONS } from './common/validation';
 import type { AppConfig } from './config/app-config';
+import { RestValidationPipe } from './transports/rest/validation.pipe';
 
 const BODY_LIMIT = '1mb';
 
@@ -21,13 +20,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   app.use('/jsonrpc', text({ type: () => true, limit: BODY_LIMIT }));
   app.use(json({ limit: BODY_LIMIT }));
   app.use(bodyErrorHandler);
-  app.useGlobalPipes(
-    new ValidationPipe({
-      ...VALIDATION_OPTIONS,
-      transform: true,
-      exceptionFactory: (errors) => new ValidationFailedError(toFieldErrors(errors)),
-    }),
-  );
+  app.useGlobalPipes(new RestValidationPipe());
   setUpOpenApi(app);
   app.enableShutdownHooks();
   return app;
