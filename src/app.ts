@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, type NextFunction, type Request, type Response, text } from 'express';
+import { json, text } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { jsonRpcBodyErrorHandler } from './transports/json-rpc/json-rpc-body-errors';
+import { BODY_LIMIT_BYTES, restBodyErrorHandler } from './transports/rest/body-errors';
 import { RestValidationPipe } from './transports/rest/validation.pipe';
-
-const BODY_LIMIT = '1mb';
 
 /** Builds the whole HTTP application; used by main.ts and by the e2e tests alike. */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
@@ -17,9 +17,12 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
-  app.use('/jsonrpc', text({ type: () => true, limit: BODY_LIMIT }));
-  app.use(json({ limit: BODY_LIMIT }));
-  app.use(bodyErrorHandler);
+  // `inflate: false`: compressed bodies are refused (415) rather than inflated; a plain body sent
+  // with a Content-Encoding header used to fail inside zlib and end as a 500.
+  const parsing = { limit: BODY_LIMIT_BYTES, inflate: false };
+  app.use('/jsonrpc', text({ ...parsing, type: () => true }), jsonRpcBodyErrorHandler);
+  app.use(json(parsing));
+  app.use(restBodyErrorHandler);
   app.useGlobalPipes(new RestValidationPipe());
   setUpOpenApi(app);
   app.enableShutdownHooks();
@@ -45,24 +48,4 @@ function setUpOpenApi(app: INestApplication): void {
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs.json' });
-}
-
-/** Body-parser failures (malformed JSON, too large) answered in the same error shape as the API. */
-function bodyErrorHandler(
-  error: Error & { status?: number; type?: string },
-  _: Request,
-  response: Response,
-  next: NextFunction,
-): void {
-  if (!error.type) return next(error);
-  const status = error.status ?? 400;
-  const code =
-    error.type === 'entity.parse.failed'
-      ? 'MALFORMED_JSON'
-      : status === 413
-        ? 'PAYLOAD_TOO_LARGE'
-        : 'BAD_REQUEST';
-  const message =
-    code === 'MALFORMED_JSON' ? `the request body is not valid JSON: ${error.message}` : error.message;
-  response.status(status).json({ error: { code, message } });
 }

@@ -1,0 +1,69 @@
+import type { NextFunction, Request, Response } from 'express';
+import { HTTP_STATUS_CODES } from './http-errors';
+
+/** The largest request body either API reads (docs/api.md, "Limits"). */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface BodyError {
+  status: number;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** What body-parser attaches to its errors (they are http-errors: `expose` and a 4xx `status`). */
+interface ParserError extends Error {
+  status?: unknown;
+  expose?: unknown;
+  type?: unknown;
+  encoding?: unknown;
+}
+
+/**
+ * A body the server could not read, described for the client; null for any other error. Every
+ * client-side body-parser failure is one of these, typed or not: some (a failed inflate, an
+ * aborted or truncated read) carry only a 4xx status, and used to fall through to the generic 500.
+ */
+export function describeBodyError(error: unknown): BodyError | null {
+  if (!(error instanceof Error)) return null;
+  const { status, expose, type, encoding } = error as ParserError;
+  if (expose !== true || typeof status !== 'number' || status < 400 || status > 499) return null;
+  switch (type) {
+    case 'entity.parse.failed':
+      return {
+        status: 400,
+        code: 'MALFORMED_JSON',
+        message: `the request body is not valid JSON: ${error.message}`,
+      };
+    case 'entity.too.large':
+      return {
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `the request body is larger than ${BODY_LIMIT_BYTES} bytes`,
+        details: { limitBytes: BODY_LIMIT_BYTES },
+      };
+    case 'encoding.unsupported':
+      return {
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: `content encoding "${String(encoding)}" is not supported; send the body uncompressed`,
+      };
+    case 'charset.unsupported':
+      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: `${error.message}; send UTF-8` };
+    default:
+      return { status, code: HTTP_STATUS_CODES[status] ?? 'BAD_REQUEST', message: error.message };
+  }
+}
+
+/** Body failures on the REST routes, in the REST error shape (`{ error: { code, message } }`). */
+export function restBodyErrorHandler(
+  error: unknown,
+  _: Request,
+  response: Response,
+  next: NextFunction,
+): void {
+  const described = describeBodyError(error);
+  if (!described) return next(error);
+  const { status, code, message, details } = described;
+  response.status(status).json({ error: { code, message, details } });
+}
