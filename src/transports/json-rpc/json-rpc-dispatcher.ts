@@ -108,7 +108,8 @@ export class JsonRpcDispatcher {
       return {
         code: RPC_CODE_BY_KIND[error.kind],
         message: error.message,
-        data: { code: error.code, ...error.details },
+        // Every -32602 has data.fields (docs/api.md); WRONG_SIDE or INVALID_TLE name no one field.
+        data: { code: error.code, ...(error.kind === 'VALIDATION' && { fields: [] }), ...error.details },
       };
     this.logger.error({ err: error, method }, 'unhandled error in JSON-RPC method');
     return {
