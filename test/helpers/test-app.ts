@@ -68,9 +68,14 @@ export class TestApp {
   async http<T = any>(
     method: string,
     path: string,
-    options: { token?: string; body?: unknown; raw?: string } = {},
+    options: {
+      token?: string;
+      body?: unknown;
+      raw?: string | Uint8Array;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<HttpResult<T>> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     const response = await fetch(this.baseUrl + path, { method, headers, body });
