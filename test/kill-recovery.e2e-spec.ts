@@ -53,6 +53,8 @@ describe('acknowledged frames survive kill -9', () => {
     server = await startServer(database, scratch); // the restart closes what the killed run left open
     server.process.kill('SIGTERM');
     await server.exited;
+    expect(server.process.exitCode).toBe(0);
+    expect(server.output()).toContain('TLS gateway stopped'); // the last lines of a shutdown are kept
 
     const check = new DataSource(
       buildDataSourceOptions({ url: database.url, migrate: false, logQueries: false }),
@@ -83,6 +85,8 @@ interface RunningServer {
   process: ChildProcess;
   gatewayPort: number;
   exited: Promise<void>;
+  /** Everything it printed so far. */
+  output(): string;
 }
 
 /**
@@ -131,11 +135,8 @@ function startServer(database: TestDatabase, scratch: string): Promise<RunningSe
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const port = /TLS gateway listening on [^:]+:(\d+)/.exec(output)?.[1];
-      if (port && output.includes('N-Server listening')) {
-        child.stdout?.removeAllListeners('data');
-        child.stdout?.resume();
-        resolve({ process: child, gatewayPort: Number(port), exited });
-      }
+      if (port && output.includes('N-Server listening'))
+        resolve({ process: child, gatewayPort: Number(port), exited, output: () => output });
     });
   });
 }

@@ -59,7 +59,8 @@ export interface SendMsgResult {
 export interface GatewayClientEvents {
   /** A frame from the other side. `data` is a view into the received bytes: copy what you keep. */
   notifyMsg: [data: Buffer, dopplerShift: number, gsTimestamp: string];
-  notifyEvent: [eventId: number, name: string];
+  /** `reason` comes with REMOTE_DISCONNECTED: CONNECTION_LOST or CLIENT_NOT_READING. */
+  notifyEvent: [eventId: number, name: string, reason: string | undefined];
   heartbeat: [];
   /** The server's `error` notification: usually the reason it is about to close. */
   serverError: [error: RpcError];
@@ -348,8 +349,8 @@ export class GatewayClient extends EventEmitter {
         return;
       }
       case 'notifyEvent': {
-        const eventId = params[0] as number;
-        this.emit('notifyEvent', eventId, eventName(eventId));
+        const [eventId, reason] = params as [number, string | undefined];
+        this.emit('notifyEvent', eventId, eventName(eventId), reason);
         return;
       }
       case 'heartbeat':

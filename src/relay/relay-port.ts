@@ -22,12 +22,19 @@ export const RELAY_EVENT = {
 } as const;
 export type RelayEventId = (typeof RELAY_EVENT)[keyof typeof RELAY_EVENT];
 
+/**
+ * Why a connection ended without endRemote: it was lost (closed, reset, timed out), or the server
+ * dropped it because its client stopped reading what was sent to it.
+ */
+export type DisconnectReason = 'CONNECTION_LOST' | 'CLIENT_NOT_READING';
+
 /** What the relay may do to a connected client; implemented by the gateway's connection object. */
 export interface RelayPeer {
   readonly connectionId: string;
   /** A frame from the other side, with its Doppler shift (Hz) and ground-station timestamp (ISO 8601). */
   notifyMsg(data: Uint8Array, dopplerShiftHz: number, gsTimestamp: string): void;
-  notifyEvent(eventId: RelayEventId): void;
+  /** `reason`: why the other side went away, for REMOTE_DISCONNECTED (docs/protocol.md §6.2). */
+  notifyEvent(eventId: RelayEventId, reason?: DisconnectReason): void;
   /** The relay ends the connection (after SLOT_END); idempotent. */
   close(reason: string): void;
 }
@@ -95,7 +102,7 @@ export abstract class RelayPort {
   abstract whenReady(): Promise<void> | undefined;
   abstract endRemote(session: RelaySession): Promise<void>;
   /** The connection dropped without endRemote. */
-  abstract disconnected(session: RelaySession): void;
+  abstract disconnected(session: RelaySession, reason: DisconnectReason): void;
   /** Graceful shutdown: notify sessions and flush the packet log. */
   abstract drain(): Promise<void>;
 }

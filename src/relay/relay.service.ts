@@ -22,6 +22,7 @@ import { parseFrameTimestamp } from './frame-timestamp';
 import { PacketLog, SHUTDOWN_FLUSH_MS } from './packet-log';
 import type { PacketOutcome } from './packet.entity';
 import {
+  type DisconnectReason,
   RELAY_EVENT,
   type RelayPeer,
   RelayPort,
@@ -252,10 +253,11 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap, O
     await this.finish(session, RELAY_EVENT.END_REMOTE, 'END_REMOTE');
   }
 
-  disconnected(session: RelaySession): void {
-    void this.finish(session, RELAY_EVENT.REMOTE_DISCONNECTED, 'REMOTE_DISCONNECTED').catch(
-      (error: unknown) =>
-        this.logger.error({ err: error, slotId: session.slotId }, 'could not record a lost connection'),
+  /** Audit: REMOTE_DISCONNECTED for a lost connection, CLIENT_NOT_READING for one the server dropped. */
+  disconnected(session: RelaySession, reason: DisconnectReason): void {
+    const audit = reason === 'CLIENT_NOT_READING' ? reason : 'REMOTE_DISCONNECTED';
+    this.finish(session, RELAY_EVENT.REMOTE_DISCONNECTED, audit, reason).catch((error: unknown) =>
+      this.logger.error({ err: error, slotId: session.slotId }, 'could not record a lost connection'),
     );
   }
 
@@ -301,12 +303,17 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap, O
     this.logger.log({ slotId }, 'slot ended: sessions closed, packet log flushed');
   }
 
-  private async finish(session: RelaySession, event: number, reason: string): Promise<void> {
+  private async finish(
+    session: RelaySession,
+    event: typeof RELAY_EVENT.END_REMOTE | typeof RELAY_EVENT.REMOTE_DISCONNECTED,
+    reason: string,
+    disconnect?: DisconnectReason,
+  ): Promise<void> {
     const relay = this.relays.get(session.slotId);
     const active = relay?.sides[session.side];
     if (!relay || active !== session) return; // already ended (slot end, shutdown) or never started
     delete relay.sides[session.side];
-    relay.sides[OTHER[session.side]]?.peer.notifyEvent(event as typeof RELAY_EVENT.END_REMOTE);
+    relay.sides[OTHER[session.side]]?.peer.notifyEvent(event, disconnect);
     if (!relay.sides.station && !relay.sides.mission) this.relays.delete(session.slotId);
     await this.audit.ended(active.auditId, this.clock.now(), reason);
     this.logger.log({ slotId: session.slotId, side: session.side, reason }, 'relay session ended');

@@ -497,9 +497,12 @@ describe('sessions', () => {
     const { station, mission } = await pair(relay);
     mission.socket.destroy();
     await station.probe.notified('notifyEvent', 2);
-    expect(station.probe.notifications('notifyEvent')[1]).toEqual([RELAY_EVENT.REMOTE_DISCONNECTED]);
+    expect(station.probe.notifications('notifyEvent')[1]).toEqual([
+      RELAY_EVENT.REMOTE_DISCONNECTED,
+      'CONNECTION_LOST',
+    ]);
     await station.probe.until(() => mission.onClosed.mock.calls.length === 1, 'onClosed');
-    expect(relay.callsOf('disconnected')).toEqual([[{ slotId: 's1', side: 'mission' }]]);
+    expect(relay.callsOf('disconnected')).toEqual([[{ slotId: 's1', side: 'mission' }, 'CONNECTION_LOST']]);
     expect(mission.connection.state).toBe('CLOSED');
   });
 
@@ -516,7 +519,7 @@ describe('sessions', () => {
     connection.close('test');
     finish?.();
     await probe.until(() => relay.callsOf('disconnected').length === 1, 'disconnected');
-    expect(relay.callsOf('disconnected')).toEqual([[{ slotId: 's1', side: 'mission' }]]);
+    expect(relay.callsOf('disconnected')).toEqual([[{ slotId: 's1', side: 'mission' }, 'CONNECTION_LOST']]);
   });
 
   it('at SLOT_END notifies both sides, closes both connections and reports no disconnection', async () => {
@@ -576,7 +579,7 @@ describe('heartbeat and idle timeout', () => {
       expect(probe.notifications('error')).toEqual([
         [{ code: 'IDLE_TIMEOUT', message: 'nothing received for 2 s; send ping to stay connected' }],
       ]);
-      expect(relay.callsOf('disconnected')).toEqual([[{ slotId: 's1', side: 'mission' }]]);
+      expect(relay.callsOf('disconnected')).toEqual([[{ slotId: 's1', side: 'mission' }, 'CONNECTION_LOST']]);
     } finally {
       jest.useRealTimers();
     }
@@ -657,7 +660,8 @@ describe('backpressure', () => {
   it('drops a client that stopped reading once its outbound buffer passes maxBufferedBytes', async () => {
     const relay = new FakeRelay();
     const stuck = stuckDuplex();
-    const { connection, onClosed } = open(relay, { maxBufferedBytes: 10_000 }, stuck);
+    const { connection, onClosed } = open(relay, { maxBufferedBytes: 10_000, closeGraceMs: 10 }, stuck);
+    const closed = new Promise((resolve) => onClosed.mockImplementation(resolve));
     connection.loggedIn(fakeActor('mission'));
     connection.sessionStarted({ slotId: 's1', side: 'mission' });
     const payload = Buffer.alloc(200, 7);
@@ -666,13 +670,15 @@ describe('backpressure', () => {
       await new Promise((resolve) => setImmediate(resolve)); // let each tick's flush happen
     }
     expect(connection.state).not.toBe('AUTHENTICATED');
-    expect(stuck.writableLength).toBeLessThanOrEqual(10_000);
-    expect(relay.callsOf('disconnected')).toEqual([[{ slotId: 's1', side: 'mission' }]]);
+    expect(stuck.writableLength).toBeLessThanOrEqual(10_000 + 512); // and the notice behind it
+    expect(relay.callsOf('disconnected')).toEqual([
+      [{ slotId: 's1', side: 'mission' }, 'CLIENT_NOT_READING'],
+    ]);
     expect(warn).toHaveBeenCalledWith(
       expect.anything(),
       expect.stringMatching(/^dropped: \d+ bytes waiting to be sent$/),
     );
-    await new Promise((resolve) => setImmediate(resolve));
+    await closed; // it never reads: destroyed after closeGraceMs
     expect(onClosed).toHaveBeenCalledTimes(1);
   });
 

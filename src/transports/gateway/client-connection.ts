@@ -5,6 +5,7 @@ import type { Actor } from '../../common/request-context';
 import type { AppConfig } from '../../config/app-config';
 import {
   RELAY_EVENT,
+  type DisconnectReason,
   type RelayEventId,
   type RelayPeer,
   type RelayPort,
@@ -125,6 +126,8 @@ export class ClientConnection implements RelayPeer, MethodHost {
   private sessionValue: RelaySession | undefined;
   private loginFailures = 0;
   private closeReason = '';
+  /** What the relay is told when this connection ends with a session (see write()). */
+  private disconnectReason: DisconnectReason = 'CONNECTION_LOST';
   // Inbound: decoded messages in arrival order; `head` is the next one to handle.
   private queue: unknown[] = [];
   private head = 0;
@@ -200,11 +203,11 @@ export class ClientConnection implements RelayPeer, MethodHost {
     }
   }
 
-  notifyEvent(eventId: RelayEventId): void {
+  notifyEvent(eventId: RelayEventId, reason?: DisconnectReason): void {
     if (this.stateValue !== 'AUTHENTICATED') return;
     // The slot's sessions end with it (the relay closes the connection next): nothing to release.
     if (eventId === RELAY_EVENT.SLOT_END) this.sessionValue = undefined;
-    this.send(rpcNotification('notifyEvent', [eventId]));
+    this.send(rpcNotification('notifyEvent', reason ? [eventId, reason] : [eventId]));
   }
 
   /**
@@ -523,9 +526,9 @@ export class ClientConnection implements RelayPeer, MethodHost {
   private write(frame: Buffer): void {
     this.pending.push(frame);
     this.pendingBytes += frame.length;
-    if (this.socket.writableLength + this.pendingBytes > this.limits.maxBufferedBytes) {
-      this.log('warn', `dropped: ${this.socket.writableLength + this.pendingBytes} bytes waiting to be sent`);
-      this.abort('the client stopped reading (outbound buffer full)');
+    const waiting = this.socket.writableLength + this.pendingBytes;
+    if (this.isOpen && waiting > this.limits.maxBufferedBytes) {
+      this.dropNotReading(waiting);
       return;
     }
     if (this.pendingBytes >= FLUSH_BYTES) this.flush();
@@ -533,6 +536,23 @@ export class ClientConnection implements RelayPeer, MethodHost {
       this.flushScheduled = true;
       process.nextTick(this.flush);
     }
+  }
+
+  /**
+   * A client that stopped reading (docs/protocol.md §8, "Backpressure"): its session ends as
+   * CLIENT_NOT_READING, which the other side hears with REMOTE_DISCONNECTED and the audit keeps.
+   * The notice is queued behind what it has not read and the socket ended: a client that was
+   * only stalled and reads again within closeGraceMs still learns why; otherwise it is destroyed.
+   */
+  private dropNotReading(waiting: number): void {
+    this.log('warn', `dropped: ${waiting} bytes waiting to be sent`);
+    this.disconnectReason = 'CLIENT_NOT_READING';
+    this.pending = []; // not handed to the socket yet: they would never be read either
+    this.pendingBytes = 0;
+    this.close('the client stopped reading (outbound buffer full)', {
+      code: CLOSE_NOTICE.CLIENT_NOT_READING,
+      message: `${waiting} bytes were waiting for you to read them (at most ${this.limits.maxBufferedBytes}); your session has ended`,
+    });
   }
 
   /** One socket write for everything sent this tick (a TLS record each, not one per frame). */
@@ -603,7 +623,7 @@ export class ClientConnection implements RelayPeer, MethodHost {
 
   private tellRelayDisconnected(session: RelaySession): void {
     try {
-      this.relay.disconnected(session);
+      this.relay.disconnected(session, this.disconnectReason);
     } catch (error) {
       ClientConnection.logger.error(
         { err: error, connectionId: this.connectionId },

@@ -1,6 +1,7 @@
 import { DomainError, NotFoundError, UnauthenticatedError } from '../../../common/errors';
 import type { Actor } from '../../../common/request-context';
 import {
+  type DisconnectReason,
   RELAY_EVENT,
   type RelayPeer,
   RelayPort,
@@ -150,9 +151,9 @@ export class FakeRelay extends RelayPort {
     return Promise.resolve();
   }
 
-  disconnected(session: RelaySession): void {
-    this.calls.push({ method: 'disconnected', args: [session] });
-    this.leave(session, RELAY_EVENT.REMOTE_DISCONNECTED);
+  disconnected(session: RelaySession, reason: DisconnectReason): void {
+    this.calls.push({ method: 'disconnected', args: [session, reason] });
+    this.leave(session, RELAY_EVENT.REMOTE_DISCONNECTED, reason);
   }
 
   drain(): Promise<void> {
@@ -175,11 +176,12 @@ export class FakeRelay extends RelayPort {
   private leave(
     session: RelaySession,
     event: typeof RELAY_EVENT.END_REMOTE | typeof RELAY_EVENT.REMOTE_DISCONNECTED,
+    reason?: DisconnectReason,
   ): void {
     const slot = this.slots.get(session.slotId);
     if (!slot || slot[session.side] === undefined) return; // already gone (slot end): ignored
     delete slot[session.side];
-    slot[otherSide(session.side)]?.peer.notifyEvent(event);
+    slot[otherSide(session.side)]?.peer.notifyEvent(event, reason);
   }
 }
 
