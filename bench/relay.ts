@@ -2,7 +2,7 @@
  * Live relay (issue 5, "Performance"): a G-client and an M-client exchange 200-byte CSP v1 frames
  * (CRC32-C flagged, so the server checks it) through the real server over TLS, packet log on.
  * Prints (a) one-way frames/s at full speed, (b) p50/p99 latency (sendMsg call -> notifyMsg at the
- * other client) at a steady 1,000 frames/s, (c) p50/p99 latency with 200 slot pairs at 10 frames/s
+ * other client, and sendMsg call -> its answer, sent once the frame is stored) at a steady 1,000 frames/s, (c) p50/p99 latency with 200 slot pairs at 10 frames/s
  * each (station -> mission), (d) the same full-speed stream through a bare TLS pipe (two TLS
  * sockets joined by a plain proxy, no server logic) and the ratio (a)/(d); then the packet log's
  * row count against the frames sent, which must be equal.
@@ -59,6 +59,8 @@ interface PhaseResult {
   startedAt?: number;
   lastArrivalAt?: number;
   latencyMs?: { p50: number; p99: number; max: number; n: number };
+  /** (b): sendMsg call -> its answer, which the server sends once the frame is stored. */
+  ackMs?: { p50: number; p99: number; max: number; n: number };
   /** How late each thread's event loop ran (ms): a busy or blocked loop delays every frame. */
   serverLoop?: LoopDelay;
   clientLoop?: LoopDelay;
@@ -239,6 +241,7 @@ async function throughput(
 async function steady(setup: Setup, pair: [GatewayClient, GatewayClient]): Promise<PhaseResult> {
   const [station, mission] = pair;
   const latencies = new Latencies();
+  const acks = new Latencies();
   mission.on('notifyMsg', (data: Buffer) => latencies.add(performance.now() - sentAt(data)));
   const frames = new FrameMaker();
   const total = STEADY_RATE * setup.seconds;
@@ -248,13 +251,17 @@ async function steady(setup: Setup, pair: [GatewayClient, GatewayClient]): Promi
   const failed = () => void refused++;
   while (sent < total) {
     const due = Math.min(total, Math.floor(((performance.now() - started) * STEADY_RATE) / 1000));
-    for (; sent < due; sent++)
-      station.sendMsg(frames.next(), Math.floor(setup.timestampBase + performance.now())).catch(failed);
+    for (; sent < due; sent++) {
+      const calledAt = performance.now();
+      station
+        .sendMsg(frames.next(), Math.floor(setup.timestampBase + calledAt))
+        .then(() => acks.add(performance.now() - calledAt), failed);
+    }
     await sleep(1);
   }
-  await arrivals(() => latencies.n, sent - refused);
+  await arrivals(() => Math.min(latencies.n, acks.n), sent - refused);
   mission.removeAllListeners('notifyMsg');
-  return { sent, refused, latencyMs: latencies.summary() };
+  return { sent, refused, latencyMs: latencies.summary(), ackMs: acks.summary() };
 }
 
 /** The PAIRS station/mission pairs of (c), connected before the phase is measured. */
@@ -489,7 +496,12 @@ async function measure(t: TestApp, worker: Worker): Promise<number> {
   if (PHASES.has('a') || PHASES.has('d')) phases.push(...(await fullSpeed(worker, flush)));
   if (PHASES.has('b')) {
     phases.push(await runPhase(worker, 'steady'));
-    console.log(`  (b) ${STEADY_RATE} frames/s, one pair:      ${latency(phases.at(-1) ?? NOTHING)}`);
+    const steadyPhase = phases.at(-1) ?? NOTHING;
+    console.log(`  (b) ${STEADY_RATE} frames/s, one pair:      ${latency(steadyPhase)}`);
+    const ack = steadyPhase.ackMs;
+    console.log(
+      `      acknowledged (stored): p50 ${fmt(ack?.p50 ?? 0, 2)} ms  p99 ${fmt(ack?.p99 ?? 0, 2)} ms  max ${fmt(ack?.max ?? 0, 1)} ms`,
+    );
     await flush();
   }
   if (PHASES.has('c')) {
