@@ -39,6 +39,12 @@ describe('SlotContext.dopplerHz', () => {
     },
   );
 
+  it('is 0 when the TLE cannot be propagated to the frame time (a decayed orbit), then recovers', () => {
+    const context = new SlotContext(slot, csp, iss, VIGO, channels);
+    expect(context.dopplerHz('DOWNLINK', new Date('2100-01-01T00:00:00Z'))).toBe(0);
+    expect(context.dopplerHz('DOWNLINK', pass.tca)).toBe(Math.round(exact('DOWNLINK', pass.tca.getTime())));
+  });
+
   it('runs the propagator once per second of frame time going forward, and copes going back', () => {
     const context = new SlotContext(slot, csp, iss, VIGO, channels);
     const computed = jest.spyOn(dopplerModule, 'doppler');
