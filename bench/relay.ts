@@ -520,8 +520,13 @@ async function main(): Promise<void> {
   const { APP_CONFIG } = await import('../src/config/config.module');
   const { loadTlsCredentials } = await import('../src/transports/gateway/tls-credentials');
   // SATNET_* settings from the environment reach the server (e.g. the packet log's batch size).
+  // The per-session byte rate limit (2 MiB/s by default, refilled by the server's clock, which
+  // stands still here) would measure the policy, not the server: it is lifted unless set.
   const settings = Object.entries(process.env).filter(([name]) => name.startsWith('SATNET_'));
-  const t = await TestApp.start(Object.fromEntries(settings) as Record<string, string>);
+  const t = await TestApp.start({
+    SATNET_RELAY_MAX_SESSION_BYTES_PER_SECOND: '1073741824',
+    ...(Object.fromEntries(settings) as Record<string, string>),
+  });
   let worker: Worker | undefined;
   let proxy: Server | undefined;
   try {

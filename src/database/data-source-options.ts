@@ -22,6 +22,8 @@ export function buildDataSourceOptions(
     mkdirSync(dirname(file), { recursive: true });
     // WAL with synchronous=NORMAL: a commit is in the OS's hands once it returns, so a killed
     // process loses nothing; FULL adds an fsync per commit for power loss (docs/protocol.md).
+    // Checkpoints (and their fsync) run in a worker thread, not in this connection's commits:
+    // see sqlite-checkpointer.ts.
     const synchronous = database.sqliteSynchronous ?? 'NORMAL';
     return {
       ...common,
@@ -30,6 +32,7 @@ export function buildDataSourceOptions(
       enableWAL: true,
       prepareDatabase: (db: { pragma(source: string): unknown }) => {
         db.pragma(`synchronous = ${synchronous}`);
+        db.pragma('wal_autocheckpoint = 0');
       },
     };
   }

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { buildDataSourceOptions } from './data-source-options';
 import { Database } from './database.service';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
 
 @Global()
 @Module({
@@ -19,7 +20,7 @@ import { Database } from './database.service';
       }),
     }),
   ],
-  providers: [Database],
+  providers: [Database, SqliteCheckpointer],
   exports: [Database],
 })
 export class DatabaseModule implements OnApplicationBootstrap {
