@@ -22,7 +22,17 @@ describe('accounts over HTTP', () => {
       (u) => u.username,
     );
 
+  const pendingNames = async () =>
+    (
+      (await t.http('GET', '/api/admin/users?status=PENDING', { token: admin })).body as {
+        username: string;
+      }[]
+    )
+      .map((u) => u.username)
+      .sort();
+
   it('runs the whole cycle: register → approve → email → login → API key → unregister', async () => {
+    const pendingBefore = await pendingNames(); // other tests' registrations, whichever ran first
     const registered = await register(valid('vigo'));
     expect(registered.status).toBe(201);
     expect(registered.body).toMatchObject({ username: 'vigo', status: 'PENDING', role: 'OPERATOR' });
@@ -34,8 +44,7 @@ describe('accounts over HTTP', () => {
     expect(pendingLogin.status).toBe(403);
     expect(pendingLogin.body.error.code).toBe('ACCOUNT_PENDING');
 
-    const pending = await t.http('GET', '/api/admin/users?status=PENDING', { token: admin });
-    expect(pending.body.map((u: { username: string }) => u.username)).toEqual(['vigo']);
+    expect(await pendingNames()).toEqual([...pendingBefore, 'vigo'].sort());
 
     const approved = await t.http('POST', '/api/admin/users/vigo/approve', { token: admin });
     expect(approved.status).toBe(200);

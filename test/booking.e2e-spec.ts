@@ -1,6 +1,9 @@
+import { BookingService } from '../src/booking/booking.service';
 import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
 import { TestApp } from './helpers/test-app';
 
+/** The default selection hold (SATNET_HOLD_MINUTES). */
+const HOLD_MS = 5 * 60_000;
 const ALWAYS = { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' };
 
 interface Slot {
@@ -43,6 +46,13 @@ describe('availability rules and slot booking', () => {
     await t.http('POST', '/api/ground-stations/AutoGS/rules', { token: gs, body: ALWAYS });
   });
   afterAll(() => t.stop());
+  // Each test starts at the same time with no selection pending, whatever ran before it: holds a
+  // test leaves behind expire and are swept here (reservations stay; tests pick FREE slots).
+  beforeEach(() => t.clock.set(ORBIT_NOW));
+  afterEach(async () => {
+    t.clock.advance(HOLD_MS + 1);
+    await t.app.get(BookingService).sweepExpiredHolds();
+  });
 
   const slots = async (identifier: string, token: string): Promise<Slot[]> =>
     (await t.rpc('get_operational_slots', [identifier], token)).result.OperationSlot;
@@ -57,7 +67,9 @@ describe('availability rules and slot booking', () => {
     (await freeOver(station, spacecraft, token))[index * 2];
 
   it('derives slots from passes, availability and compatible channel pairs', async () => {
-    const all = await slots('XATCOBEO', alice);
+    // A spacecraft of its own: what other tests booked does not show among its slots.
+    await t.http('POST', '/api/spacecraft', { token: alice, body: spacecraftConfig('FRESHSAT') });
+    const all = await slots('FRESHSAT', alice);
     expect(all.length).toBeGreaterThan(10);
     expect(new Set(all.map((s) => s.gsIdentifier))).toEqual(new Set(['VigoGS', 'AutoGS']));
     expect(new Set(all.map((s) => s.scChannel))).toEqual(new Set(['tm', 'tc']));
@@ -190,9 +202,7 @@ describe('availability rules and slot booking', () => {
     expect(
       (await t.rpc('select_slots', ['OTHERSAT', [bobsTwin!.identifier]], bob)).result.OperationSlot[0].state,
     ).toBe('SELECTED');
-    expect(
-      await t.app.get((await import('../src/booking/booking.service')).BookingService).sweepExpiredHolds(),
-    ).toBe(1);
+    expect(await t.app.get(BookingService).sweepExpiredHolds()).toBe(1);
     expect(
       (await t.rpc('get_changes', ['XATCOBEO', 0], alice)).result.ChangedSlots.some(
         (c: { slot: string; reason: string; from: string; to: string }) =>

@@ -130,11 +130,14 @@ describe('ground stations and spacecraft', () => {
   });
 
   it('updates a spacecraft over JSON-RPC and its channels over REST', async () => {
-    const changed = spacecraftConfig('XATCOBEO', { callsign: 'NEWCALL' });
+    // A spacecraft of its own: the others' tests expect XATCOBEO as first configured.
+    const created = { SpacecraftConfiguration: spacecraftConfig('UPDSAT') };
+    expect((await t.rpc('set_configuration', ['UPDSAT', created], scOp)).result).toBe('OK');
+    const changed = spacecraftConfig('UPDSAT', { callsign: 'NEWCALL' });
     expect(
-      (await t.rpc('set_configuration', ['XATCOBEO', { SpacecraftConfiguration: changed }], scOp)).result,
+      (await t.rpc('set_configuration', ['UPDSAT', { SpacecraftConfiguration: changed }], scOp)).result,
     ).toBe('OK');
-    expect((await t.http('GET', '/api/spacecraft/XATCOBEO', { token: scOp })).body.callsign).toBe('NEWCALL');
+    expect((await t.http('GET', '/api/spacecraft/UPDSAT', { token: scOp })).body.callsign).toBe('NEWCALL');
     const beacon = {
       channelId: 'beacon',
       direction: 'DOWNLINK',
@@ -145,10 +148,10 @@ describe('ground stations and spacecraft', () => {
       polarization: 'LINEAR',
     };
     expect(
-      (await t.http('POST', '/api/spacecraft/XATCOBEO/channels', { token: scOp, body: beacon })).status,
+      (await t.http('POST', '/api/spacecraft/UPDSAT/channels', { token: scOp, body: beacon })).status,
     ).toBe(201);
-    expect((await t.http('GET', '/api/spacecraft/XATCOBEO/channels', { token: scOp })).body).toHaveLength(3);
-    expect((await t.http('DELETE', '/api/spacecraft/XATCOBEO/channels/beacon', { token: scOp })).status).toBe(
+    expect((await t.http('GET', '/api/spacecraft/UPDSAT/channels', { token: scOp })).body).toHaveLength(3);
+    expect((await t.http('DELETE', '/api/spacecraft/UPDSAT/channels/beacon', { token: scOp })).status).toBe(
       204,
     );
   });

@@ -48,8 +48,8 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
     t = await TestApp.start({ SATNET_RELAY_MAX_SESSION_BYTES_PER_SECOND: '8192' }); // bursts of 16 KiB
     t.clock.set(ORBIT_NOW);
     slot = await reservedSlot(t, 'relay');
-    t.clock.set(new Date(slot.start.getTime() - 60_000)); // one minute before AOS
   });
+  beforeEach(() => t.clock.set(new Date(slot.start.getTime() - 60_000))); // one minute before AOS
   afterEach(() => {
     for (const c of open.splice(0)) c.destroy();
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -123,10 +123,18 @@ export class TestApp {
   }
 
   /** Messages written to the outbox (no SMTP configured), oldest first. */
+  /**
+   * Every mail written so far, in the order written: by modification time, not by name, since a
+   * name carries the (manual) clock's time, which tests move back and forth.
+   */
   outbox(): { file: string; content: string }[] {
     let files: string[];
     try {
-      files = readdirSync(this.outboxDir).sort();
+      const written = (file: string) => statSync(join(this.outboxDir, file), { bigint: true }).mtimeNs;
+      files = readdirSync(this.outboxDir)
+        .map((file) => ({ file, at: written(file) }))
+        .sort((a, b) => (a.at === b.at ? a.file.localeCompare(b.file) : a.at < b.at ? -1 : 1))
+        .map(({ file }) => file);
     } catch {
       return [];
     }
