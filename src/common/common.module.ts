@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { Clock, SystemClock } from './clock';
 import { DomainEvents } from './domain-events';
+import { JobRunner } from './jobs';
 import { TransactionScope } from './transaction-scope';
 
 @Global()
@@ -10,8 +11,8 @@ export class CommonModule {
   static forRoot(clock: Clock = new SystemClock()): DynamicModule {
     return {
       module: CommonModule,
-      providers: [{ provide: Clock, useValue: clock }, TransactionScope, DomainEvents],
-      exports: [Clock, TransactionScope, DomainEvents],
+      providers: [{ provide: Clock, useValue: clock }, TransactionScope, DomainEvents, JobRunner],
+      exports: [Clock, TransactionScope, DomainEvents, JobRunner],
     };
   }
 }
