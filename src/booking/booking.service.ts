@@ -1,15 +1,9 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { requireActor } from '../accounts/accounts.service';
 import { UserDeletion } from '../accounts/user-deletion';
 import { Clock } from '../common/clock';
 import { ValidationFailedError } from '../common/errors';
+import { JobRunner } from '../common/jobs';
 import type { RequestContext } from '../common/request-context';
 import { windowsOverlap } from '../common/time-window';
 import type { AppConfig } from '../config/app-config';
@@ -43,12 +37,13 @@ const ACTIONS = {
 type BookingAction = keyof typeof ACTIONS;
 
 const SWEEP_MS = 15_000;
+/** The periodic release of holds whose time ran out. */
+export const HOLD_SWEEP_JOB = 'booking.sweep-expired-holds';
 
 /** The booking cycle over operational slots (DESIGN §3 "Operational slots and booking"). */
 @Injectable()
-export class BookingService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+export class BookingService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(BookingService.name);
-  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -58,6 +53,7 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap, OnM
     private readonly ledger: SlotLedger,
     private readonly parties: BookingParties,
     private readonly deletion: UserDeletion,
+    private readonly jobs: JobRunner,
   ) {}
 
   onModuleInit(): void {
@@ -70,18 +66,7 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap, OnM
   }
 
   onApplicationBootstrap(): void {
-    this.sweeper = setInterval(
-      () =>
-        void this.sweepExpiredHolds().catch((e: unknown) =>
-          this.logger.error({ err: e }, 'hold sweep failed'),
-        ),
-      SWEEP_MS,
-    );
-    this.sweeper.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.sweeper);
+    this.jobs.every(HOLD_SWEEP_JOB, SWEEP_MS, () => this.sweepExpiredHolds());
   }
 
   select(ctx: RequestContext, spacecraft: string, ids: string[]): Promise<SlotView[]> {

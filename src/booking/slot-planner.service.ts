@@ -1,14 +1,8 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { AvailabilityService } from '../availability/availability.service';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
+import { JobRunner } from '../common/jobs';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
@@ -30,6 +24,8 @@ import { type SlotScope, SlotsRepository } from './slots.repository';
 
 /** Passes reaching back this far are computed whole, so a slot in progress is seen unchanged. */
 const LOOK_BACK_MS = 3 * 3600_000;
+/** The periodic replanning of everything, which rolls the horizon forward. */
+export const REPLAN_JOB = 'booking.replan-all';
 
 export interface PlanResult {
   created: number;
@@ -51,9 +47,8 @@ interface Planned extends SlotCandidate {
  * owners told); one that moved by at most the tolerance keeps its booking with new times.
  */
 @Injectable()
-export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(SlotPlanner.name);
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -65,6 +60,7 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap, OnModu
     private readonly spacecraft: SpacecraftRepository,
     private readonly availability: AvailabilityService,
     private readonly events: DomainEvents,
+    private readonly jobs: JobRunner,
   ) {}
 
   onModuleInit(): void {
@@ -81,22 +77,8 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap, OnModu
 
   onApplicationBootstrap(): void {
     if (this.config.booking.replanMinutes === 0) return;
-    this.timer = setInterval(() => void this.replanAll(), this.config.booking.replanMinutes * 60_000);
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
-  }
-
-  /** Rolls the horizon forward for everything; logs instead of throwing (it runs on a timer). */
-  async replanAll(): Promise<PlanResult | undefined> {
-    try {
-      return await this.replan({});
-    } catch (error) {
-      this.logger.error({ err: error }, 'replanning failed');
-      return undefined;
-    }
+    // Rolls the horizon forward; a failure is logged by the runner and the next run retries.
+    this.jobs.every(REPLAN_JOB, this.config.booking.replanMinutes * 60_000, () => this.replan({}));
   }
 
   /** Recomputes the slots of the given stations and/or spacecraft (everything when empty). */

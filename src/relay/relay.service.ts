@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
 import type { OperationalSlot } from '../booking/operational-slot.entity';
 import { SlotsRepository } from '../booking/slots.repository';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
+import { JobRunner } from '../common/jobs';
 import type { Actor } from '../common/request-context';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -73,6 +68,8 @@ const OTHER: Record<RelaySide, RelaySide> = { station: 'mission', mission: 'stat
 /** Frames from the station travel down from the spacecraft; the mission's go up to it. */
 const DIRECTION: Record<RelaySide, LinkDirection> = { station: 'DOWNLINK', mission: 'UPLINK' };
 const SLOT_END_CHECK_MS = 1000;
+/** The periodic check that ends the sessions of slots whose end has passed. */
+export const SLOT_END_JOB = 'relay.end-finished-slots';
 
 /**
  * Live sessions between the G-client and the M-client of reserved slots (Annex E, DESIGN §4,
@@ -80,11 +77,10 @@ const SLOT_END_CHECK_MS = 1000;
  * process (the packet log, the session audit) is written to the database.
  */
 @Injectable()
-export class RelayService extends RelayPort implements OnApplicationBootstrap, OnModuleDestroy {
+export class RelayService extends RelayPort implements OnApplicationBootstrap {
   private readonly logger = new Logger(RelayService.name);
   private readonly relays = new Map<string, SlotRelay>();
   private readonly opening = new Map<string, Promise<SlotRelay>>();
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -94,6 +90,7 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap, O
     private readonly contexts: SlotContextLoader,
     private readonly packets: PacketLog,
     private readonly audit: RelaySessionAudit,
+    private readonly jobs: JobRunner,
   ) {
     super();
   }
@@ -105,16 +102,8 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap, O
         { sessions: abandoned },
         'relay sessions left open by a previous run ended as SERVER_LOST',
       );
-    this.timer = setInterval(() => {
-      this.endFinishedSlots().catch((error: unknown) =>
-        this.logger.error({ err: error }, 'could not end the finished slots; will try again'),
-      );
-    }, SLOT_END_CHECK_MS);
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+    // A failed check is logged by the runner; the next one tries again.
+    this.jobs.every(SLOT_END_JOB, SLOT_END_CHECK_MS, () => this.endFinishedSlots());
   }
 
   authenticate(apiKey: string): Promise<Actor> {
@@ -256,8 +245,10 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap, O
   /** Audit: REMOTE_DISCONNECTED for a lost connection, CLIENT_NOT_READING for one the server dropped. */
   disconnected(session: RelaySession, reason: DisconnectReason): void {
     const audit = reason === 'CLIENT_NOT_READING' ? reason : 'REMOTE_DISCONNECTED';
-    this.finish(session, RELAY_EVENT.REMOTE_DISCONNECTED, audit, reason).catch((error: unknown) =>
-      this.logger.error({ err: error, slotId: session.slotId }, 'could not record a lost connection'),
+    this.jobs.fireAndForget(
+      'relay.record-disconnection',
+      this.finish(session, RELAY_EVENT.REMOTE_DISCONNECTED, audit, reason),
+      { slotId: session.slotId, side: session.side },
     );
   }
 
@@ -284,9 +275,8 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap, O
 
   /** From a frame sent after the end: the sender is answered at once, the slot ends meanwhile. */
   private endSlotSoon(slotId: string): void {
-    this.endSlot(slotId).catch((error: unknown) =>
-      this.logger.error({ err: error, slotId }, 'could not end the slot; the periodic check will'),
-    );
+    // If it fails, the runner logs it and the periodic check (SLOT_END_JOB) ends the slot.
+    this.jobs.fireAndForget('relay.end-slot', this.endSlot(slotId), { slotId });
   }
 
   private async endSlot(slotId: string): Promise<void> {

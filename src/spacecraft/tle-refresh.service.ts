@@ -1,13 +1,8 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
 import { DomainError } from '../common/errors';
+import { JobRunner } from '../common/jobs';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
@@ -20,6 +15,8 @@ import { TleFetcher } from './tle-fetcher';
 
 const TICK_MS = 60_000;
 const MAX_TLE_FILE_BYTES = 8 * 1024 * 1024;
+/** The periodic look for spacecraft whose TLE is due for a refresh. */
+export const TLE_REFRESH_JOB = 'spacecraft.tle-refresh';
 
 /**
  * Keeps TLEs with a tracking URL fresh: on demand and every SATNET_TLE_REFRESH_MINUTES. A failed
@@ -27,10 +24,9 @@ const MAX_TLE_FILE_BYTES = 8 * 1024 * 1024;
  * the database (lastRefreshAt), so the timer only decides when to look, never what is correct.
  */
 @Injectable()
-export class TleRefreshService implements OnApplicationBootstrap, OnModuleDestroy {
+export class TleRefreshService implements OnApplicationBootstrap {
   private readonly logger = new Logger(TleRefreshService.name);
   private readonly fetcher: TleFetcher;
-  private timer: NodeJS.Timeout | undefined;
   private sweeping = false;
 
   constructor(
@@ -39,6 +35,7 @@ export class TleRefreshService implements OnApplicationBootstrap, OnModuleDestro
     private readonly db: Database,
     private readonly repository: SpacecraftRepository,
     private readonly events: DomainEvents,
+    private readonly jobs: JobRunner,
   ) {
     this.fetcher = new TleFetcher({
       timeoutMs: config.orbit.tleFetchTimeoutMs,
@@ -48,12 +45,7 @@ export class TleRefreshService implements OnApplicationBootstrap, OnModuleDestro
 
   onApplicationBootstrap(): void {
     if (this.config.orbit.tleRefreshMinutes === 0) return;
-    this.timer = setInterval(() => void this.refreshDue(), TICK_MS);
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.jobs.every(TLE_REFRESH_JOB, TICK_MS, () => this.refreshDue());
   }
 
   /** Refreshes every spacecraft whose last refresh is older than the configured interval. */

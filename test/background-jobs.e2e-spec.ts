@@ -1,0 +1,134 @@
+import { Logger } from '@nestjs/common';
+import { SlotsRepository } from '../src/booking/slots.repository';
+import { HOLD_SWEEP_JOB } from '../src/booking/booking.service';
+import { REPLAN_JOB } from '../src/booking/slot-planner.service';
+import { JobRunner } from '../src/common/jobs';
+import { RelaySessionAudit } from '../src/relay/relay-session-audit';
+import { RelayService, SLOT_END_JOB } from '../src/relay/relay.service';
+import { SpacecraftRepository } from '../src/spacecraft/spacecraft.repository';
+import { TLE_REFRESH_JOB } from '../src/spacecraft/tle-refresh.service';
+import { GroundStationsService } from '../src/stations/ground-stations.service';
+import { ORBIT_NOW } from './helpers/fixtures';
+import { frames, gatewayClient, next, type ReservedSlot, reservedSlot } from './helpers/relay-fixture';
+import { ADMIN, TestApp } from './helpers/test-app';
+
+/**
+ * Issue 9: work outside a request goes through the JobRunner, so a job that fails is logged with
+ * its name and the server keeps serving. Each test makes the real service or repository a job
+ * calls fail, runs the job as its timer would (JobRunner.tick), and then uses the server.
+ */
+describe('background jobs that fail leave the server serving', () => {
+  let t: TestApp;
+  let runner: JobRunner;
+  let errors: jest.SpyInstance;
+
+  /** Resolves with the error log line of `job` (fire-and-forget work is awaited by nobody). */
+  const failureLogged = (job: string) =>
+    new Promise<Record<string, unknown>>((resolve) =>
+      errors.mockImplementation((fields: unknown) => {
+        const line = fields as Record<string, unknown>;
+        if (line?.job === job) resolve(line);
+      }),
+    );
+
+  const stillServing = async () => {
+    expect((await t.http('GET', '/health')).status).toBe(200);
+    const login = await t.http('POST', '/api/auth/login', {
+      body: { username: ADMIN.username, password: ADMIN.password },
+    });
+    expect(login.status).toBe(200);
+  };
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    t.clock.set(ORBIT_NOW);
+    runner = t.app.get(JobRunner);
+  });
+  beforeEach(() => {
+    errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+  afterAll(() => t.stop());
+
+  it('schedules every periodic job through the runner', () => {
+    expect(runner.scheduled.sort()).toEqual(
+      [HOLD_SWEEP_JOB, REPLAN_JOB, SLOT_END_JOB, TLE_REFRESH_JOB].sort(),
+    );
+  });
+
+  const periodic: [string, () => jest.SpyInstance][] = [
+    [SLOT_END_JOB, () => jest.spyOn(t.app.get(RelayService), 'endFinishedSlots')],
+    [TLE_REFRESH_JOB, () => jest.spyOn(t.app.get(SpacecraftRepository), 'dueForRefresh')],
+    [HOLD_SWEEP_JOB, () => jest.spyOn(t.app.get(SlotsRepository), 'expiredHolds')],
+    [REPLAN_JOB, () => jest.spyOn(t.app.get(GroundStationsService), 'loadMany')],
+  ];
+
+  it.each(periodic)('%s: a failed run is logged with the job name', async (job, dependency) => {
+    const failure = new Error(`${job}: database unreachable`);
+    const spy = dependency().mockRejectedValue(failure);
+    await runner.tick(job);
+    expect(spy).toHaveBeenCalled();
+    expect(errors).toHaveBeenCalledWith(
+      expect.objectContaining({ err: failure, job }),
+      expect.stringContaining(job),
+    );
+    await stillServing();
+    spy.mockRestore();
+    errors.mockClear();
+    await runner.tick(job); // and the next run works again
+    expect(errors).not.toHaveBeenCalled();
+  });
+
+  describe('relay fire-and-forget work', () => {
+    let slot: ReservedSlot;
+
+    beforeAll(async () => {
+      slot = await reservedSlot(t, 'jobs');
+      t.clock.set(new Date(slot.start.getTime() + 60_000));
+    });
+
+    it('relay.record-disconnection: recording a lost connection fails; logged with the slot', async () => {
+      const station = await gatewayClient(t, slot.stationKey);
+      const mission = await gatewayClient(t, slot.missionKey);
+      await station.startRemote(slot.slotId);
+      await mission.startRemote(slot.slotId);
+      const failure = new Error('audit table unreachable');
+      const ended = jest.spyOn(t.app.get(RelaySessionAudit), 'ended').mockRejectedValueOnce(failure);
+      const logged = failureLogged('relay.record-disconnection');
+      const told = next<[number]>(mission, 'notifyEvent');
+      station.destroy(); // the connection is lost
+      expect(await logged).toMatchObject({ err: failure, slotId: slot.slotId, side: 'station' });
+      expect((await told)[0]).toBe(-1); // REMOTE_DISCONNECTED, before the audit write failed
+      expect(ended).toHaveBeenCalled();
+      await stillServing();
+      mission.destroy();
+    });
+
+    it('relay.end-slot: ending the slot after a late frame fails; logged with the slot', async () => {
+      const station = await gatewayClient(t, slot.stationKey);
+      const mission = await gatewayClient(t, slot.missionKey);
+      await station.startRemote(slot.slotId);
+      await mission.startRemote(slot.slotId);
+      // The station's side is ended first; the failing audit write then stops endSlot (the
+      // mission's side stays open: a known gap, left for the relay's own issue).
+      const closed = next(station, 'close');
+      const slotEnd = next<[number]>(station, 'notifyEvent');
+      // The periodic check (on a real timer) would end the slot too; here only the late frame does.
+      jest.spyOn(t.app.get(RelayService), 'endFinishedSlots').mockResolvedValue(0);
+      t.clock.set(slot.end);
+      const failure = new Error('audit table unreachable');
+      jest.spyOn(t.app.get(RelaySessionAudit), 'ended').mockRejectedValue(failure);
+      const logged = failureLogged('relay.end-slot');
+      // The late frame is refused and ends the slot at once (both sides are closed meanwhile).
+      await expect(station.sendMsg(frames.downlink(), t.clock.now().toISOString())).rejects.toThrow();
+      expect(await logged).toMatchObject({ err: failure, slotId: slot.slotId });
+      expect((await slotEnd)[0]).toBe(-2); // SLOT_END
+      await closed;
+      await stillServing();
+      const another = await gatewayClient(t, slot.missionKey); // the gateway still takes logins
+      expect(await another.ping()).toBe('pong');
+      another.destroy();
+      mission.destroy();
+    });
+  });
+});
