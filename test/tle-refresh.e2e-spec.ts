@@ -1,17 +1,30 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ISS_TLE, SSO_TLE } from '../src/orbit/test-fixtures';
-import { TleRefreshService } from '../src/spacecraft/tle-refresh.service';
+import { Logger } from '@nestjs/common';
+import { JobRunner } from '../src/common/jobs';
+import { TLE_REFRESH_JOB, TleRefreshService } from '../src/spacecraft/tle-refresh.service';
 import { ORBIT_NOW, spacecraftConfig } from './helpers/fixtures';
 import { TestApp } from './helpers/test-app';
 
 /** A TLE file server the test controls: what it answers changes from one request to the next. */
 class TleFileServer {
   answer: { status: number; body: string } | 'hang' = { status: 200, body: '' };
+  private holding?: (release: () => void) => void;
   private readonly server: Server = createServer((_, response) => {
     if (this.answer === 'hang') return; // never answers: the fetch must time out
-    response.writeHead(this.answer.status, { 'content-type': 'text/plain' }).end(this.answer.body);
+    const { status, body } = this.answer;
+    const answer = () => response.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+    const hold = this.holding;
+    this.holding = undefined;
+    if (hold) hold(answer);
+    else answer();
   });
+
+  /** The next request waits: resolves, once it arrived, with the function that answers it. */
+  holdNext(): Promise<() => void> {
+    return new Promise((resolve) => (this.holding = resolve));
+  }
 
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -96,5 +109,35 @@ describe('TLE refresh from a tracking URL', () => {
     expect((await t.http('GET', '/api/spacecraft/ISS', { token: fresh })).body.tracking.tle).toEqual({
       ...ISS_TLE,
     });
+  });
+
+  it('skips a spacecraft deleted while its TLE is fetched; the others are refreshed, nothing fails', async () => {
+    files.answer = { status: 200, body: file(ISS_TLE) };
+    const fresh = await t.login('tracker', 'tracker-password');
+    const doomed = spacecraftConfig('DOOMED', { tracking: { url, spacecraftId: 'ISS (ZARYA)' } });
+    expect((await t.http('POST', '/api/spacecraft', { token: fresh, body: doomed })).status).toBe(201);
+    t.clock.advance(61 * 60_000); // both ISS and DOOMED are due
+    const errors = jest.spyOn(Logger.prototype, 'error');
+    const logs = jest.spyOn(Logger.prototype, 'log');
+    try {
+      const held = files.holdNext();
+      const sweep = t.app.get(JobRunner).tick(TLE_REFRESH_JOB); // as its timer would
+      const answer = await held; // the first fetch is under way
+      expect((await t.http('DELETE', '/api/spacecraft/DOOMED', { token: fresh })).status).toBe(204);
+      answer();
+      await sweep;
+      expect(errors).not.toHaveBeenCalled();
+      expect(logs).toHaveBeenCalledWith(
+        expect.objectContaining({ spacecraftId: expect.any(String) }),
+        'spacecraft deleted during its TLE refresh; nothing to record',
+      );
+      expect(
+        (await t.http('GET', '/api/spacecraft/ISS', { token: fresh })).body.status.lastRefreshError,
+      ).toBeNull();
+      expect((await t.http('GET', '/api/spacecraft/DOOMED', { token: fresh })).status).toBe(404);
+    } finally {
+      errors.mockRestore();
+      logs.mockRestore();
+    }
   });
 });

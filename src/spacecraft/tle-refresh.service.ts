@@ -54,10 +54,16 @@ export class TleRefreshService implements OnApplicationBootstrap {
     this.sweeping = true;
     try {
       const before = new Date(this.clock.nowMs() - this.config.orbit.tleRefreshMinutes * 60_000);
-      let failed = 0;
       const due = await this.repository.dueForRefresh(before);
-      for (const spacecraft of due) if ((await this.refreshQuietly(spacecraft)).lastRefreshError) failed++;
-      return { refreshed: due.length - failed, failed };
+      let refreshed = 0;
+      let failed = 0;
+      // One deleted meanwhile counts as neither (fetchAndRecord logs it); the others go on.
+      for (const spacecraft of due) {
+        const updated = await this.fetchAndRecord(spacecraft);
+        if (updated?.lastRefreshError) failed++;
+        else if (updated) refreshed++;
+      }
+      return { refreshed, failed };
     } finally {
       this.sweeping = false;
     }
@@ -82,8 +88,19 @@ export class TleRefreshService implements OnApplicationBootstrap {
     return updated;
   }
 
-  /** Refreshes and records the outcome; never throws for a fetch problem. */
+  /**
+   * Refreshes and records the outcome; never throws for a fetch problem. Throws
+   * SPACECRAFT_NOT_FOUND when the spacecraft was deleted meanwhile (the caller asked about it).
+   */
   async refreshQuietly(spacecraft: Spacecraft): Promise<Spacecraft> {
+    const updated = await this.fetchAndRecord(spacecraft);
+    if (!updated)
+      throw new DomainError('NOT_FOUND', 'SPACECRAFT_NOT_FOUND', 'the spacecraft was deleted meanwhile');
+    return updated;
+  }
+
+  /** Null when the spacecraft was deleted while its TLE was being fetched. */
+  private async fetchAndRecord(spacecraft: Spacecraft): Promise<Spacecraft | null> {
     if (!spacecraft.trackingUrl || !spacecraft.trackingSpacecraftId) return spacecraft;
     let tle: Tle | null = null;
     let problem: string | null = null;
@@ -98,12 +115,19 @@ export class TleRefreshService implements OnApplicationBootstrap {
     return this.record(spacecraft.id, tle, problem);
   }
 
-  private async record(spacecraftId: string, tle: Tle | null, problem: string | null): Promise<Spacecraft> {
+  /** Null (and nothing recorded) when the spacecraft was deleted during the fetch. */
+  private async record(
+    spacecraftId: string,
+    tle: Tle | null,
+    problem: string | null,
+  ): Promise<Spacecraft | null> {
     const now = this.clock.now();
     return this.db.transaction(async () => {
       const current = await this.repository.findById(spacecraftId);
-      if (!current)
-        throw new DomainError('NOT_FOUND', 'SPACECRAFT_NOT_FOUND', 'the spacecraft was deleted meanwhile');
+      if (!current) {
+        this.logger.log({ spacecraftId }, 'spacecraft deleted during its TLE refresh; nothing to record');
+        return null;
+      }
       const changed = tle !== null && (tle.line1 !== current.tleLine1 || tle.line2 !== current.tleLine2);
       const next = {
         ...(tle ? withTle(current, tle, changed ? now : (current.tleUpdatedAt ?? now)) : current),
