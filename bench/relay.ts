@@ -552,5 +552,9 @@ async function main(): Promise<void> {
   }
 }
 
-if (isMainThread) void main();
-else workerMain();
+if (isMainThread) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+} else workerMain();

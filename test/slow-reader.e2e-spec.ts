@@ -43,11 +43,13 @@ describe('a mission client that stops reading', () => {
 
     station = await gatewayClient(t, slot.stationKey);
     await station.startRemote(slot.slotId);
-    const dropped = new Promise<unknown[]>((resolve) =>
-      station?.on('notifyEvent', (...args: unknown[]) => resolve(args)),
-    );
     let gone = false;
-    void dropped.then(() => (gone = true));
+    const dropped = new Promise<unknown[]>((resolve) =>
+      station?.on('notifyEvent', (...args: unknown[]) => {
+        gone = true;
+        resolve(args);
+      }),
+    );
     const answers: { delivered: boolean }[] = [];
     const payload = 'x'.repeat(3000);
     // Kernel socket buffers take megabytes before the server's own buffer fills: send until told.

@@ -263,7 +263,7 @@ class CliSession {
 
   private async sendFrames(frames: Buffer[]): Promise<void> {
     for (const frame of frames) {
-      void this.send(frame);
+      this.send(frame);
       if (this.client.bufferedBytes > MAX_BUFFERED_BYTES) await this.client.whenWritable();
     }
     await this.printed;
@@ -278,7 +278,7 @@ class CliSession {
       if (this.client.closed) break;
       if (line.trim() === '' || line.trim().startsWith('#')) continue;
       try {
-        void this.send(parseHexFrame(line, 'input'));
+        this.send(parseHexFrame(line, 'input'));
       } catch (error) {
         this.io.err((error as Error).message);
       }
@@ -288,24 +288,24 @@ class CliSession {
     await this.printed;
   }
 
-  /** Sends at once (pipelined); prints results in sending order. Never rejects. */
-  private send(frame: Buffer): Promise<void> {
+  /** Sends at once (pipelined); prints results in sending order, all awaited through `printed`. */
+  private send(frame: Buffer): void {
     const index = ++this.sent;
-    const result = this.client.sendMsg(frame);
-    const report = (): Promise<void> =>
-      result.then(
-        (sent) =>
-          this.io.out(
-            `sent #${index} ${frame.length} bytes: ${sent.delivered ? 'delivered' : 'not delivered (the other side is not connected)'} ` +
-              `doppler=${sent.dopplerShift} Hz gs=${sent.gsTimestamp}`,
-          ),
-        (error: unknown) => {
-          this.failed = true;
-          this.io.err(`frame #${index} failed: ${(error as Error).message}`);
-        },
-      );
+    // The outcome is handled at once (a rejection never waits unhandled behind earlier prints)
+    // and printed in sending order.
+    const print = this.client.sendMsg(frame).then(
+      (sent) => () =>
+        this.io.out(
+          `sent #${index} ${frame.length} bytes: ${sent.delivered ? 'delivered' : 'not delivered (the other side is not connected)'} ` +
+            `doppler=${sent.dopplerShift} Hz gs=${sent.gsTimestamp}`,
+        ),
+      (error: unknown) => () => {
+        this.failed = true;
+        this.io.err(`frame #${index} failed: ${(error as Error).message}`);
+      },
+    );
+    const report = async (): Promise<void> => (await print)();
     this.printed = this.printed.then(report);
-    return this.printed;
   }
 
   /** Until the server closes the connection (after SLOT_END), Ctrl-C, or --linger passes. */

@@ -292,18 +292,16 @@ export class GatewayClient extends EventEmitter {
 
   private startKeepAlive(): void {
     if (this.keepAliveMs <= 0 || this.keepAliveTimer || this.closed) return;
-    this.keepAliveTimer = setInterval(() => void this.keepAlive(), this.keepAliveMs).unref();
+    this.keepAliveTimer = setInterval(this.keepAlive, this.keepAliveMs).unref();
   }
 
-  private async keepAlive(): Promise<void> {
-    try {
-      await this.ping();
-    } catch (error) {
+  private readonly keepAlive = (): void => {
+    this.ping().catch((error: unknown) => {
       // Only a closing connection fails a ping, and 'close' reports why; anything else is news.
       if (!(error instanceof GatewayClosedError))
         this.protocolViolation(`ping failed: ${(error as Error).message}`);
-    }
-  }
+    });
+  };
 
   // ---- Inbound -------------------------------------------------------------------------------
 

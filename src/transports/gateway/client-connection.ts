@@ -219,7 +219,7 @@ export class ClientConnection implements RelayPeer, MethodHost {
     this.lingerTimer = unrefTimer(() => this.socket.destroy(), this.limits.closeGraceMs);
     // Answers still waiting for the packet log go out first: the client is told what was stored.
     const last = this.unanswered[this.unanswered.length - 1]?.stored;
-    if (last && !last.done) void last.promise.then(() => this.finishClose(notice));
+    if (last && !last.done) last.promise.then(() => this.finishClose(notice)).catch(this.failed);
     else this.finishClose(notice);
   }
 
@@ -325,7 +325,7 @@ export class ClientConnection implements RelayPeer, MethodHost {
   private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
-    void this.runQueue();
+    this.runQueue().catch(this.failed);
   }
 
   /** Handles queued messages strictly one after another; never rejects. */
@@ -490,7 +490,7 @@ export class ClientConnection implements RelayPeer, MethodHost {
     this.unanswered.push({ frame, stored });
     if (stored && !stored.done && stored !== this.awaitedStore) {
       this.awaitedStore = stored;
-      void stored.promise.then(this.releaseAnswers);
+      stored.promise.then(this.releaseAnswers).catch(this.failed);
     }
   }
 
@@ -633,6 +633,15 @@ export class ClientConnection implements RelayPeer, MethodHost {
   }
 
   private readonly onEnd = (): void => this.close('the client ended the connection');
+
+  /** Work this connection started on a promise failed: a bug, so the connection is dropped. */
+  private readonly failed = (error: unknown): void => {
+    ClientConnection.logger.error(
+      { err: error, connectionId: this.connectionId },
+      'gateway connection failure',
+    );
+    this.abort('internal error');
+  };
 
   private readonly onError = (error: Error): void => {
     this.log('debug', `socket error: ${error.message}`);
