@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app';
+import { installProcessSafetyNet } from './common/process-safety-net';
 import { ConfigError, loadAppConfig } from './config/app-config';
 import { readProcessEnvironment } from './config/process-env';
 
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   );
 }
 
+installProcessSafetyNet();
 main().catch((error: unknown) => {
   Logger.flush();
   // Configuration problems are the operator's to fix: say what, without a stack trace.
