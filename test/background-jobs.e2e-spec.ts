@@ -119,7 +119,7 @@ describe('background jobs that fail leave the server serving', () => {
       const failure = new Error('audit table unreachable');
       jest.spyOn(t.app.get(RelaySessionAudit), 'ended').mockRejectedValue(failure);
       const logged = failureLogged('relay.end-slot');
-      // The late frame is refused and ends the slot at once (both sides are closed meanwhile).
+      // The late frame is refused and ends the slot at once; the sender's connection closes.
       await expect(station.sendMsg(frames.downlink(), t.clock.now().toISOString())).rejects.toThrow();
       expect(await logged).toMatchObject({ err: failure, slotId: slot.slotId });
       expect((await slotEnd)[0]).toBe(-2); // SLOT_END
