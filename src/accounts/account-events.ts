@@ -6,7 +6,7 @@ export interface AccountEventPayload {
   email: string;
 }
 
-declare module '../common/domain-events' {
+declare module '../common/domain-event-map' {
   interface DomainEventMap {
     'account.registered': AccountEventPayload & { organisation: string };
     'account.approved': AccountEventPayload;

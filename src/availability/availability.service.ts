@@ -17,7 +17,7 @@ import { AvailabilityRule } from './availability-rule.entity';
 import type { AvailabilityQueryDto, RuleDto } from './dto/rule.dto';
 import { expandRules } from './expand-rules';
 
-declare module '../common/domain-events' {
+declare module '../common/domain-event-map' {
   interface DomainEventMap {
     'availability.changed': { stationId: string; identifier: string };
   }

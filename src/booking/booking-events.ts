@@ -1,6 +1,6 @@
 import type { SlotChange } from './slot-change.entity';
 
-declare module '../common/domain-events' {
+declare module '../common/domain-event-map' {
   interface DomainEventMap {
     /** Slot state changes, committed; the notifier emails the owners concerned. */
     'slots.changed': { changes: Omit<SlotChange, 'id'>[] };

@@ -1,17 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { DomainEvent, DomainEventMap, DomainEventType } from './domain-event-map';
 import { TransactionScope } from './transaction-scope';
 
-/**
- * Typed domain events. Each module declares its events by merging into this interface:
- *   declare module '../common/domain-events' { interface DomainEventMap { 'x.happened': {...} } }
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface DomainEventMap {}
-
-export type DomainEventType = keyof DomainEventMap;
-export type DomainEvent = {
-  [K in DomainEventType]: { type: K; payload: DomainEventMap[K] };
-}[DomainEventType];
+export type { DomainEvent, DomainEventMap, DomainEventType };
 
 type Handler<K extends DomainEventType> = (payload: DomainEventMap[K]) => Promise<void> | void;
 

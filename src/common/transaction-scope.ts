@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { DomainEvent } from './domain-events';
+import type { DomainEvent } from './domain-event-map';
 
 export interface TransactionState {
   manager: EntityManager;

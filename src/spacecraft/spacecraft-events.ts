@@ -1,4 +1,4 @@
-declare module '../common/domain-events' {
+declare module '../common/domain-event-map' {
   interface DomainEventMap {
     /** Created, reconfigured, new TLE or a channel changed: its slots must be recomputed. */
     'spacecraft.changed': { spacecraftId: string; identifier: string };

@@ -1,4 +1,4 @@
-declare module '../common/domain-events' {
+declare module '../common/domain-event-map' {
   interface DomainEventMap {
     /** Created, reconfigured, or a channel changed: slots over it must be recomputed. */
     'station.changed': { stationId: string; identifier: string };
