@@ -11,7 +11,7 @@ import {
   UnauthenticatedError,
   ValidationFailedError,
 } from '../common/errors';
-import type { Actor, RequestContext } from '../common/request-context';
+import { type Actor, type RequestContext, requireActor } from '../common/request-context';
 import { Database } from '../database/database.service';
 import { isUniqueViolation } from '../database/unique-violation';
 import { accountPayload } from './account-events';
@@ -257,9 +257,4 @@ export class AccountsService {
       updatedAt: now,
     };
   }
-}
-
-export function requireActor(ctx: RequestContext): Actor {
-  if (!ctx.actor) throw new UnauthenticatedError('AUTHENTICATION_REQUIRED', 'this call needs a bearer token');
-  return ctx.actor;
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { In } from 'typeorm';
-import { requireActor } from '../accounts/accounts.service';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
 import { NotFoundError, ValidationFailedError } from '../common/errors';
 import { assertCanManage } from '../common/ownership';
-import type { RequestContext } from '../common/request-context';
+import { type RequestContext, requireActor } from '../common/request-context';
 import type { TimeWindow } from '../common/time-window';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';

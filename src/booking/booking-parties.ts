@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { requireActor } from '../accounts/accounts.service';
 import { UsersRepository } from '../accounts/users.repository';
 import { DomainError, NotFoundError } from '../common/errors';
 import { assertCanManage } from '../common/ownership';
-import type { RequestContext } from '../common/request-context';
+import { type RequestContext, requireActor } from '../common/request-context';
 import { SpacecraftRepository } from '../spacecraft/spacecraft.repository';
 import { GroundStationsRepository } from '../stations/ground-stations.repository';
 import type { OperationalSlot } from './operational-slot.entity';

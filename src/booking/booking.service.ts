@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { requireActor } from '../accounts/accounts.service';
 import { UserDeletion } from '../accounts/user-deletion';
 import { Clock } from '../common/clock';
 import { ValidationFailedError } from '../common/errors';
 import { JobRunner } from '../common/jobs';
-import type { RequestContext } from '../common/request-context';
+import { type RequestContext, requireActor } from '../common/request-context';
 import { windowsOverlap } from '../common/time-window';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';

@@ -1,3 +1,5 @@
+import { UnauthenticatedError } from './errors';
+
 /** Who is calling, passed first to every service method (never a transport object). */
 export type Role = 'OPERATOR' | 'ADMIN';
 
@@ -18,4 +20,10 @@ export interface RequestContext {
 
 export function anonymousContext(clientAddress = 'internal'): RequestContext {
   return { actor: null, clientAddress };
+}
+
+/** The caller, or AUTHENTICATION_REQUIRED for an anonymous request. */
+export function requireActor(ctx: RequestContext): Actor {
+  if (!ctx.actor) throw new UnauthenticatedError('AUTHENTICATION_REQUIRED', 'this call needs a bearer token');
+  return ctx.actor;
 }

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { requireActor } from '../accounts/accounts.service';
 import { UserDeletion } from '../accounts/user-deletion';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
 import { channelRowId, findChannel } from '../common/channel-rules';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors';
 import { assertCanManage } from '../common/ownership';
-import type { RequestContext } from '../common/request-context';
+import { type RequestContext, requireActor } from '../common/request-context';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { Direction } from '../common/radio';

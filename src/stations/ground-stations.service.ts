@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { requireActor } from '../accounts/accounts.service';
 import { UserDeletion } from '../accounts/user-deletion';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
 import { channelRowId, findChannel } from '../common/channel-rules';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors';
 import { assertCanManage, canManage } from '../common/ownership';
-import type { RequestContext } from '../common/request-context';
+import { type RequestContext, requireActor } from '../common/request-context';
 import { Database } from '../database/database.service';
 import type { GroundStationConfigDto, GsChannelDto } from './dto/ground-station.dto';
 import type { GroundStation } from './ground-station.entity';
