@@ -15,7 +15,7 @@ export interface PassSummary {
   maxElevationDeg: number;
 }
 
-/** A compatible pair of channels (spacecraft/compatibility.ts `CompatiblePair` fits). */
+/** A compatible pair of channels (radio/compatibility.ts `CompatiblePair` fits). */
 export interface ChannelPair {
   gsChannelId: string;
   scChannelId: string;

@@ -9,7 +9,7 @@ import { Database } from '../database/database.service';
 import { retryOnConflict } from '../database/retry';
 import { findPassesForSites } from '../orbit/passes';
 import { TleError } from '../orbit/tle';
-import { compatiblePairs } from '../spacecraft/compatibility';
+import { compatiblePairs } from '../radio/compatibility';
 import type { ScChannel } from '../spacecraft/sc-channel.entity';
 import { tleOf } from '../spacecraft/spacecraft-mapper';
 import type { Spacecraft } from '../spacecraft/spacecraft.entity';

@@ -4,7 +4,7 @@ import { DomainError, ValidationFailedError } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { compatiblePairs, type CompatiblePair } from '../spacecraft/compatibility';
+import { compatiblePairs, type CompatiblePair } from '../radio/compatibility';
 import type { ScChannel } from '../spacecraft/sc-channel.entity';
 import { tleOf } from '../spacecraft/spacecraft-mapper';
 import { SpacecraftService } from '../spacecraft/spacecraft.service';

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Direction, Polarization } from '../common/radio';
-import type { ScChannelSpec } from './compatibility';
+import type { Direction, Polarization } from '../radio/radio';
+import type { ScChannelSpec } from '../radio/compatibility';
 
 @Entity('sc_channels')
 @Index('uq_sc_channels_spacecraft_channel', ['spacecraftId', 'channelId'], { unique: true })

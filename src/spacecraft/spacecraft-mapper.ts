@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type FieldError, ValidationFailedError } from '../common/errors';
 import { parseTle, type Tle, tleAgeDays } from '../orbit/tle';
-import { byChannelId, duplicateChannelIds } from '../stations/station-mapper';
+import { byChannelId, duplicateChannelIds } from '../radio/channel-rules';
 import type { ScChannelDto, SpacecraftConfigDto } from './dto/spacecraft.dto';
 import type { ScChannel } from './sc-channel.entity';
 import type { Spacecraft } from './spacecraft.entity';

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Direction, Polarization } from '../common/radio';
-import type { GsChannelSpec } from '../spacecraft/compatibility';
+import type { Direction, Polarization } from '../radio/radio';
+import type { GsChannelSpec } from '../radio/compatibility';
 
 @Entity('gs_channels')
 @Index('uq_gs_channels_station_channel', ['stationId', 'channelId'], { unique: true })

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type FieldError, ValidationFailedError } from '../common/errors';
 import type { GroundSite } from '../orbit/horizon';
+import { byChannelId, duplicateChannelIds } from '../radio/channel-rules';
 import type { GroundStationConfigDto, GsChannelDto } from './dto/ground-station.dto';
 import type { GroundStation } from './ground-station.entity';
 import type { GsChannel } from './gs-channel.entity';
@@ -29,11 +30,6 @@ export interface GroundStationView {
 
 /** What every user may see of a station that is not theirs. */
 export type GroundStationSummary = Pick<GroundStationView, 'identifier' | 'location' | 'channels'>;
-
-/** Channels are always listed by channel id, whatever order they were sent in. */
-export function byChannelId<T extends { channelId: string }>(channels: T[]): T[] {
-  return [...channels].sort((a, b) => a.channelId.localeCompare(b.channelId));
-}
 
 export function gsChannelView(channel: GsChannel): GsChannelView {
   return {
@@ -137,12 +133,4 @@ function gsChannelProblems(channel: GsChannelDto, prefix: string): FieldError[] 
   return channel.frequencyRange.minimum > channel.frequencyRange.maximum
     ? [{ field: `${prefix}frequencyRange`, message: 'minimum must not exceed maximum' }]
     : [];
-}
-
-export function duplicateChannelIds(ids: string[]): FieldError[] {
-  return ids.flatMap((id, index) =>
-    ids.indexOf(id) === index
-      ? []
-      : [{ field: `channels.${index}.channelId`, message: `duplicate channel id "${id}"` }],
-  );
 }

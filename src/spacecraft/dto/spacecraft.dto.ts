@@ -25,7 +25,7 @@ import {
   MODULATIONS,
   POLARIZATIONS,
   type Polarization,
-} from '../../common/radio';
+} from '../../radio/radio';
 
 export class TleDto {
   @ApiPropertyOptional({ example: 'XATCOBEO' })

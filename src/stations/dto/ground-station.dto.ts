@@ -26,7 +26,7 @@ import {
   MODULATIONS,
   POLARIZATIONS,
   type Polarization,
-} from '../../common/radio';
+} from '../../radio/radio';
 
 export class LocationDto {
   @ApiProperty({ example: 42.17, description: 'degrees, −90…90' })

@@ -1,4 +1,4 @@
-import type { Direction, Polarization } from '../common/radio';
+import type { Direction, Polarization } from './radio';
 
 /** What compatibility needs of a ground-station channel (units: Hz, bit/s). */
 export interface GsChannelSpec {

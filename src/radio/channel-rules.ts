@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, ValidationFailedError } from './errors';
+import { ConflictError, type FieldError, NotFoundError, ValidationFailedError } from '../common/errors';
 
 interface ChannelRow {
   id: string;
@@ -37,4 +37,18 @@ export function channelRowId(
       { field: 'channelId', message: `must be "${replaceId}"; channel ids cannot be renamed` },
     ]);
   return findChannel(channels, replaceId, owner).id;
+}
+
+/** Channels are always listed by channel id, whatever order they were sent in. */
+export function byChannelId<T extends { channelId: string }>(channels: T[]): T[] {
+  return [...channels].sort((a, b) => a.channelId.localeCompare(b.channelId));
+}
+
+/** A problem for each channel id that repeats an earlier one in the same request. */
+export function duplicateChannelIds(ids: string[]): FieldError[] {
+  return ids.flatMap((id, index) =>
+    ids.indexOf(id) === index
+      ? []
+      : [{ field: `channels.${index}.channelId`, message: `duplicate channel id "${id}"` }],
+  );
 }
