@@ -1,9 +1,9 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { Clock, SystemClock } from './clock';
 import { DomainEvents } from './domain-events';
+import { Identifiers } from './identifiers';
 import { JobRunner } from './jobs';
 import { TransactionScope } from './transaction-scope';
-
 @Global()
 @Module({})
 export class CommonModule {
@@ -11,8 +11,14 @@ export class CommonModule {
   static forRoot(clock: Clock = new SystemClock()): DynamicModule {
     return {
       module: CommonModule,
-      providers: [{ provide: Clock, useValue: clock }, TransactionScope, DomainEvents, JobRunner],
-      exports: [Clock, TransactionScope, DomainEvents, JobRunner],
+      providers: [
+        { provide: Clock, useValue: clock },
+        TransactionScope,
+        DomainEvents,
+        JobRunner,
+        Identifiers,
+      ],
+      exports: [Clock, TransactionScope, DomainEvents, JobRunner, Identifiers],
     };
   }
 }

@@ -16,6 +16,10 @@ export class SpacecraftRepository {
     return this.db.manager().getRepository(ScChannel);
   }
 
+  hasIdentifier(identifier: string): Promise<boolean> {
+    return this.spacecraft.existsBy({ identifier });
+  }
+
   findByIdentifier(identifier: string): Promise<Spacecraft | null> {
     return this.spacecraft.findOneBy({ identifier });
   }

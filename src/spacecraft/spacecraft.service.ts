@@ -4,6 +4,7 @@ import { UserDeletion } from '../accounts/user-deletion';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors';
+import { Identifiers } from '../common/identifiers';
 import { assertCanManage } from '../common/ownership';
 import { type RequestContext, requireActor } from '../common/request-context';
 import type { AppConfig } from '../config/app-config';
@@ -12,7 +13,7 @@ import { Database } from '../database/database.service';
 import { channelRowId, findChannel } from '../radio/channel-rules';
 import { compatiblePairs } from '../radio/compatibility';
 import type { Direction } from '../radio/radio';
-import { GroundStationsRepository } from '../stations/ground-stations.repository';
+import { GroundStationsService } from '../stations/ground-stations.service';
 import type { ScChannelDto, SpacecraftConfigDto } from './dto/spacecraft.dto';
 import type { ScChannel } from './sc-channel.entity';
 import './spacecraft-events';
@@ -52,13 +53,18 @@ export class SpacecraftService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly db: Database,
     private readonly repository: SpacecraftRepository,
-    private readonly stations: GroundStationsRepository,
+    private readonly stations: GroundStationsService,
     private readonly tleRefresh: TleRefreshService,
     private readonly events: DomainEvents,
     private readonly deletion: UserDeletion,
+    private readonly identifiers: Identifiers,
   ) {}
 
   onModuleInit(): void {
+    this.identifiers.register({
+      name: 'spacecraft',
+      has: (identifier) => this.repository.hasIdentifier(identifier),
+    });
     this.deletion.register({
       name: 'spacecraft',
       order: 50,
@@ -73,7 +79,7 @@ export class SpacecraftService implements OnModuleInit {
     const tle = checkSpacecraftConfig(dto);
     const now = this.clock.now();
     let created = await this.db.transaction(async () => {
-      if (await this.stations.identifierTaken(dto.identifier))
+      if (await this.identifiers.taken(dto.identifier))
         throw new ConflictError('IDENTIFIER_TAKEN', `the identifier "${dto.identifier}" is already in use`);
       const blank = {
         id: randomUUID(),
@@ -175,10 +181,9 @@ export class SpacecraftService implements OnModuleInit {
   /** Every (station, station channel, spacecraft channel) that can work together. */
   async compatibility(ctx: RequestContext, identifier: string): Promise<CompatibilityView[]> {
     const { channels } = await this.loadOwned(ctx, identifier);
-    const stations = await this.stations.list();
-    const gsChannels = await this.stations.channelsOf(stations.map((station) => station.id));
-    return stations.flatMap((station) =>
-      compatiblePairs(gsChannels.get(station.id) ?? [], channels).map((pair) => ({
+    const stations = await this.stations.loadMany();
+    return stations.flatMap(({ station, channels: gsChannels }) =>
+      compatiblePairs(gsChannels, channels).map((pair) => ({
         groundStation: station.identifier,
         gsChannel: pair.gsChannelId,
         scChannel: pair.scChannelId,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { Database } from '../database/database.service';
-import { Spacecraft } from '../spacecraft/spacecraft.entity';
 import { GroundStation } from './ground-station.entity';
 import { GsChannel } from './gs-channel.entity';
 
@@ -66,13 +65,7 @@ export class GroundStationsRepository {
     await this.stations.delete({ id });
   }
 
-  /** Identifiers are unique across stations and spacecraft, so `get_configuration` is unambiguous. */
-  async identifierTaken(identifier: string): Promise<boolean> {
-    const manager = this.db.manager();
-    const [station, spacecraft] = await Promise.all([
-      manager.getRepository(GroundStation).existsBy({ identifier }),
-      manager.getRepository(Spacecraft).existsBy({ identifier }),
-    ]);
-    return station || spacecraft;
+  hasIdentifier(identifier: string): Promise<boolean> {
+    return this.stations.existsBy({ identifier });
   }
 }

@@ -4,6 +4,7 @@ import { UserDeletion } from '../accounts/user-deletion';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors';
+import { Identifiers } from '../common/identifiers';
 import { assertCanManage, canManage } from '../common/ownership';
 import { type RequestContext, requireActor } from '../common/request-context';
 import { Database } from '../database/database.service';
@@ -42,9 +43,14 @@ export class GroundStationsService implements OnModuleInit {
     private readonly stations: GroundStationsRepository,
     private readonly events: DomainEvents,
     private readonly deletion: UserDeletion,
+    private readonly identifiers: Identifiers,
   ) {}
 
   onModuleInit(): void {
+    this.identifiers.register({
+      name: 'ground stations',
+      has: (identifier) => this.stations.hasIdentifier(identifier),
+    });
     this.deletion.register({
       name: 'ground stations',
       order: 50,
@@ -60,7 +66,7 @@ export class GroundStationsService implements OnModuleInit {
     checkStationConfig(dto);
     const now = this.clock.now();
     const created = await this.db.transaction(async () => {
-      if (await this.stations.identifierTaken(dto.identifier))
+      if (await this.identifiers.taken(dto.identifier))
         throw new ConflictError('IDENTIFIER_TAKEN', `the identifier "${dto.identifier}" is already in use`);
       const blank = {
         id: randomUUID(),
@@ -168,7 +174,7 @@ export class GroundStationsService implements OnModuleInit {
     });
   }
 
-  /** Stations with channels for other modules (orbit, booking); all when `identifiers` is omitted. */
+  /** Stations with channels for other modules (orbit, booking, spacecraft); all when `identifiers` is omitted. */
   async loadMany(identifiers?: string[]): Promise<StationWithChannels[]> {
     const stations = await this.stations.list(identifiers ? { identifiers } : {});
     const channels = await this.stations.channelsOf(stations.map((s) => s.id));
