@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
-import { OrbitModule } from '../orbit/orbit.module';
+import { PassesModule } from '../passes/passes.module';
 import { SpacecraftModule } from '../spacecraft/spacecraft.module';
 import { StationsModule } from '../stations/stations.module';
 import { ConfigurationService } from './configuration.service';
 
 /** Stations, spacecraft, pass prediction and the Annex D configuration facade, for the transports. */
 @Module({
-  imports: [StationsModule, SpacecraftModule, OrbitModule],
+  imports: [StationsModule, SpacecraftModule, PassesModule],
   providers: [ConfigurationService],
-  exports: [ConfigurationService, StationsModule, SpacecraftModule, OrbitModule],
+  exports: [ConfigurationService, StationsModule, SpacecraftModule, PassesModule],
 })
 export class ConfigurationModule {}

@@ -174,7 +174,7 @@ export class GroundStationsService implements OnModuleInit {
     });
   }
 
-  /** Stations with channels for other modules (orbit, booking, spacecraft); all when `identifiers` is omitted. */
+  /** Stations with channels for other modules (passes, booking, spacecraft); all when `identifiers` is omitted. */
   async loadMany(identifiers?: string[]): Promise<StationWithChannels[]> {
     const stations = await this.stations.list(identifiers ? { identifiers } : {});
     const channels = await this.stations.channelsOf(stations.map((s) => s.id));

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { RequestContext } from '../../common/request-context';
 import { PassQueryDto } from '../../configuration/dto/configuration.dto';
-import { PassPredictionService } from '../../orbit/pass-prediction.service';
+import { PassPredictionService } from '../../passes/pass-prediction.service';
 import { ScChannelDto, SpacecraftConfigDto } from '../../spacecraft/dto/spacecraft.dto';
 import { SpacecraftService } from '../../spacecraft/spacecraft.service';
 import { Ctx } from './auth';

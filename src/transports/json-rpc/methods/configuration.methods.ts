@@ -6,7 +6,7 @@ import {
   SetConfigurationDto,
   SpacecraftPassQueryDto,
 } from '../../../configuration/dto/configuration.dto';
-import { PassPredictionService } from '../../../orbit/pass-prediction.service';
+import { PassPredictionService } from '../../../passes/pass-prediction.service';
 import { SpacecraftService } from '../../../spacecraft/spacecraft.service';
 import { JsonRpcMethods } from '../json-rpc-methods';
 

@@ -10,9 +10,9 @@ import { tleOf } from '../spacecraft/spacecraft-mapper';
 import { SpacecraftService } from '../spacecraft/spacecraft.service';
 import { GroundStationsService, type StationWithChannels } from '../stations/ground-stations.service';
 import { groundSite } from '../stations/station-mapper';
-import { doppler, type LinkDirection } from './doppler';
-import { findPassesForSites, type Pass } from './passes';
-import type { Tle } from './tle';
+import { doppler, type LinkDirection } from '../orbit/doppler';
+import { findPassesForSites, type Pass } from '../orbit/passes';
+import type { Tle } from '../orbit/tle';
 
 export interface PassQuery {
   /** ISO 8601; default now. */

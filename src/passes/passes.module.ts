@@ -3,10 +3,10 @@ import { SpacecraftModule } from '../spacecraft/spacecraft.module';
 import { StationsModule } from '../stations/stations.module';
 import { PassPredictionService } from './pass-prediction.service';
 
-/** The pure orbit modules next to it need no module; this one wires pass prediction to the data. */
+/** Pass prediction: the pure orbit functions applied to the stored stations and spacecraft. */
 @Module({
   imports: [SpacecraftModule, StationsModule],
   providers: [PassPredictionService],
   exports: [PassPredictionService],
 })
-export class OrbitModule {}
+export class PassesModule {}
