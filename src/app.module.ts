@@ -6,6 +6,7 @@ import { CommonModule } from './common/common.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { ENTITIES } from './entities';
 import { RelayModule } from './relay/relay.module';
 import { GatewayModule } from './transports/gateway/gateway.module';
 import { JsonRpcModule } from './transports/json-rpc/json-rpc.module';
@@ -32,7 +33,7 @@ export class AppModule {
             autoLogging: { ignore: (request) => request.url === '/health' },
           },
         }),
-        DatabaseModule,
+        DatabaseModule.forRoot(ENTITIES),
         AccountsModule,
         RestModule,
         JsonRpcModule,

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { OperationalSlot } from '../src/booking/operational-slot.entity';
 import { GatewayClient } from '../src/client/gateway-client';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { ENTITIES } from '../src/entities';
 import { ORBIT_NOW } from './helpers/fixtures';
 import { frames, reservedSlot } from './helpers/relay-fixture';
 import { TestApp } from './helpers/test-app';
@@ -57,7 +58,7 @@ describe('acknowledged frames survive kill -9', () => {
     expect(server.output()).toContain('TLS gateway stopped'); // the last lines of a shutdown are kept
 
     const check = new DataSource(
-      buildDataSourceOptions({ url: database.url, migrate: false, logQueries: false }),
+      buildDataSourceOptions({ url: database.url, migrate: false, logQueries: false }, ENTITIES),
     );
     await check.initialize();
     try {

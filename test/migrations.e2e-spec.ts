@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { ENTITIES } from '../src/entities';
 import { MIGRATIONS } from '../migrations';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database';
 
@@ -11,7 +12,7 @@ describe('migrations', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     dataSource = new DataSource(
-      buildDataSourceOptions({ url: database.url, migrate: false, logQueries: false }),
+      buildDataSourceOptions({ url: database.url, migrate: false, logQueries: false }, ENTITIES),
     );
     await dataSource.initialize();
   });

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { GatewayClient } from '../src/client/gateway-client';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { ENTITIES } from '../src/entities';
 import { ORBIT_NOW } from './helpers/fixtures';
 import { frames, gatewayClient, next, reservedSlot } from './helpers/relay-fixture';
 import { TestApp } from './helpers/test-app';
@@ -52,7 +53,7 @@ describe('packet log across a graceful shutdown', () => {
       expect(accepted).toBe(500);
 
       const check = new DataSource(
-        buildDataSourceOptions({ url: database.url, migrate: false, logQueries: false }),
+        buildDataSourceOptions({ url: database.url, migrate: false, logQueries: false }, ENTITIES),
       );
       await check.initialize();
       const [{ n }] = await check.query('SELECT COUNT(*) AS n FROM packets WHERE slotId = ?', [slot.slotId]);

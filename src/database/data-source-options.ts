@@ -4,14 +4,17 @@ import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { ConfigError } from '../config/app-config';
 import { MIGRATIONS } from '../../migrations';
-import { ENTITIES } from './entities';
 
-/** One DataSource definition for the app, the CLI and `npm run migration:*`. */
+/**
+ * One DataSource definition for the app, the CLI and `npm run migration:*`; `entities` is the
+ * list in src/entities.ts (passed in, so this module imports no feature module).
+ */
 export function buildDataSourceOptions(
   database: Omit<AppConfig['database'], 'sqliteSynchronous'> & Partial<AppConfig['database']>,
+  entities: DataSourceOptions['entities'],
 ): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,

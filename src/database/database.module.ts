@@ -1,6 +1,13 @@
-import { Global, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { buildDataSourceOptions } from './data-source-options';
@@ -8,23 +15,29 @@ import { Database } from './database.service';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
 
 @Global()
-@Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        ...buildDataSourceOptions(config.database),
-        // A database still starting (docker compose) gets a few tries; a wrong URL fails fast.
-        retryAttempts: 3,
-        retryDelay: 2000,
-      }),
-    }),
-  ],
-  providers: [Database, SqliteCheckpointer],
-  exports: [Database],
-})
+@Module({})
 export class DatabaseModule implements OnApplicationBootstrap {
   private readonly logger = new Logger(DatabaseModule.name);
+
+  /** `entities`: every entity of the app (src/entities.ts). */
+  static forRoot(entities: DataSourceOptions['entities']): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => ({
+            ...buildDataSourceOptions(config.database, entities),
+            // A database still starting (docker compose) gets a few tries; a wrong URL fails fast.
+            retryAttempts: 3,
+            retryDelay: 2000,
+          }),
+        }),
+      ],
+      providers: [Database, SqliteCheckpointer],
+      exports: [Database],
+    };
+  }
 
   constructor(
     private readonly dataSource: DataSource,
