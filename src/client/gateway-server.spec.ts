@@ -1,18 +1,20 @@
+// The TLS gateway server driven by the real client library. It sits with the client because the
+// client depends on the gateway's codec and not the reverse (scripts/check-module-cycles.ts).
 import { once } from 'node:events';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { Logger, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { GatewayClient, GatewayClosedError, GatewayRpcError } from '../../client/gateway-client';
-import { CommonModule } from '../../common/common.module';
-import { ConfigModule } from '../../config/config.module';
-import { RELAY_EVENT, RelayPort, START_REMOTE } from '../../relay/relay-port';
-import { encodeFrame } from './frame-codec';
-import { GatewayModule } from './gateway.module';
-import { GatewayServer } from './gateway.server';
-import { rpcRequest } from './rpc-message';
-import { FAKE_DOPPLER_HZ, FakeRelay } from './testing/fake-relay';
-import { startTestGateway, type TestGateway } from './testing/test-gateway';
-import { WireProbe } from './testing/wire-probe';
+import { CommonModule } from '../common/common.module';
+import { ConfigModule } from '../config/config.module';
+import { RELAY_EVENT, RelayPort, START_REMOTE } from '../relay/relay-port';
+import { encodeFrame } from '../transports/gateway/frame-codec';
+import { GatewayModule } from '../transports/gateway/gateway.module';
+import { GatewayServer } from '../transports/gateway/gateway.server';
+import { rpcRequest } from '../transports/gateway/rpc-message';
+import { FAKE_DOPPLER_HZ, FakeRelay } from '../transports/gateway/testing/fake-relay';
+import { startTestGateway, type TestGateway } from '../transports/gateway/testing/test-gateway';
+import { WireProbe } from '../transports/gateway/testing/wire-probe';
+import { GatewayClient, GatewayClosedError, GatewayRpcError } from './gateway-client';
 
 let gateway: TestGateway;
 let clients: GatewayClient[];
