@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { bearerToken, Public } from '../rest/auth';
+import { bearerToken, Public } from '../http-auth';
 import { JsonRpcDispatcher } from './json-rpc-dispatcher';
 
 /** POST /jsonrpc: the body arrives as raw text so malformed JSON becomes a -32700, not an HTTP 400. */

@@ -4,7 +4,8 @@ import { AccountsService } from '../../accounts/accounts.service';
 import { ApiKeysService } from '../../accounts/api-keys.service';
 import { CreateApiKeyDto, LoginDto, RegisterDto, UnregisterDto } from '../../accounts/dto/account.dto';
 import type { RequestContext } from '../../common/request-context';
-import { Ctx, Public } from './auth';
+import { Public } from '../http-auth';
+import { Ctx } from './auth';
 
 @ApiTags('accounts')
 @Controller('api/auth')

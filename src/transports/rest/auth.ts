@@ -1,20 +1,10 @@
-import {
-  type CanActivate,
-  createParamDecorator,
-  type ExecutionContext,
-  Injectable,
-  SetMetadata,
-} from '@nestjs/common';
+import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AccountsService } from '../../accounts/accounts.service';
 import { UnauthenticatedError } from '../../common/errors';
 import type { Actor, RequestContext } from '../../common/request-context';
-
-const PUBLIC = 'satnet:public';
-
-/** Marks a route callable without a bearer token (register, login, health). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC, true);
+import { bearerToken, isPublic } from '../http-auth';
 
 type AuthenticatedRequest = Request & { actor?: Actor };
 
@@ -27,8 +17,7 @@ export class BearerAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]))
-      return true;
+    if (isPublic(this.reflector, context)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request.headers.authorization);
     if (!token)
@@ -36,11 +25,6 @@ export class BearerAuthGuard implements CanActivate {
     request.actor = await this.accounts.authenticate(token);
     return true;
   }
-}
-
-export function bearerToken(header: string | undefined): string | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return match ? match[1] : null;
 }
 
 export function requestContext(request: Request & { actor?: Actor }): RequestContext {

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Clock } from '../../common/clock';
 import { Database } from '../../database/database.service';
-import { Public } from './auth';
+import { Public } from '../http-auth';
 
 @ApiTags('operations')
 @Controller('health')
