@@ -13,7 +13,7 @@ import { compatiblePairs } from '../radio/compatibility';
 import type { ScChannel } from '../spacecraft/sc-channel.entity';
 import { tleOf } from '../spacecraft/spacecraft-mapper';
 import type { Spacecraft } from '../spacecraft/spacecraft.entity';
-import { SpacecraftRepository } from '../spacecraft/spacecraft.repository';
+import { SpacecraftService } from '../spacecraft/spacecraft.service';
 import { GroundStationsService, type StationWithChannels } from '../stations/ground-stations.service';
 import { groundSite } from '../stations/station-mapper';
 import type { OperationalSlot } from './operational-slot.entity';
@@ -57,7 +57,7 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
     private readonly slots: SlotsRepository,
     private readonly ledger: SlotLedger,
     private readonly stations: GroundStationsService,
-    private readonly spacecraft: SpacecraftRepository,
+    private readonly spacecraft: SpacecraftService,
     private readonly availability: AvailabilityService,
     private readonly events: DomainEvents,
     private readonly jobs: JobRunner,
@@ -101,13 +101,10 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
     const stations = (await this.stations.loadMany()).filter(
       (s) => !scope.stationIds || scope.stationIds.includes(s.station.id),
     );
-    const spacecraft = (await this.spacecraft.list()).filter(
-      (s) => !scope.spacecraftIds || scope.spacecraftIds.includes(s.id),
-    );
+    const spacecraft = await this.spacecraft.loadMany(scope.spacecraftIds);
     const availability = await this.availability.windowsByStation(stations, from, to);
     const planned: Planned[] = [];
-    for (const sc of spacecraft) {
-      const channels = await this.spacecraft.channelsOf(sc.id);
+    for (const { spacecraft: sc, channels } of spacecraft) {
       for (const candidate of this.plan(sc, channels, stations, availability, from, to))
         if (candidate.start < horizonEnd) planned.push(candidate);
     }

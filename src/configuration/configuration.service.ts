@@ -4,10 +4,8 @@ import type { RequestContext } from '../common/request-context';
 import { validateDto } from '../common/validation';
 import { SpacecraftConfigDto } from '../spacecraft/dto/spacecraft.dto';
 import { SpacecraftService } from '../spacecraft/spacecraft.service';
-import { SpacecraftRepository } from '../spacecraft/spacecraft.repository';
 import { GroundStationConfigDto } from '../stations/dto/ground-station.dto';
 import { GroundStationsService } from '../stations/ground-stations.service';
-import { GroundStationsRepository } from '../stations/ground-stations.repository';
 
 export interface ListFilter {
   mine?: boolean;
@@ -26,8 +24,6 @@ export class ConfigurationService {
   constructor(
     private readonly stations: GroundStationsService,
     private readonly spacecraft: SpacecraftService,
-    private readonly stationRepository: GroundStationsRepository,
-    private readonly spacecraftRepository: SpacecraftRepository,
   ) {}
 
   async get(ctx: RequestContext, identifier: string): Promise<ConfigurationDocument> {
@@ -88,8 +84,8 @@ export class ConfigurationService {
 
   private async kindOf(identifier: string): Promise<'station' | 'spacecraft'> {
     const [station, spacecraft] = await Promise.all([
-      this.stationRepository.findByIdentifier(identifier),
-      this.spacecraftRepository.findByIdentifier(identifier),
+      this.stations.exists(identifier),
+      this.spacecraft.exists(identifier),
     ]);
     if (station) return 'station';
     if (spacecraft) return 'spacecraft';

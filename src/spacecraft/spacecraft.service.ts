@@ -199,6 +199,20 @@ export class SpacecraftService implements OnModuleInit {
     return loaded;
   }
 
+  /** Whether a spacecraft has this identifier (for the configuration facade; no ownership check). */
+  exists(identifier: string): Promise<boolean> {
+    return this.repository.hasIdentifier(identifier);
+  }
+
+  /** Spacecraft with channels for other modules (booking); all when `ids` is omitted. */
+  async loadMany(ids?: readonly string[]): Promise<SpacecraftWithChannels[]> {
+    const loaded: SpacecraftWithChannels[] = [];
+    for (const spacecraft of await this.repository.list())
+      if (!ids || ids.includes(spacecraft.id))
+        loaded.push({ spacecraft, channels: await this.repository.channelsOf(spacecraft.id) });
+    return loaded;
+  }
+
   async load(identifier: string): Promise<SpacecraftWithChannels> {
     const spacecraft = await this.repository.findByIdentifier(identifier);
     if (!spacecraft) throw new NotFoundError('SPACECRAFT_NOT_FOUND', `no spacecraft "${identifier}"`);

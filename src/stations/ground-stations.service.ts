@@ -181,6 +181,11 @@ export class GroundStationsService implements OnModuleInit {
     return stations.map((station) => ({ station, channels: channels.get(station.id) ?? [] }));
   }
 
+  /** Whether a station has this identifier (for the configuration facade; no ownership check). */
+  exists(identifier: string): Promise<boolean> {
+    return this.stations.hasIdentifier(identifier);
+  }
+
   async load(identifier: string): Promise<StationWithChannels> {
     const station = await this.stations.findByIdentifier(identifier);
     if (!station) throw new NotFoundError('GROUND_STATION_NOT_FOUND', `no ground station "${identifier}"`);
