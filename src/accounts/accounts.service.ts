@@ -161,6 +161,11 @@ export class AccountsService {
     this.logger.log({ username: user.username }, 'account unregistered and its data deleted');
   }
 
+  /** The user with this id, or null (for other modules naming a user; no permission check). */
+  findUser(id: string): Promise<User | null> {
+    return this.users.findById(id);
+  }
+
   async currentUser(ctx: RequestContext): Promise<User> {
     const user = await this.users.findById(requireActor(ctx).userId);
     if (!user)

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { UsersRepository } from '../accounts/users.repository';
+import { AccountsService } from '../accounts/accounts.service';
 import { DomainError, NotFoundError } from '../common/errors';
 import { assertCanManage } from '../common/ownership';
 import { type RequestContext, requireActor } from '../common/request-context';
-import { SpacecraftRepository } from '../spacecraft/spacecraft.repository';
-import { GroundStationsRepository } from '../stations/ground-stations.repository';
+import { SpacecraftService } from '../spacecraft/spacecraft.service';
+import { GroundStationsService } from '../stations/ground-stations.service';
 import type { OperationalSlot } from './operational-slot.entity';
 import { isOccupying, effectiveState } from './slot-transitions';
 import { slotView, type SlotView } from './slot-views';
@@ -21,9 +21,9 @@ export interface Party {
 @Injectable()
 export class BookingParties {
   constructor(
-    private readonly stations: GroundStationsRepository,
-    private readonly spacecraft: SpacecraftRepository,
-    private readonly users: UsersRepository,
+    private readonly stations: GroundStationsService,
+    private readonly spacecraft: SpacecraftService,
+    private readonly accounts: AccountsService,
   ) {}
 
   async resolve(
@@ -98,7 +98,7 @@ export class BookingParties {
       ),
     ];
     const users = new Map(
-      (await Promise.all(ids.map((id) => this.users.findById(id)))).flatMap((u) =>
+      (await Promise.all(ids.map((id) => this.accounts.findUser(id)))).flatMap((u) =>
         u ? [[u.id, u] as const] : [],
       ),
     );

@@ -199,6 +199,11 @@ export class SpacecraftService implements OnModuleInit {
     return loaded;
   }
 
+  /** The spacecraft with this identifier, or null (for other modules; no ownership check). */
+  findByIdentifier(identifier: string): Promise<Spacecraft | null> {
+    return this.repository.findByIdentifier(identifier);
+  }
+
   /** Whether a spacecraft has this identifier (for the configuration facade; no ownership check). */
   exists(identifier: string): Promise<boolean> {
     return this.repository.hasIdentifier(identifier);

@@ -181,6 +181,15 @@ export class GroundStationsService implements OnModuleInit {
     return stations.map((station) => ({ station, channels: channels.get(station.id) ?? [] }));
   }
 
+  /** The station with this identifier, or null (for other modules; no ownership check). */
+  findByIdentifier(identifier: string): Promise<GroundStation | null> {
+    return this.stations.findByIdentifier(identifier);
+  }
+
+  findById(id: string): Promise<GroundStation | null> {
+    return this.stations.findById(id);
+  }
+
   /** Whether a station has this identifier (for the configuration facade; no ownership check). */
   exists(identifier: string): Promise<boolean> {
     return this.stations.hasIdentifier(identifier);
