@@ -3,6 +3,7 @@ import { SlotsRepository } from '../src/booking/slots.repository';
 import { HOLD_SWEEP_JOB } from '../src/booking/booking.service';
 import { REPLAN_JOB } from '../src/booking/slot-planner.service';
 import { JobRunner } from '../src/common/jobs';
+import { PacketLog } from '../src/relay/packet-log';
 import { RelaySessionAudit } from '../src/relay/relay-session-audit';
 import { RelayService, SLOT_END_JOB } from '../src/relay/relay.service';
 import { SpacecraftRepository } from '../src/spacecraft/spacecraft.repository';
@@ -109,26 +110,29 @@ describe('background jobs that fail leave the server serving', () => {
       const mission = await gatewayClient(t, slot.missionKey);
       await station.startRemote(slot.slotId);
       await mission.startRemote(slot.slotId);
-      // The station's side is ended first; the failing audit write then stops endSlot (the
-      // mission's side stays open: a known gap, left for the relay's own issue).
-      const closed = next(station, 'close');
-      const slotEnd = next<[number]>(station, 'notifyEvent');
+      const closed = [next(station, 'close'), next(mission, 'close')];
+      const slotEnds = [next<[number]>(station, 'notifyEvent'), next<[number]>(mission, 'notifyEvent')];
       // The periodic check (on a real timer) would end the slot too; here only the late frame does.
       jest.spyOn(t.app.get(RelayService), 'endFinishedSlots').mockResolvedValue(0);
       t.clock.set(slot.end);
-      const failure = new Error('audit table unreachable');
-      jest.spyOn(t.app.get(RelaySessionAudit), 'ended').mockRejectedValue(failure);
+      // The session audit cannot be written, and neither can the packet log at the slot's end.
+      jest
+        .spyOn(t.app.get(RelaySessionAudit), 'ended')
+        .mockRejectedValue(new Error('audit table unreachable'));
+      const failure = new Error('packet log unreachable');
+      jest.spyOn(t.app.get(PacketLog), 'flush').mockRejectedValueOnce(failure);
       const logged = failureLogged('relay.end-slot');
-      // The late frame is refused and ends the slot at once; the sender's connection closes.
-      await expect(station.sendMsg(frames.downlink(), t.clock.now().toISOString())).rejects.toThrow();
+      // The late frame is refused with SLOT_ENDED and ends the slot for both sides all the same.
+      await expect(station.sendMsg(frames.downlink(), t.clock.now().toISOString())).rejects.toThrow(
+        'ended at',
+      );
       expect(await logged).toMatchObject({ err: failure, slotId: slot.slotId });
-      expect((await slotEnd)[0]).toBe(-2); // SLOT_END
-      await closed;
+      expect((await Promise.all(slotEnds)).map((event) => event[0])).toEqual([-2, -2]); // SLOT_END
+      await Promise.all(closed);
       await stillServing();
       const another = await gatewayClient(t, slot.missionKey); // the gateway still takes logins
       expect(await another.ping()).toBe('pong');
       another.destroy();
-      mission.destroy();
     });
   });
 });

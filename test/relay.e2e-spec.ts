@@ -302,6 +302,19 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
       expect((await rpcError(mission.startRemote(free.identifier))).code).toBe('SLOT_NOT_RESERVED');
     });
 
+    it('answers a frame sent after the end SLOT_ENDED, then ends the slot for both sides', async () => {
+      const station = await client(slot.stationKey);
+      const mission = await client(slot.missionKey);
+      await station.startRemote(slot.slotId);
+      await mission.startRemote(slot.slotId);
+      const heard = next<[number]>(mission, 'notifyEvent');
+      const closes = [next(station, 'close'), next(mission, 'close')];
+      t.clock.set(slot.end);
+      expect((await rpcError(station.sendMsg(frames.downlink('late'), now()))).code).toBe('SLOT_ENDED');
+      expect((await heard)[0]).toBe(EVENT.SLOT_END);
+      await Promise.all(closes);
+    });
+
     it('ends the slot: SLOT_END to both, then the connections close', async () => {
       const station = await client(slot.stationKey);
       const mission = await client(slot.missionKey);

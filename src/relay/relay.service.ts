@@ -275,20 +275,33 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap {
 
   /** From a frame sent after the end: the sender is answered at once, the slot ends meanwhile. */
   private endSlotSoon(slotId: string): void {
-    // If it fails, the runner logs it and the periodic check (SLOT_END_JOB) ends the slot.
-    this.jobs.fireAndForget('relay.end-slot', this.endSlot(slotId), { slotId });
+    // At the next turn, so that the late sender's SLOT_ENDED answer goes out before its
+    // connection closes. If it fails, the runner logs it and the periodic check ends the slot.
+    const nextTurn = new Promise<void>((resolve) => setImmediate(resolve));
+    this.jobs.fireAndForget(
+      'relay.end-slot',
+      nextTurn.then(() => this.endSlot(slotId)),
+      { slotId },
+    );
   }
 
   private async endSlot(slotId: string): Promise<void> {
     const relay = this.relays.get(slotId);
     if (!relay) return;
     this.relays.delete(slotId);
-    for (const session of Object.values(relay.sides)) {
-      if (!session) continue;
+    const sessions = Object.values(relay.sides).filter((session) => session !== undefined);
+    // Both sides are told and closed before anything is written: a failed audit write must not
+    // leave the other side connected.
+    for (const session of sessions) {
       session.peer.notifyEvent(RELAY_EVENT.SLOT_END);
       session.peer.close('slot ended');
-      await this.audit.ended(session.auditId, this.clock.now(), 'SLOT_END');
     }
+    for (const session of sessions)
+      await this.audit
+        .ended(session.auditId, this.clock.now(), 'SLOT_END')
+        .catch((error: unknown) =>
+          this.logger.error({ err: error, slotId }, 'could not record a session end'),
+        );
     await this.packets.flush();
     this.logger.log({ slotId }, 'slot ended: sessions closed, packet log flushed');
   }
