@@ -85,8 +85,8 @@ describe('background jobs that fail leave the server serving', () => {
 
     beforeAll(async () => {
       slot = await reservedSlot(t, 'jobs');
-      t.clock.set(new Date(slot.start.getTime() + 60_000));
     });
+    beforeEach(() => t.clock.set(new Date(slot.start.getTime() + 60_000))); // inside the slot
 
     it('relay.record-disconnection: recording a lost connection fails; logged with the slot', async () => {
       const station = await gatewayClient(t, slot.stationKey);
