@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { StationsModule } from '../stations/stations.module';
+import { AvailabilityRulesRepository } from './availability-rules.repository';
 import { AvailabilityService } from './availability.service';
 
 @Module({
   imports: [StationsModule],
-  providers: [AvailabilityService],
+  providers: [AvailabilityService, AvailabilityRulesRepository],
   exports: [AvailabilityService],
 })
 export class AvailabilityModule {}

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { In } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
 import { NotFoundError, ValidationFailedError } from '../common/errors';
@@ -13,6 +12,7 @@ import { Database } from '../database/database.service';
 import { GroundStationsService, type StationWithChannels } from '../stations/ground-stations.service';
 import { type AvailabilityRuleSpec, DEFAULT_RULE_TIME_ZONE, validateRuleSpec } from './availability-rule';
 import { AvailabilityRule } from './availability-rule.entity';
+import { AvailabilityRulesRepository } from './availability-rules.repository';
 import type { AvailabilityQueryDto, RuleDto } from './dto/rule.dto';
 import { expandRules } from './expand-rules';
 
@@ -46,11 +46,8 @@ export class AvailabilityService {
     private readonly db: Database,
     private readonly stations: GroundStationsService,
     private readonly events: DomainEvents,
+    private readonly rules: AvailabilityRulesRepository,
   ) {}
-
-  private get rules() {
-    return this.db.manager().getRepository(AvailabilityRule);
-  }
 
   async addRule(ctx: RequestContext, identifier: string, dto: RuleDto): Promise<RuleView> {
     const spec: AvailabilityRuleSpec = { ...dto, timeZone: dto.timeZone ?? DEFAULT_RULE_TIME_ZONE };
@@ -74,9 +71,9 @@ export class AvailabilityService {
   async removeRule(ctx: RequestContext, identifier: string, ruleId: string): Promise<void> {
     await this.db.transaction(async () => {
       const { station } = await this.loadOwned(ctx, identifier);
-      const rule = await this.rules.findOneBy({ id: ruleId, stationId: station.id });
+      const rule = await this.rules.findOfStation(station.id, ruleId);
       if (!rule) throw new NotFoundError('RULE_NOT_FOUND', `station "${identifier}" has no rule ${ruleId}`);
-      await this.rules.delete({ id: ruleId });
+      await this.rules.delete(ruleId);
       await this.events.publish('availability.changed', { stationId: station.id, identifier });
     });
     this.logger.log({ station: identifier, ruleId }, 'availability rule removed');
@@ -87,10 +84,7 @@ export class AvailabilityService {
     const loaded = await this.loadOwned(ctx, identifier);
     const { station } = loaded;
     if (channelId) requireChannel(loaded, channelId);
-    const rules = await this.rules.find({
-      where: { stationId: station.id },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
+    const rules = await this.rules.listOfStation(station.id);
     return rules
       .filter((rule) => !channelId || !rule.channelId || rule.channelId === channelId)
       .map(ruleView);
@@ -112,7 +106,7 @@ export class AvailabilityService {
       throw new ValidationFailedError([{ field: 'to', message: 'the window may span at most 62 days' }]);
     const loaded = await this.stations.load(identifier);
     if (query.channelId) requireChannel(loaded, query.channelId);
-    const rules = await this.rules.findBy({ stationId: loaded.station.id });
+    const rules = await this.rules.ofStation(loaded.station.id);
     const windows = expandRules(rules, from, to, query.channelId);
     return {
       groundStation: identifier,
@@ -130,7 +124,7 @@ export class AvailabilityService {
     to: Date,
   ): Promise<Map<string, Map<string, TimeWindow[]>>> {
     const ids = stations.map(({ station }) => station.id);
-    const rules = ids.length ? await this.rules.findBy({ stationId: In(ids) }) : [];
+    const rules = await this.rules.ofStations(ids);
     const result = new Map<string, Map<string, TimeWindow[]>>();
     for (const { station, channels } of stations) {
       const own = rules.filter((rule) => rule.stationId === station.id);
