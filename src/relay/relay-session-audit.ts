@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull } from 'typeorm';
 import { Database } from '../database/database.service';
-import { RelaySessionRecord } from './relay-session.entity';
+import type { RelaySessionRecord } from './relay-session.entity';
+import { RelaySessionsRepository } from './relay-sessions.repository';
 
 /** Writes the session audit: who operated which side of which slot, from when until when. */
 @Injectable()
 export class RelaySessionAudit {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly sessions: RelaySessionsRepository,
+  ) {}
 
   async started(
     id: string,
@@ -26,7 +29,7 @@ export class RelaySessionAudit {
       endedAt: null,
       endReason: null,
     };
-    await this.db.transaction(() => this.db.manager().getRepository(RelaySessionRecord).insert(record));
+    await this.db.transaction(() => this.sessions.insert(record));
   }
 
   /**
@@ -34,18 +37,10 @@ export class RelaySessionAudit {
    * died with it. One instance owns every session today; returns how many were closed.
    */
   async endAbandoned(at: Date, reason: string): Promise<number> {
-    const result = await this.db.transaction(() =>
-      this.db
-        .manager()
-        .getRepository(RelaySessionRecord)
-        .update({ endedAt: IsNull() }, { endedAt: at, endReason: reason }),
-    );
-    return result.affected ?? 0;
+    return this.db.transaction(() => this.sessions.endAllOpen(at, reason));
   }
 
   async ended(id: string, at: Date, reason: string): Promise<void> {
-    await this.db.transaction(() =>
-      this.db.manager().getRepository(RelaySessionRecord).update({ id }, { endedAt: at, endReason: reason }),
-    );
+    await this.db.transaction(() => this.sessions.end(id, at, reason));
   }
 }

@@ -6,6 +6,7 @@ import { StationsModule } from '../stations/stations.module';
 import { PacketLog } from './packet-log';
 import { RelayPort } from './relay-port';
 import { RelaySessionAudit } from './relay-session-audit';
+import { RelaySessionsRepository } from './relay-sessions.repository';
 import { RelayService } from './relay.service';
 import { SlotContextLoader } from './slot-context-loader';
 
@@ -17,6 +18,7 @@ import { SlotContextLoader } from './slot-context-loader';
     { provide: RelayPort, useExisting: RelayService },
     PacketLog,
     RelaySessionAudit,
+    RelaySessionsRepository,
     SlotContextLoader,
   ],
   exports: [RelayPort, RelayService, PacketLog],

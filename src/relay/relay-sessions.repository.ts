@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { IsNull } from 'typeorm';
+import { Database } from '../database/database.service';
+import { RelaySessionRecord } from './relay-session.entity';
+
+@Injectable()
+export class RelaySessionsRepository {
+  constructor(private readonly db: Database) {}
+
+  private get sessions() {
+    return this.db.manager().getRepository(RelaySessionRecord);
+  }
+
+  async insert(record: RelaySessionRecord): Promise<void> {
+    await this.sessions.insert(record);
+  }
+
+  async end(id: string, at: Date, reason: string): Promise<void> {
+    await this.sessions.update({ id }, { endedAt: at, endReason: reason });
+  }
+
+  /** Ends every session still open; returns how many there were. */
+  async endAllOpen(at: Date, reason: string): Promise<number> {
+    const result = await this.sessions.update({ endedAt: IsNull() }, { endedAt: at, endReason: reason });
+    return result.affected ?? 0;
+  }
+}
