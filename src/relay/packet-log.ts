@@ -1,31 +1,15 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { DomainError } from '../common/errors';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
 import { isRowRefusal } from '../database/row-refusal';
-import { Packet } from './packet.entity';
+import { type PacketRecord, PacketsRepository, ROWS_PER_STATEMENT } from './packets.repository';
 import type { Stored } from './relay-port';
 
-/** A frame to log; `storeError` is the log's own (see storeRepaired). */
-export type PacketRecord = Omit<Packet, 'id' | 'storeError'>;
-
-/**
- * Rows per INSERT statement. SQLite: 15 columns x 100 rows = 1,500 placeholders (its limit is
- * 32,766), and one such statement with its commit held the event loop for 1 to 3 ms in
- * bench/relay.ts (1 to 200 slots), where a 500-frame batch took 5 to 15 ms. MySQL (asynchronous;
- * the client formats the values into the statement): larger statements insert faster, about
- * 24,000 rows/s at 100 rows against 31,000 at 1,000 on MariaDB 10.11 here.
- */
-export const ROWS_PER_STATEMENT = { sqlite: 100, mysql: 1000 } as const;
-
-/**
- * Frame bytes per statement at most: hex-encoded, even the largest frames keep a statement well
- * under MySQL's max_allowed_packet (4 MB in MySQL 5.7, the smallest default in use).
- */
-const DATA_BYTES_PER_STATEMENT = 1024 * 1024;
+// Part of PacketLog's API (append's argument, the statement size its SQLite groups follow); they
+// live with the INSERTs that use them.
+export { type PacketRecord, ROWS_PER_STATEMENT } from './packets.repository';
 
 /** Most batches written in one transaction while the log is behind (see writeBatch). */
 const CATCH_UP_BATCHES = 8;
@@ -53,13 +37,6 @@ class GroupCommit implements Stored {
   }
 }
 
-/** The packets table as one INSERT needs it: its columns (id excluded) and `INSERT … VALUES `. */
-interface InsertShape {
-  columns: ColumnMetadata[];
-  prefix: string;
-  row: string;
-}
-
 /**
  * The packet log's write path: group commit (docs/protocol.md "Acknowledgements"). Frames are
  * queued in memory and written together, at the next turn of the event loop (or after
@@ -81,7 +58,6 @@ export class PacketLog implements OnModuleDestroy {
   /** A write due at the next turn of the event loop: the group commit of this turn's frames. */
   private immediate: NodeJS.Immediate | undefined;
   private writing: Promise<void> | undefined;
-  private shape: InsertShape | undefined;
   /** The last write failed: the log cannot catch up, so nobody is held back (frames get refused). */
   private failing = false;
   private caughtUpWaiters: (() => void)[] = [];
@@ -97,6 +73,7 @@ export class PacketLog implements OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: Database,
+    private readonly packets: PacketsRepository,
   ) {
     const { packetLogBatchSize: batch, packetLogMaxQueue: max } = config.relay;
     this.highWater = Math.max(1, Math.min(CATCH_UP_BATCHES * batch, Math.floor(max / 2)));
@@ -251,7 +228,7 @@ export class PacketLog implements OnModuleDestroy {
    */
   private async store(rows: PacketRecord[], progress: { written: number }): Promise<void> {
     try {
-      await this.db.transaction(() => this.insert(this.db.manager(), rows));
+      await this.packets.insertMany(rows);
     } catch (error) {
       if (!isRowRefusal(error)) throw error;
       if (rows.length > 1) {
@@ -273,17 +250,15 @@ export class PacketLog implements OnModuleDestroy {
    */
   private async storeRepaired(record: PacketRecord, refusal: unknown): Promise<void> {
     const reason = errorMessage(refusal);
-    const { columns } = (this.shape ??= insertShape(this.db.manager()));
     const repaired = { ...record, storeError: reason.slice(0, 255) } as Record<string, unknown>;
-    for (const column of columns) {
-      const value = repaired[column.propertyName];
-      const length = Number(column.length);
+    for (const { propertyName, length } of this.packets.columnLengths()) {
+      const value = repaired[propertyName];
       if (typeof value === 'string' && length > 0 && value.length > length)
-        repaired[column.propertyName] = value.slice(0, length);
+        repaired[propertyName] = value.slice(0, length);
     }
     const context = { slotId: record.slotId, direction: record.direction, reason };
     try {
-      await this.db.transaction(() => this.insert(this.db.manager(), [repaired as PacketRecord]));
+      await this.packets.insertMany([repaired as PacketRecord]);
       this.logger.error(context, 'packet log: the database refused a frame; stored it repaired (storeError)');
     } catch (error) {
       if (!isRowRefusal(error)) throw error;
@@ -311,55 +286,6 @@ export class PacketLog implements OnModuleDestroy {
     this.caughtUpWaiters = [];
     for (const resolve of waiters) resolve();
   }
-
-  /**
-   * Plain multi-row INSERTs instead of the repository's insert(): TypeORM's query builder cost
-   * about 50 µs per row (a named parameter per value, each looked up among all the others), more
-   * than relaying the frame did, and on SQLite it runs on the event loop. Values still go through
-   * the driver's preparePersistentValue, so they are stored exactly as TypeORM would store them.
-   */
-  private async insert(manager: EntityManager, batch: PacketRecord[]): Promise<void> {
-    const { columns, prefix, row } = (this.shape ??= insertShape(manager));
-    const driver = manager.connection.driver;
-    for (let start = 0, end = 0; start < batch.length; start = end) {
-      end = statementEnd(batch, start, ROWS_PER_STATEMENT[this.db.kind]);
-      const values: unknown[] = [];
-      for (let i = start; i < end; i++) {
-        const record = batch[i] as unknown as Record<string, unknown>;
-        for (const column of columns)
-          values.push(driver.preparePersistentValue(record[column.propertyName] ?? null, column));
-      }
-      await manager.query(
-        prefix +
-          Array<string>(end - start)
-            .fill(row)
-            .join(', '),
-        values,
-      );
-    }
-  }
-}
-
-/** Where the statement starting at `start` ends: at `maxRows` rows or DATA_BYTES_PER_STATEMENT. */
-function statementEnd(batch: PacketRecord[], start: number, maxRows: number): number {
-  const last = Math.min(batch.length, start + maxRows);
-  let bytes = batch[start].data.length;
-  let end = start + 1;
-  while (end < last && bytes + batch[end].data.length <= DATA_BYTES_PER_STATEMENT)
-    bytes += batch[end++].data.length;
-  return end;
-}
-
-function insertShape(manager: EntityManager): InsertShape {
-  const metadata = manager.connection.getMetadata(Packet);
-  const driver = manager.connection.driver;
-  const columns = metadata.columns.filter((column) => !column.isGenerated);
-  const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
-  return {
-    columns,
-    prefix: `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES `,
-    row: `(${columns.map(() => '?').join(', ')})`,
-  };
 }
 
 function errorMessage(error: unknown): string {

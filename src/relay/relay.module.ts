@@ -4,6 +4,7 @@ import { BookingModule } from '../booking/booking.module';
 import { SpacecraftModule } from '../spacecraft/spacecraft.module';
 import { StationsModule } from '../stations/stations.module';
 import { PacketLog } from './packet-log';
+import { PacketsRepository } from './packets.repository';
 import { RelayPort } from './relay-port';
 import { RelaySessionAudit } from './relay-session-audit';
 import { RelaySessionsRepository } from './relay-sessions.repository';
@@ -17,6 +18,7 @@ import { SlotContextLoader } from './slot-context-loader';
     RelayService,
     { provide: RelayPort, useExisting: RelayService },
     PacketLog,
+    PacketsRepository,
     RelaySessionAudit,
     RelaySessionsRepository,
     SlotContextLoader,
