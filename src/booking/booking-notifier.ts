@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { UsersRepository } from '../accounts/users.repository';
+import { AccountsService } from '../accounts/accounts.service';
 import { DomainEvents } from '../common/domain-events';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -50,7 +50,7 @@ export class BookingNotifier implements OnModuleInit {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly events: DomainEvents,
-    private readonly users: UsersRepository,
+    private readonly accounts: AccountsService,
     private readonly mail: MailService,
   ) {}
 
@@ -66,7 +66,7 @@ export class BookingNotifier implements OnModuleInit {
         byRecipient.set(userId, [...(byRecipient.get(userId) ?? []), change]);
       }
     for (const [userId, own] of byRecipient) {
-      const user = await this.users.findById(userId);
+      const user = await this.accounts.findUser(userId);
       if (!user) continue; // the account is gone (unregistered)
       const lines = own.map(
         (c) =>

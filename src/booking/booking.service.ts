@@ -120,6 +120,11 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
       .map((slot) => slotView(slot, now));
   }
 
+  /** The slot with this id, or null (for the relay; no access check: the caller decides who may use it). */
+  async findSlot(id: string): Promise<OperationalSlot | null> {
+    return (await this.slots.findByIds([id]))[0] ?? null;
+  }
+
   /** Every state change on the caller's station or spacecraft after `cursor`, and the next cursor. */
   async changes(
     ctx: RequestContext,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
 import type { OperationalSlot } from '../booking/operational-slot.entity';
-import { SlotsRepository } from '../booking/slots.repository';
+import { BookingService } from '../booking/booking.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
 import { JobRunner } from '../common/jobs';
@@ -86,7 +86,7 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly accounts: AccountsService,
-    private readonly slots: SlotsRepository,
+    private readonly booking: BookingService,
     private readonly contexts: SlotContextLoader,
     private readonly packets: PacketLog,
     private readonly audit: RelaySessionAudit,
@@ -116,7 +116,7 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap {
     side: RelaySide | undefined,
     peer: RelayPeer,
   ): Promise<StartRemoteResult> {
-    const slot = (await this.slots.findByIds([slotId]))[0];
+    const slot = await this.booking.findSlot(slotId);
     if (!slot) throw new DomainError('NOT_FOUND', 'SLOT_NOT_FOUND', `no slot ${slotId}`);
     const chosen = this.sideOf(actor, slot, side);
     this.checkStartable(slot);

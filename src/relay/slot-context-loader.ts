@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { OperationalSlot } from '../booking/operational-slot.entity';
 import { DomainError } from '../common/errors';
 import { tleOf } from '../spacecraft/spacecraft-mapper';
-import { SpacecraftRepository } from '../spacecraft/spacecraft.repository';
-import { GroundStationsRepository } from '../stations/ground-stations.repository';
+import { SpacecraftService } from '../spacecraft/spacecraft.service';
+import { GroundStationsService } from '../stations/ground-stations.service';
 import { groundSite } from '../stations/station-mapper';
 import { SlotContext } from './slot-context';
 
@@ -11,8 +11,8 @@ import { SlotContext } from './slot-context';
 @Injectable()
 export class SlotContextLoader {
   constructor(
-    private readonly spacecraft: SpacecraftRepository,
-    private readonly stations: GroundStationsRepository,
+    private readonly spacecraft: SpacecraftService,
+    private readonly stations: GroundStationsService,
   ) {}
 
   async load(slot: OperationalSlot): Promise<SlotContext> {

@@ -204,6 +204,16 @@ export class SpacecraftService implements OnModuleInit {
     return this.repository.findByIdentifier(identifier);
   }
 
+  /** The spacecraft with this id, or null (for other modules; no ownership check). */
+  findById(id: string): Promise<Spacecraft | null> {
+    return this.repository.findById(id);
+  }
+
+  /** A spacecraft's channels by its id, ordered by channel id (for other modules; no ownership check). */
+  channelsOf(spacecraftId: string): Promise<ScChannel[]> {
+    return this.repository.channelsOf(spacecraftId);
+  }
+
   /** Whether a spacecraft has this identifier (for the configuration facade; no ownership check). */
   exists(identifier: string): Promise<boolean> {
     return this.repository.hasIdentifier(identifier);
