@@ -21,6 +21,6 @@ import { UsersRepository } from './users.repository';
     UsersRepository,
     CredentialsRepository,
   ],
-  exports: [AccountsService, AdminService, ApiKeysService, UserDeletion, UsersRepository],
+  exports: [AccountsService, AdminService, ApiKeysService, UserDeletion],
 })
 export class AccountsModule {}

@@ -14,6 +14,6 @@ import { SlotsRepository } from './slots.repository';
 @Module({
   imports: [AccountsModule, StationsModule, SpacecraftModule, AvailabilityModule, MailModule],
   providers: [BookingService, SlotPlanner, SlotLedger, SlotsRepository, BookingParties, BookingNotifier],
-  exports: [BookingService, SlotPlanner, SlotsRepository, AvailabilityModule],
+  exports: [BookingService, SlotPlanner, AvailabilityModule],
 })
 export class BookingModule {}

@@ -8,6 +8,6 @@ import { TleRefreshService } from './tle-refresh.service';
 @Module({
   imports: [AccountsModule, StationsModule],
   providers: [SpacecraftService, SpacecraftRepository, TleRefreshService],
-  exports: [SpacecraftService, SpacecraftRepository, TleRefreshService],
+  exports: [SpacecraftService, TleRefreshService],
 })
 export class SpacecraftModule {}

@@ -6,6 +6,6 @@ import { GroundStationsService } from './ground-stations.service';
 @Module({
   imports: [AccountsModule],
   providers: [GroundStationsService, GroundStationsRepository],
-  exports: [GroundStationsService, GroundStationsRepository],
+  exports: [GroundStationsService],
 })
 export class StationsModule {}
