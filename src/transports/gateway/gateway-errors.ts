@@ -1,4 +1,5 @@
-import { DomainError, type ErrorKind } from '../../common/errors';
+import { kindOf } from '../../common/error-codes';
+import { DomainError } from '../../common/errors';
 import type { RpcError } from './rpc-message';
 
 /**
@@ -32,20 +33,12 @@ export const CLOSE_NOTICE = {
   INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const;
 
-const KIND: Record<keyof typeof GATEWAY_ERROR, ErrorKind> = {
-  INVALID_PARAMS: 'VALIDATION',
-  METHOD_NOT_FOUND: 'NOT_FOUND',
-  INVALID_MESSAGE: 'VALIDATION',
-  LOGIN_REQUIRED: 'UNAUTHENTICATED',
-  ALREADY_LOGGED_IN: 'STATE',
-  SESSION_ACTIVE: 'STATE',
-  NO_ACTIVE_SESSION: 'STATE',
-  INTERNAL_ERROR: 'UNAVAILABLE',
-};
-
-/** An error the gateway itself answers with; a DomainError so that one mapping serves both. */
+/**
+ * An error the gateway itself answers with; a DomainError so that one mapping serves both. Its
+ * codes are registered, with their kinds, in common/error-codes.ts.
+ */
 export function gatewayError(code: keyof typeof GATEWAY_ERROR, message: string): DomainError {
-  return new DomainError(KIND[code], code, message);
+  return new DomainError(kindOf(code), code, message);
 }
 
 export const INTERNAL_RPC_ERROR: RpcError = {
