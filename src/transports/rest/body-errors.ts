@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { HTTP_STATUS_CODES } from './http-errors';
+import { HTTP_LAYER_CODES, HTTP_STATUS_CODES, type HttpLayerCode } from './http-errors';
 
 /** The largest request body either API reads (docs/api.md, "Limits"). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -30,29 +30,26 @@ export function describeBodyError(error: unknown): BodyError | null {
   if (expose !== true || typeof status !== 'number' || status < 400 || status > 499) return null;
   switch (type) {
     case 'entity.parse.failed':
-      return {
-        status: 400,
-        code: 'MALFORMED_JSON',
-        message: `the request body is not valid JSON: ${error.message}`,
-      };
+      return bodyError('MALFORMED_JSON', `the request body is not valid JSON: ${error.message}`);
     case 'entity.too.large':
-      return {
-        status: 413,
-        code: 'PAYLOAD_TOO_LARGE',
-        message: `the request body is larger than ${BODY_LIMIT_BYTES} bytes`,
-        details: { limitBytes: BODY_LIMIT_BYTES },
-      };
+      return bodyError('PAYLOAD_TOO_LARGE', `the request body is larger than ${BODY_LIMIT_BYTES} bytes`, {
+        limitBytes: BODY_LIMIT_BYTES,
+      });
     case 'encoding.unsupported':
-      return {
-        status: 415,
-        code: 'UNSUPPORTED_MEDIA_TYPE',
-        message: `content encoding "${String(encoding)}" is not supported; send the body uncompressed`,
-      };
+      return bodyError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `content encoding "${String(encoding)}" is not supported; send the body uncompressed`,
+      );
     case 'charset.unsupported':
-      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: `${error.message}; send UTF-8` };
+      return bodyError('UNSUPPORTED_MEDIA_TYPE', `${error.message}; send UTF-8`);
     default:
       return { status, code: HTTP_STATUS_CODES[status] ?? 'BAD_REQUEST', message: error.message };
   }
+}
+
+function bodyError(code: HttpLayerCode, message: string, details?: Record<string, unknown>): BodyError {
+  const status = HTTP_LAYER_CODES[code];
+  return details === undefined ? { status, code, message } : { status, code, message, details };
 }
 
 /** Body failures on the REST routes, in the REST error shape (`{ error: { code, message } }`). */

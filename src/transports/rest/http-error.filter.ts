@@ -1,7 +1,13 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, ValidationFailedError } from '../../common/errors';
-import { type ErrorBody, HTTP_STATUS_BY_KIND, HTTP_STATUS_CODES } from './http-errors';
+import {
+  type ErrorBody,
+  HTTP_LAYER_CODES,
+  HTTP_STATUS_BY_KIND,
+  HTTP_STATUS_CODES,
+  type HttpLayerCode,
+} from './http-errors';
 
 /** Every REST error leaves as `{ error: { code, message, fields? } }`; unknown errors say nothing inside. */
 @Catch()
@@ -36,8 +42,13 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     this.logger.error({ err: exception }, 'unhandled error');
     return [
-      500,
-      { error: { code: 'INTERNAL_ERROR', message: 'internal server error; the incident was logged' } },
+      HTTP_LAYER_CODES.INTERNAL_ERROR,
+      {
+        error: {
+          code: 'INTERNAL_ERROR' satisfies HttpLayerCode,
+          message: 'internal server error; the incident was logged',
+        },
+      },
     ];
   }
 }
