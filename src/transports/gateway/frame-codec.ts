@@ -17,7 +17,10 @@ export const FRAME_HEADER_BYTES = 4;
 /** Deeper nesting is refused both ways; real messages nest 3 levels (message, params, error data). */
 export const MAX_NESTING = 32;
 
-export type FrameErrorReason = 'FRAME_TOO_LARGE' | 'MALFORMED_MSGPACK' | 'BUFFER_OVERFLOW';
+/** Why the decoder gave up; each is the code of the `error` notice sent before closing. */
+export const FRAME_ERROR_REASONS = ['FRAME_TOO_LARGE', 'MALFORMED_MSGPACK', 'BUFFER_OVERFLOW'] as const;
+
+export type FrameErrorReason = (typeof FRAME_ERROR_REASONS)[number];
 
 export class FrameError extends Error {
   constructor(
