@@ -1,7 +1,7 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { AccountsModule } from '../../accounts/accounts.module';
 import { BookingModule } from '../../booking/booking.module';
-import { ConfigurationModule } from '../../configuration/configuration.module';
+import { AnnexDConfigurationModule } from '../../annex-d-configuration/annex-d-configuration.module';
 import { JsonRpcController } from './json-rpc.controller';
 import { JsonRpcDispatcher } from './json-rpc-dispatcher';
 import { JsonRpcMethods } from './json-rpc-methods';
@@ -12,7 +12,7 @@ import { ConfigurationMethods } from './methods/configuration.methods';
 /** Global so feature transports can register their methods in the one registry. */
 @Global()
 @Module({
-  imports: [AccountsModule, ConfigurationModule, BookingModule],
+  imports: [AccountsModule, AnnexDConfigurationModule, BookingModule],
   controllers: [JsonRpcController],
   providers: [JsonRpcMethods, JsonRpcDispatcher, AccountsMethods, ConfigurationMethods, BookingMethods],
   exports: [JsonRpcMethods],

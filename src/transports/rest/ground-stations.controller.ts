@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { RequestContext } from '../../common/request-context';
-import { ListDto } from '../../configuration/dto/configuration.dto';
+import { ListDto } from '../../annex-d-configuration/dto/annex-d-configuration.dto';
 import { GroundStationConfigDto, GsChannelDto } from '../../stations/dto/ground-station.dto';
 import { GroundStationsService } from '../../stations/ground-stations.service';
 import { Ctx } from './auth';

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AccountsModule } from '../../accounts/accounts.module';
 import { BookingModule } from '../../booking/booking.module';
-import { ConfigurationModule } from '../../configuration/configuration.module';
+import { AnnexDConfigurationModule } from '../../annex-d-configuration/annex-d-configuration.module';
 import { AdminController } from './admin.controller';
 import { AuthController, MeController } from './accounts.controller';
 import { BearerAuthGuard } from './auth';
@@ -13,7 +13,7 @@ import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-error.filter';
 
 @Module({
-  imports: [AccountsModule, ConfigurationModule, BookingModule],
+  imports: [AccountsModule, AnnexDConfigurationModule, BookingModule],
   controllers: [
     AuthController,
     MeController,

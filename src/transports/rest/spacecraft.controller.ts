@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { RequestContext } from '../../common/request-context';
-import { PassQueryDto } from '../../configuration/dto/configuration.dto';
+import { PassQueryDto } from '../../passes/dto/pass-query.dto';
 import { PassPredictionService } from '../../passes/pass-prediction.service';
 import { ScChannelDto, SpacecraftConfigDto } from '../../spacecraft/dto/spacecraft.dto';
 import { SpacecraftService } from '../../spacecraft/spacecraft.service';

@@ -8,7 +8,7 @@ import {
 } from '../../../availability/dto/rule.dto';
 import { BookingService } from '../../../booking/booking.service';
 import { GetChangesDto, SlotOperationDto } from '../../../booking/dto/booking.dto';
-import { IdentifierDto } from '../../../configuration/dto/configuration.dto';
+import { IdentifierDto } from '../../../annex-d-configuration/dto/annex-d-configuration.dto';
 import { JsonRpcMethods } from '../json-rpc-methods';
 
 /** The Annex D scheduling methods, with Annex D's result wrappers; docs/api.md maps each to REST. */

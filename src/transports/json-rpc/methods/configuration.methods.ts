@@ -1,11 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { ConfigurationService } from '../../../configuration/configuration.service';
+import { AnnexDConfigurationService } from '../../../annex-d-configuration/annex-d-configuration.service';
 import {
   IdentifierDto,
   ListDto,
   SetConfigurationDto,
-  SpacecraftPassQueryDto,
-} from '../../../configuration/dto/configuration.dto';
+} from '../../../annex-d-configuration/dto/annex-d-configuration.dto';
+import { SpacecraftPassQueryDto } from '../../../passes/dto/pass-query.dto';
 import { PassPredictionService } from '../../../passes/pass-prediction.service';
 import { SpacecraftService } from '../../../spacecraft/spacecraft.service';
 import { JsonRpcMethods } from '../json-rpc-methods';
@@ -15,7 +15,7 @@ import { JsonRpcMethods } from '../json-rpc-methods';
 export class ConfigurationMethods implements OnModuleInit {
   constructor(
     private readonly methods: JsonRpcMethods,
-    private readonly configuration: ConfigurationService,
+    private readonly configuration: AnnexDConfigurationService,
     private readonly spacecraft: SpacecraftService,
     private readonly passes: PassPredictionService,
   ) {}

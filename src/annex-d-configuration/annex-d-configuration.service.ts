@@ -20,7 +20,7 @@ export type ConfigurationDocument =
  * spacecraft (identifiers are unique across both). Dispatches to the two owning services.
  */
 @Injectable()
-export class ConfigurationService {
+export class AnnexDConfigurationService {
   constructor(
     private readonly stations: GroundStationsService,
     private readonly spacecraft: SpacecraftService,

@@ -1,45 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsISO8601,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-} from 'class-validator';
-
-export class IdentifierDto {
-  @ApiProperty({ example: 'VigoGS' })
-  @IsString()
-  @Length(1, 30)
-  identifier!: string;
-}
-
-export class SetConfigurationDto extends IdentifierDto {
-  @ApiProperty({
-    description:
-      'Exactly one of {"GroundStationConfiguration": {…}} or {"SpacecraftConfiguration": {…}} (Annex C)',
-  })
-  @IsObject()
-  configuration!: Record<string, unknown>;
-}
-
-export class ListDto {
-  @ApiPropertyOptional({ description: 'Annex D passes an identifier: the list then holds at most that one' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 30)
-  identifier?: string;
-
-  @ApiPropertyOptional({ description: 'only your own' })
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean()
-  mine?: boolean;
-}
+import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
 
 /** Pass query: defaults to the next 24 hours over every station. */
 export class PassQueryDto {
