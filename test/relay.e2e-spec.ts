@@ -1,6 +1,6 @@
 import { connect as tlsConnect } from 'node:tls';
 import { DataSource } from 'typeorm';
-import { type GatewayClient, GatewayRpcError } from '../src/client/gateway-client';
+import { GatewayClosedError, type GatewayClient, GatewayRpcError } from '../src/client/gateway-client';
 import { CSP_FLAG, makeCspHeader } from '../src/csp/csp-header';
 import { buildCspFrame } from '../src/csp/csp-frame';
 import { PacketLog } from '../src/relay/packet-log';
@@ -257,10 +257,14 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
     expect((await rpcError(anonymous.startRemote(slot.slotId))).code).toBe('LOGIN_REQUIRED');
     expect((await rpcError(anonymous.login('snk_not-a-key'))).code).toBe('INVALID_API_KEY');
 
+    // Above the 64 KiB frame limit: the request is never answered; the client hears why, then the
+    // close (docs/protocol.md, 6.4).
     const oversized = await client(slot.missionKey);
+    const notice = next<[{ code: string }]>(oversized, 'serverError');
     const closed = next<[string]>(oversized, 'close');
-    await rpcError(oversized.call('sendMsg', [Buffer.alloc(70_000), 0])).catch(() => undefined);
-    await closed;
+    await expect(oversized.call('sendMsg', [Buffer.alloc(70_000), 0])).rejects.toThrow(GatewayClosedError);
+    expect((await notice)[0].code).toBe('FRAME_TOO_LARGE');
+    expect((await closed)[0]).toMatch(/^FRAME_TOO_LARGE: /);
 
     const raw = tlsConnect({ host: '127.0.0.1', port: t.gatewayPort, rejectUnauthorized: false });
     await new Promise<void>((resolve) => raw.once('secureConnect', () => resolve()));
