@@ -12,7 +12,7 @@ import {
   type RelaySession,
   type Stored,
 } from '../../relay/relay-port';
-import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder, FrameError } from './frame-codec';
+import { encodeFrame } from './frame-codec';
 import { CLOSE_NOTICE, GATEWAY_ERROR, gatewayError, INTERNAL_RPC_ERROR, toRpcError } from './gateway-errors';
 import {
   AfterStored,
@@ -21,6 +21,8 @@ import {
   type MethodHost,
   noSession,
 } from './gateway-methods';
+import { InboundQueue } from './inbound-queue';
+import { OutboundWriter } from './outbound-writer';
 import {
   type InvalidRpcMessage,
   parseRpcMessage,
@@ -34,6 +36,8 @@ import {
   rpcResult,
 } from './rpc-message';
 
+export { MAX_QUEUED_MESSAGES } from './inbound-queue';
+
 /**
  * One client of the TLS gateway (docs/protocol.md, "Connection lifecycle"), over any Duplex so
  * that tests need no sockets. States: AWAIT_LOGIN → AUTHENTICATED → CLOSING → CLOSED.
@@ -46,6 +50,9 @@ import {
  * - Outgoing frames written in one tick are coalesced into one socket write. A client that stops
  *   reading is first no longer read from, then dropped once its outbound buffer passes
  *   maxBufferedBytes: nothing is buffered without bound.
+ * - The inbound queue (inbound-queue.ts) and the outbound writer with its ordered answers
+ *   (outbound-writer.ts) are this connection's halves; this file keeps the lifecycle (states,
+ *   timers, closing) and what the relay and the method table may do to the client.
  * - close() is idempotent; every path ends in CLOSED with no timer or listener left and, if a
  *   session was active, relay.disconnected(session) called exactly once.
  */
@@ -91,21 +98,6 @@ export interface ConnectionOptions {
   onClosed?: (connection: ClientConnection) => void;
 }
 
-/** Decoded messages waiting for their turn beyond which the socket is no longer read. */
-export const MAX_QUEUED_MESSAGES = 1024;
-
-/**
- * Coalesced frames are written at the end of the tick, or as soon as this many bytes wait (one
- * full TLS record), so a burst of answers is never mistaken for a client that stopped reading.
- */
-const FLUSH_BYTES = 16 * 1024;
-
-/** Most outbound bytes a client may leave unread before its requests wait (see flush). */
-const MAX_PAUSE_BYTES = 256 * 1024;
-
-/** Queued after the messages that preceded a bad frame: close once they are handled. */
-const FATAL = Symbol('fatal');
-
 const MAX_QUOTED_NAME = 64;
 
 export class ClientConnection implements RelayPeer, MethodHost {
@@ -118,33 +110,15 @@ export class ClientConnection implements RelayPeer, MethodHost {
   private readonly clock: Clock;
   private readonly onClosed: ((connection: ClientConnection) => void) | undefined;
   private readonly connectedAtMs: number;
-  private readonly decoder: FrameDecoder;
-  /** Outbound bytes waiting in the socket beyond which requests wait and reading pauses. */
-  private readonly pauseBytes: number;
+  private readonly inbound: InboundQueue;
+  private readonly outbound: OutboundWriter;
   private stateValue: ConnectionState = 'AWAIT_LOGIN';
   private actorValue: Actor | undefined;
   private sessionValue: RelaySession | undefined;
   private loginFailures = 0;
   private closeReason = '';
-  /** What the relay is told when this connection ends with a session (see write()). */
+  /** What the relay is told when this connection ends with a session (see dropNotReading()). */
   private disconnectReason: DisconnectReason = 'CONNECTION_LOST';
-  // Inbound: decoded messages in arrival order; `head` is the next one to handle.
-  private queue: unknown[] = [];
-  private head = 0;
-  private pumping = false;
-  private fatal: { reason: string; notice: RpcError } | undefined;
-  // Answers waiting for their frame's group commit (or behind one that does), in request order.
-  private unanswered: { frame: Buffer; stored: Stored | undefined }[] = [];
-  private unansweredHead = 0;
-  /** The last group commit this connection subscribed to: each is awaited once. */
-  private awaitedStore: Stored | undefined;
-  // Outbound: frames written this tick, flushed together.
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private flushScheduled = false;
-  private writeBlocked = false;
-  private drainWaiter: (() => void) | undefined;
-  private readingPaused = false;
   private readonly loginTimer: NodeJS.Timeout;
   private readonly heartbeatTimer: NodeJS.Timeout;
   private readonly idleTimer: NodeJS.Timeout;
@@ -161,21 +135,46 @@ export class ClientConnection implements RelayPeer, MethodHost {
     this.clock = options.clock;
     this.onClosed = options.onClosed;
     this.connectedAtMs = this.clock.nowMs();
-    this.decoder = new FrameDecoder({
-      maxFrameBytes: this.limits.maxMessageBytes,
-      maxBufferedBytes: this.limits.maxMessageBytes + FRAME_HEADER_BYTES,
-    });
-    this.pauseBytes = Math.min(MAX_PAUSE_BYTES, Math.floor(this.limits.maxBufferedBytes / 4));
+    this.inbound = this.createInbound();
+    this.outbound = this.createOutbound();
     this.loginTimer = unrefTimer(this.loginDeadlinePassed, this.limits.loginTimeoutMs);
     this.heartbeatTimer = unrefTimer(this.heartbeatDue, this.limits.heartbeatMs);
     this.idleTimer = unrefTimer(this.idleTimeoutPassed, this.limits.idleTimeoutMs);
-    socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('error', this.onError);
     socket.on('close', this.onSocketClose);
     socket.on('drain', this.onDrain);
     // A socket reset before we were handed it emits no more events: finish on our own.
     if (socket.destroyed) process.nextTick(this.onSocketClose);
+  }
+
+  /** The inbound half: created once, its hooks read this connection's state when called. */
+  private createInbound(): InboundQueue {
+    return new InboundQueue(this.socket, {
+      connectionId: this.connectionId,
+      maxMessageBytes: this.limits.maxMessageBytes,
+      isOpen: () => this.isOpen,
+      writeBlocked: () => this.outbound.blocked,
+      whenReady: () => this.relay.whenReady(),
+      received: () => this.idleTimer.refresh(),
+      process: (message) => this.process(message),
+      close: (reason, notice) => this.close(reason, notice),
+      warn: (message) => this.log('warn', message),
+      failed: this.failed,
+    });
+  }
+
+  /** The outbound half, likewise. */
+  private createOutbound(): OutboundWriter {
+    return new OutboundWriter(this.socket, {
+      connectionId: this.connectionId,
+      maxBufferedBytes: this.limits.maxBufferedBytes,
+      isOpen: () => this.isOpen,
+      flushed: () => this.heartbeatTimer.refresh(),
+      blocked: () => this.inbound.updateReading(),
+      overflow: (waiting) => this.dropNotReading(waiting),
+      failed: this.failed,
+    });
   }
 
   get state(): ConnectionState {
@@ -218,26 +217,23 @@ export class ClientConnection implements RelayPeer, MethodHost {
     if (!this.beginClose(reason)) return;
     this.lingerTimer = unrefTimer(() => this.socket.destroy(), this.limits.closeGraceMs);
     // Answers still waiting for the packet log go out first: the client is told what was stored.
-    const last = this.unanswered[this.unanswered.length - 1]?.stored;
-    if (last && !last.done) last.promise.then(() => this.finishClose(notice)).catch(this.failed);
+    const last = this.outbound.lastUnstored();
+    if (last) last.promise.then(() => this.finishClose(notice)).catch(this.failed);
     else this.finishClose(notice);
   }
 
   private finishClose(notice: RpcError | undefined): void {
     if (this.socket.destroyed) return;
-    this.releaseAnswers();
-    if (notice) this.write(encodeFrame(rpcNotification('error', [notice])));
-    this.flush();
+    this.outbound.releaseAnswers();
+    if (notice) this.outbound.write(encodeFrame(rpcNotification('error', [notice])));
+    this.outbound.flush();
     this.socket.end();
   }
 
   /** Ends the connection at once, without flushing (a stuck client, or the server going down). */
   abort(reason: string): void {
     this.beginClose(reason);
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.unanswered = [];
-    this.unansweredHead = 0;
+    this.outbound.discardAll();
     this.socket.destroy();
   }
 
@@ -284,90 +280,6 @@ export class ClientConnection implements RelayPeer, MethodHost {
       message: `nothing received for ${this.limits.idleTimeoutMs / 1000} s; send ping to stay connected`,
     });
   };
-
-  // ---- Inbound -------------------------------------------------------------------------------
-
-  private readonly onData = (chunk: Buffer): void => {
-    this.idleTimer.refresh();
-    let messages: unknown[];
-    try {
-      messages = this.decoder.push(chunk);
-    } catch (error) {
-      this.inputFailed(error);
-      return;
-    }
-    for (let i = 0; i < messages.length; i++) this.queue.push(messages[i]);
-    this.updateReading();
-    this.pump();
-  };
-
-  /** A bad frame: answer what came before it, then send the reason and close. */
-  private inputFailed(error: unknown): void {
-    if (!(error instanceof FrameError)) {
-      ClientConnection.logger.error({ err: error, connectionId: this.connectionId }, 'frame decoder failure');
-      this.close('frame decoder failure', INTERNAL_RPC_ERROR);
-      return;
-    }
-    this.log('warn', `bad frame from the client: ${error.message}`);
-    this.fatal = {
-      reason: `bad frame (${error.reason})`,
-      notice: { code: error.reason, message: error.message },
-    };
-    // The stream position is lost: nothing after the bad frame counts. Paused, not discarded,
-    // so that the client's end is not seen before the frames ahead of the bad one are answered.
-    this.socket.off('data', this.onData);
-    this.socket.pause();
-    for (const message of error.decodedBefore) this.queue.push(message);
-    this.queue.push(FATAL);
-    this.pump();
-  }
-
-  private pump(): void {
-    if (this.pumping) return;
-    this.pumping = true;
-    this.runQueue().catch(this.failed);
-  }
-
-  /** Handles queued messages strictly one after another; never rejects. */
-  private async runQueue(): Promise<void> {
-    try {
-      while (this.head < this.queue.length && this.isOpen) {
-        // A client that does not read its answers gets no more of them until it does.
-        if (this.writeBlocked) await this.drained();
-        // Nor does anyone while the relay's packet log catches up: reading pauses once the queue
-        // fills, and TCP slows the senders down (RelayPort.whenReady).
-        const relayBusy = this.relay.whenReady();
-        if (relayBusy) await relayBusy;
-        if (!this.isOpen) break;
-        const item = this.queue[this.head];
-        this.queue[this.head++] = undefined; // let the chunk it points into go
-        if (item === FATAL && this.fatal) this.close(this.fatal.reason, this.fatal.notice);
-        else {
-          // Awaited only when the handler is asynchronous: a relayed frame is answered in the
-          // same turn, without a promise per frame (see RelayPort.sendMsg).
-          const pending = this.process(item);
-          if (pending) await pending;
-        }
-        this.compactQueue();
-        this.updateReading();
-      }
-    } catch (error) {
-      ClientConnection.logger.error({ err: error, connectionId: this.connectionId }, 'gateway queue failure');
-      this.close('internal error', INTERNAL_RPC_ERROR);
-    } finally {
-      this.pumping = false;
-    }
-  }
-
-  private compactQueue(): void {
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    } else if (this.head >= MAX_QUEUED_MESSAGES) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-  }
 
   /** Handles one message; returns a promise only when its handler is still at work. */
   private process(value: unknown): Promise<void> | undefined {
@@ -474,68 +386,12 @@ export class ClientConnection implements RelayPeer, MethodHost {
     this.send(rpcNotification('error', [{ code, message }]));
   }
 
-  /**
-   * Sends a response in request order: at once when nothing before it waits and its frame (if
-   * any) is stored; otherwise after everything before it, once `stored` is done.
-   */
   private answer(response: RpcResponseFrame, stored?: Stored): void {
-    if (!this.isOpen) return;
-    const frame = this.encode(response);
-    if (!frame) return;
-    const waiting = this.unansweredHead < this.unanswered.length;
-    if (!waiting && (!stored || stored.done)) {
-      this.write(frame);
-      return;
-    }
-    this.unanswered.push({ frame, stored });
-    if (stored && !stored.done && stored !== this.awaitedStore) {
-      this.awaitedStore = stored;
-      stored.promise.then(this.releaseAnswers).catch(this.failed);
-    }
+    this.outbound.answer(response, stored);
   }
-
-  /** Writes the waiting answers up to the first whose frame is not stored yet. */
-  private readonly releaseAnswers = (): void => {
-    if (this.socket.destroyed || this.socket.writableEnded) return;
-    const waiting = this.unanswered;
-    let head = this.unansweredHead;
-    while (head < waiting.length && (waiting[head].stored?.done ?? true)) this.write(waiting[head++].frame);
-    if (head === waiting.length) {
-      this.unanswered = [];
-      this.unansweredHead = 0;
-    } else this.unansweredHead = head;
-  };
 
   private send(message: RpcNotificationFrame): void {
-    if (!this.isOpen) return;
-    const frame = this.encode(message);
-    if (frame) this.write(frame);
-  }
-
-  private encode(message: RpcResponseFrame | RpcNotificationFrame): Buffer | undefined {
-    try {
-      return encodeFrame(message);
-    } catch (error) {
-      // A result or error detail with no msgpack form is a bug; the client still gets an answer.
-      ClientConnection.logger.error({ err: error, connectionId: this.connectionId }, 'unencodable message');
-      if (message[0] !== RPC_TYPE.RESPONSE) return undefined;
-      return encodeFrame(rpcErrorResponse(message[1], INTERNAL_RPC_ERROR));
-    }
-  }
-
-  private write(frame: Buffer): void {
-    this.pending.push(frame);
-    this.pendingBytes += frame.length;
-    const waiting = this.socket.writableLength + this.pendingBytes;
-    if (this.isOpen && waiting > this.limits.maxBufferedBytes) {
-      this.dropNotReading(waiting);
-      return;
-    }
-    if (this.pendingBytes >= FLUSH_BYTES) this.flush();
-    else if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      process.nextTick(this.flush);
-    }
+    this.outbound.send(message);
   }
 
   /**
@@ -547,58 +403,19 @@ export class ClientConnection implements RelayPeer, MethodHost {
   private dropNotReading(waiting: number): void {
     this.log('warn', `dropped: ${waiting} bytes waiting to be sent`);
     this.disconnectReason = 'CLIENT_NOT_READING';
-    this.pending = []; // not handed to the socket yet: they would never be read either
-    this.pendingBytes = 0;
+    this.outbound.discardPending(); // not handed to the socket yet: they would never be read either
     this.close('the client stopped reading (outbound buffer full)', {
       code: CLOSE_NOTICE.CLIENT_NOT_READING,
       message: `${waiting} bytes were waiting for you to read them (at most ${this.limits.maxBufferedBytes}); your session has ended`,
     });
   }
 
-  /** One socket write for everything sent this tick (a TLS record each, not one per frame). */
-  private readonly flush = (): void => {
-    this.flushScheduled = false;
-    if (this.pending.length === 0 || this.socket.destroyed) return;
-    const pending = this.pending;
-    const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.heartbeatTimer.refresh();
-    // write() says false past the socket's 16 KiB high-water mark, which one coalesced flush
-    // reaches: taken literally, every flush would stall the queue until 'drain'. The client
-    // counts as not reading only once a quarter of its drop limit is waiting.
-    if (!this.socket.write(data) && this.socket.writableLength > this.pauseBytes) {
-      this.writeBlocked = true;
-      this.updateReading();
-    }
-  };
-
   private readonly onDrain = (): void => {
-    this.writeBlocked = false;
+    this.outbound.drained();
     this.idleTimer.refresh(); // it reads again: it was not idle, we were not listening
-    this.updateReading();
-    this.wakeQueue();
+    this.inbound.updateReading();
+    this.inbound.wake();
   };
-
-  private drained(): Promise<void> {
-    return new Promise((resolve) => (this.drainWaiter = resolve));
-  }
-
-  private wakeQueue(): void {
-    const waiter = this.drainWaiter;
-    this.drainWaiter = undefined;
-    waiter?.();
-  }
-
-  /** Stops reading while our writes are blocked or too many messages wait to be handled. */
-  private updateReading(): void {
-    if (!this.isOpen || this.fatal) return;
-    const pause = this.writeBlocked || this.queue.length - this.head > MAX_QUEUED_MESSAGES;
-    if (pause === this.readingPaused) return;
-    this.readingPaused = pause;
-    if (pause) this.socket.pause();
-    else this.socket.resume();
-  }
 
   // ---- Closing -------------------------------------------------------------------------------
 
@@ -610,11 +427,7 @@ export class ClientConnection implements RelayPeer, MethodHost {
     clearTimeout(this.loginTimer);
     clearTimeout(this.heartbeatTimer);
     clearTimeout(this.idleTimer);
-    this.socket.off('data', this.onData);
-    this.socket.resume(); // discard what still arrives, so that the client's end is seen
-    this.queue = [];
-    this.head = 0;
-    this.wakeQueue();
+    this.inbound.stop();
     const session = this.sessionValue;
     this.sessionValue = undefined;
     if (session) this.tellRelayDisconnected(session);
@@ -653,9 +466,8 @@ export class ClientConnection implements RelayPeer, MethodHost {
     this.beginClose('the connection was closed');
     this.stateValue = 'CLOSED';
     clearTimeout(this.lingerTimer);
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.socket.off('data', this.onData);
+    this.outbound.discardPending();
+    this.inbound.detach();
     this.socket.off('end', this.onEnd);
     this.socket.off('error', this.onError);
     this.socket.off('close', this.onSocketClose);
