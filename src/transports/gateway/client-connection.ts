@@ -10,31 +10,14 @@ import {
   type RelayPeer,
   type RelayPort,
   type RelaySession,
-  type Stored,
 } from '../../relay/relay-port';
 import { encodeFrame } from './frame-codec';
-import { CLOSE_NOTICE, GATEWAY_ERROR, gatewayError, INTERNAL_RPC_ERROR, toRpcError } from './gateway-errors';
-import {
-  AfterStored,
-  GATEWAY_METHODS,
-  type GatewayMethod,
-  type MethodHost,
-  noSession,
-} from './gateway-methods';
+import { CLOSE_NOTICE } from './gateway-errors';
+import { type MethodHost, noSession } from './gateway-methods';
 import { InboundQueue } from './inbound-queue';
 import { OutboundWriter } from './outbound-writer';
-import {
-  type InvalidRpcMessage,
-  parseRpcMessage,
-  RPC_TYPE,
-  rpcErrorResponse,
-  type RpcError,
-  type RpcNotificationFrame,
-  rpcNotification,
-  type RpcRequest,
-  type RpcResponseFrame,
-  rpcResult,
-} from './rpc-message';
+import { RequestDispatcher } from './request-dispatch';
+import { type RpcError, type RpcNotificationFrame, rpcNotification } from './rpc-message';
 
 export { MAX_QUEUED_MESSAGES } from './inbound-queue';
 
@@ -50,9 +33,9 @@ export { MAX_QUEUED_MESSAGES } from './inbound-queue';
  * - Outgoing frames written in one tick are coalesced into one socket write. A client that stops
  *   reading is first no longer read from, then dropped once its outbound buffer passes
  *   maxBufferedBytes: nothing is buffered without bound.
- * - The inbound queue (inbound-queue.ts) and the outbound writer with its ordered answers
- *   (outbound-writer.ts) are this connection's halves; this file keeps the lifecycle (states,
- *   timers, closing) and what the relay and the method table may do to the client.
+ * - The inbound queue (inbound-queue.ts), the request dispatcher (request-dispatch.ts) and the
+ *   outbound writer with its ordered answers (outbound-writer.ts) do the work; this file keeps
+ *   the lifecycle (states, timers, closing) and what the relay and the method table may do.
  * - close() is idempotent; every path ends in CLOSED with no timer or listener left and, if a
  *   session was active, relay.disconnected(session) called exactly once.
  */
@@ -98,8 +81,6 @@ export interface ConnectionOptions {
   onClosed?: (connection: ClientConnection) => void;
 }
 
-const MAX_QUOTED_NAME = 64;
-
 export class ClientConnection implements RelayPeer, MethodHost {
   private static readonly logger = new Logger('GatewayConnection');
   readonly connectionId: string;
@@ -112,10 +93,10 @@ export class ClientConnection implements RelayPeer, MethodHost {
   private readonly connectedAtMs: number;
   private readonly inbound: InboundQueue;
   private readonly outbound: OutboundWriter;
+  private readonly dispatcher: RequestDispatcher;
   private stateValue: ConnectionState = 'AWAIT_LOGIN';
   private actorValue: Actor | undefined;
   private sessionValue: RelaySession | undefined;
-  private loginFailures = 0;
   private closeReason = '';
   /** What the relay is told when this connection ends with a session (see dropNotReading()). */
   private disconnectReason: DisconnectReason = 'CONNECTION_LOST';
@@ -137,6 +118,7 @@ export class ClientConnection implements RelayPeer, MethodHost {
     this.connectedAtMs = this.clock.nowMs();
     this.inbound = this.createInbound();
     this.outbound = this.createOutbound();
+    this.dispatcher = this.createDispatcher();
     this.loginTimer = unrefTimer(this.loginDeadlinePassed, this.limits.loginTimeoutMs);
     this.heartbeatTimer = unrefTimer(this.heartbeatDue, this.limits.heartbeatMs);
     this.idleTimer = unrefTimer(this.idleTimeoutPassed, this.limits.idleTimeoutMs);
@@ -157,7 +139,7 @@ export class ClientConnection implements RelayPeer, MethodHost {
       writeBlocked: () => this.outbound.blocked,
       whenReady: () => this.relay.whenReady(),
       received: () => this.idleTimer.refresh(),
-      process: (message) => this.process(message),
+      process: (message) => this.dispatcher.process(message),
       close: (reason, notice) => this.close(reason, notice),
       warn: (message) => this.log('warn', message),
       failed: this.failed,
@@ -174,6 +156,21 @@ export class ClientConnection implements RelayPeer, MethodHost {
       blocked: () => this.inbound.updateReading(),
       overflow: (waiting) => this.dropNotReading(waiting),
       failed: this.failed,
+    });
+  }
+
+  /** What each decoded message is handed to. */
+  private createDispatcher(): RequestDispatcher {
+    return new RequestDispatcher({
+      connectionId: this.connectionId,
+      maxLoginFailures: this.limits.maxLoginFailures,
+      host: this,
+      awaitingLogin: () => this.stateValue === 'AWAIT_LOGIN',
+      authenticated: () => this.stateValue === 'AUTHENTICATED',
+      answer: (response, stored) => this.outbound.answer(response, stored),
+      send: (message) => this.outbound.send(message),
+      close: (reason, notice) => this.close(reason, notice),
+      warn: (message) => this.log('warn', message),
     });
   }
 
@@ -281,114 +278,7 @@ export class ClientConnection implements RelayPeer, MethodHost {
     });
   };
 
-  /** Handles one message; returns a promise only when its handler is still at work. */
-  private process(value: unknown): Promise<void> | undefined {
-    const message = parseRpcMessage(value);
-    if ('invalid' in message) {
-      this.rejectInvalid(value, message);
-      return undefined;
-    }
-    switch (message.type) {
-      case 'request':
-        return this.handleRequest(message);
-      case 'response':
-        this.sendNotice(
-          GATEWAY_ERROR.INVALID_MESSAGE,
-          `unexpected response to msgid ${message.msgid}: the server sends no requests`,
-        );
-        return undefined;
-      case 'notification':
-        this.sendNotice(
-          GATEWAY_ERROR.METHOD_NOT_FOUND,
-          `the server takes no notifications; ${quoteName(message.method)} was ignored`,
-        );
-        return undefined;
-    }
-  }
-
-  /** A request whose msgid could be read is answered; anything else gets an `error` notification. */
-  private rejectInvalid(value: unknown, { invalid, msgid }: InvalidRpcMessage): void {
-    const error: RpcError = { code: GATEWAY_ERROR.INVALID_MESSAGE, message: invalid };
-    const isRequest = Array.isArray(value) && value[0] === RPC_TYPE.REQUEST;
-    if (msgid !== undefined && isRequest) this.answer(rpcErrorResponse(msgid, error));
-    else this.send(rpcNotification('error', [error]));
-  }
-
-  private handleRequest({ msgid, method: name, params }: RpcRequest): Promise<void> | undefined {
-    const method = GATEWAY_METHODS.get(name);
-    let outcome: unknown;
-    try {
-      if (!method) throw gatewayError('METHOD_NOT_FOUND', `no method ${quoteName(name)}`);
-      this.checkPhase(method);
-      outcome = method.handle(this, params);
-    } catch (error) {
-      this.answerError(msgid, name, error);
-      return undefined;
-    }
-    if (!(outcome instanceof Promise)) {
-      this.answerResult(msgid, outcome);
-      return undefined;
-    }
-    return outcome.then(
-      (result: unknown) => this.answerResult(msgid, result),
-      (error: unknown) => this.answerError(msgid, name, error),
-    );
-  }
-
-  private answerResult(msgid: number, outcome: unknown): void {
-    if (outcome instanceof AfterStored) this.answer(rpcResult(msgid, outcome.result), outcome.stored);
-    else this.answer(rpcResult(msgid, outcome));
-  }
-
-  /** An error response; after too many failed logins, the connection closes. */
-  private answerError(msgid: number, name: string, error: unknown): void {
-    const response = rpcErrorResponse(msgid, this.describeFailure(error, name));
-    if (GATEWAY_METHODS.get(name)?.phase === 'login' && this.stateValue === 'AWAIT_LOGIN')
-      this.loginFailed(response[2]);
-    this.answer(response);
-    if (this.stateValue === 'AWAIT_LOGIN' && this.loginFailures >= this.limits.maxLoginFailures) {
-      this.close('too many failed logins', {
-        code: CLOSE_NOTICE.TOO_MANY_LOGIN_FAILURES,
-        message: `${this.loginFailures} failed logins`,
-      });
-    }
-  }
-
-  private checkPhase(method: GatewayMethod): void {
-    const loggedIn = this.stateValue === 'AUTHENTICATED';
-    if (method.phase === 'session' && !loggedIn) {
-      throw gatewayError('LOGIN_REQUIRED', 'call login(apiKey) first');
-    }
-    if (method.phase === 'login' && loggedIn) {
-      throw gatewayError('ALREADY_LOGGED_IN', `already logged in as ${this.actorValue?.username}`);
-    }
-  }
-
-  private loginFailed(error: RpcError | null): void {
-    this.loginFailures++;
-    this.log('warn', `login failed (${error?.code}), attempt ${this.loginFailures}`);
-  }
-
-  /** DomainErrors are described to the client; anything else is a bug, logged and not described. */
-  private describeFailure(error: unknown, method: string): RpcError {
-    const described = toRpcError(error);
-    if (described) return described;
-    ClientConnection.logger.error(
-      { err: error, connectionId: this.connectionId, method },
-      'unhandled error in a gateway method',
-    );
-    return INTERNAL_RPC_ERROR;
-  }
-
   // ---- Outbound ------------------------------------------------------------------------------
-
-  private sendNotice(code: string, message: string): void {
-    this.send(rpcNotification('error', [{ code, message }]));
-  }
-
-  private answer(response: RpcResponseFrame, stored?: Stored): void {
-    this.outbound.answer(response, stored);
-  }
 
   private send(message: RpcNotificationFrame): void {
     this.outbound.send(message);
@@ -489,9 +379,4 @@ export class ClientConnection implements RelayPeer, MethodHost {
 
 function unrefTimer(callback: () => void, ms: number): NodeJS.Timeout {
   return setTimeout(callback, ms).unref();
-}
-
-/** A method name from the client, quoted unless it is long (it is theirs, of any length). */
-function quoteName(name: string): string {
-  return name.length <= MAX_QUOTED_NAME ? JSON.stringify(name) : `a ${name.length}-character name`;
 }
