@@ -18,7 +18,7 @@ function recordingSocket(): { socket: Duplex; writes: Buffer[] } {
   return { socket, writes };
 }
 
-function hooks(overrides: Partial<OutboundHooks> = {}): OutboundHooks & Record<string, jest.Mock> {
+function hooks(overrides: Partial<OutboundHooks> = {}): jest.Mocked<OutboundHooks> {
   return {
     connectionId: 'connection-1',
     maxBufferedBytes: 64 * 1024,
@@ -28,7 +28,7 @@ function hooks(overrides: Partial<OutboundHooks> = {}): OutboundHooks & Record<s
     overflow: jest.fn(),
     failed: jest.fn(),
     ...overrides,
-  } as OutboundHooks & Record<string, jest.Mock>;
+  } as jest.Mocked<OutboundHooks>;
 }
 
 function decoded(writes: Buffer[]): unknown[] {
