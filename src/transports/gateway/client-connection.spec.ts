@@ -454,6 +454,20 @@ describe('sessions', () => {
     expect(answered(mission.probe)).toEqual([first, second, third, ping]);
   });
 
+  it('at close, also sends an answer that waits only behind an unstored frame (a ping after sendMsg)', async () => {
+    const relay = new FakeRelay();
+    const { mission } = await pair(relay);
+    const store = (relay.storing = new PendingStore());
+    const sent = mission.probe.request('sendMsg', [frame(1), 1]);
+    const ping = mission.probe.request('ping');
+    await mission.probe.until(() => relay.frames.length === 1, 'the frame handled');
+    mission.connection.close('idle timeout', { code: 'IDLE_TIMEOUT', message: 'quiet' });
+    store.complete();
+    await mission.probe.closed();
+    expect(answered(mission.probe)).toEqual([sent, ping]);
+    expect(mission.probe.notifications('error')).toEqual([[{ code: 'IDLE_TIMEOUT', message: 'quiet' }]]);
+  });
+
   it('at close, sends the answers still waiting for their frames to be stored, then the notice', async () => {
     const relay = new FakeRelay();
     const { mission } = await pair(relay);

@@ -71,10 +71,14 @@ export class OutboundWriter {
     this.writeBlocked = false;
   }
 
-  /** The commit the last waiting answer waits for, if it is not done yet. */
+  /**
+   * The latest commit a waiting answer waits for, if it is not done yet: once it is, every
+   * waiting answer can go (commits complete in order), even those behind it that wait for none.
+   */
   lastUnstored(): Stored | undefined {
-    const last = this.unanswered[this.unanswered.length - 1]?.stored;
-    return last && !last.done ? last : undefined;
+    const waiting = this.unansweredHead < this.unanswered.length;
+    const last = this.awaitedStore;
+    return waiting && last && !last.done ? last : undefined;
   }
 
   /** Forgets the frames not yet handed to the socket (they would never be read). */
