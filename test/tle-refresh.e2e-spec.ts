@@ -49,20 +49,42 @@ describe('TLE refresh from a tracking URL', () => {
   beforeAll(async () => {
     url = await files.start();
     t = await TestApp.start({ SATNET_TLE_FETCH_TIMEOUT_MS: '300', SATNET_TLE_REFRESH_MINUTES: '60' });
-    t.clock.set(ORBIT_NOW);
-    token = (await t.operator('tracker')).token;
+    await t.operator('tracker');
   });
   afterAll(async () => {
     await t.stop();
     await files.stop();
   });
 
-  const tracked = () => spacecraftConfig('ISS', { tracking: { url, spacecraftId: 'ISS (ZARYA)' } });
-  const status = async () => (await t.http('GET', '/api/spacecraft/ISS', { token })).body;
+  // Each test sets its own time, logs in afresh (an earlier test may have moved the clock past
+  // its session) and creates its own tracked spacecraft. What it created is deleted afterwards:
+  // the interval sweep counts every tracked spacecraft, so one left behind would change its counts.
+  const created: string[] = [];
+  beforeEach(async () => {
+    t.clock.set(ORBIT_NOW);
+    files.answer = { status: 200, body: '' };
+    token = await t.login('tracker', 'tracker-password');
+  });
+  afterEach(async () => {
+    for (const identifier of created.splice(0)) {
+      const deleted = await t.http('DELETE', `/api/spacecraft/${identifier}`, { token });
+      expect([204, 404]).toContain(deleted.status);
+    }
+  });
+
+  const tracked = (identifier: string) =>
+    spacecraftConfig(identifier, { tracking: { url, spacecraftId: 'ISS (ZARYA)' } });
+  /** Creates a spacecraft that tracks "ISS (ZARYA)", fetched from the file as it is served now. */
+  const track = async (identifier: string) => {
+    created.push(identifier);
+    return t.http('POST', '/api/spacecraft', { token, body: tracked(identifier) });
+  };
+  const status = async (identifier: string) =>
+    (await t.http('GET', `/api/spacecraft/${identifier}`, { token })).body;
 
   it('fetches the TLE when the spacecraft is created, then keeps the last good one through failures', async () => {
     files.answer = { status: 200, body: file(SSO_TLE, ISS_TLE) };
-    const created = await t.http('POST', '/api/spacecraft', { token, body: tracked() });
+    const created = await track('ISS');
     expect(created.status).toBe(201);
     expect(created.body.tracking).toEqual({ tle: { ...ISS_TLE }, url, spacecraftId: 'ISS (ZARYA)' });
     expect(created.body.status).toMatchObject({ lastRefreshError: null, warnings: [] });
@@ -79,7 +101,7 @@ describe('TLE refresh from a tracking URL', () => {
       expect(refresh.body.error.code).toBe('TLE_REFRESH_FAILED');
       expect(refresh.body.error.message).toContain(reason);
       expect(refresh.body.error.message).toContain('the last good TLE stays in use');
-      const after = await status();
+      const after = await status('ISS');
       expect(after.tracking.tle).toEqual({ ...ISS_TLE });
       expect(after.status.lastRefreshError).toContain(reason);
       expect(after.status.warnings).toContainEqual(expect.stringContaining('the last TLE refresh failed'));
@@ -90,23 +112,30 @@ describe('TLE refresh from a tracking URL', () => {
   });
 
   it('refreshes on its interval: only spacecraft not refreshed for SATNET_TLE_REFRESH_MINUTES', async () => {
+    files.answer = { status: 200, body: file(ISS_TLE) };
+    expect((await track('ISS-INTERVAL')).status).toBe(201);
     const refresher = t.app.get(TleRefreshService);
     expect(await refresher.refreshDue()).toEqual({ refreshed: 0, failed: 0 });
     t.clock.advance(61 * 60_000);
     files.answer = { status: 500, body: 'down' };
     expect(await refresher.refreshDue()).toEqual({ refreshed: 0, failed: 1 });
     expect(
-      (await t.http('GET', '/api/spacecraft/ISS', { token: await t.login('tracker', 'tracker-password') }))
-        .body.tracking.tle,
+      (
+        await t.http('GET', '/api/spacecraft/ISS-INTERVAL', {
+          token: await t.login('tracker', 'tracker-password'),
+        })
+      ).body.tracking.tle,
     ).toEqual({ ...ISS_TLE });
   });
 
   it('refuses a file entry for another catalogue number, keeping the TLE', async () => {
+    files.answer = { status: 200, body: file(ISS_TLE) };
+    expect((await track('ISS-CATNO')).status).toBe(201);
     files.answer = { status: 200, body: file({ ...SSO_TLE, name: 'ISS (ZARYA)' }) };
     const fresh = await t.login('tracker', 'tracker-password');
-    const refresh = await t.http('POST', '/api/spacecraft/ISS/tle/refresh', { token: fresh });
+    const refresh = await t.http('POST', '/api/spacecraft/ISS-CATNO/tle/refresh', { token: fresh });
     expect(refresh.body.error.message).toContain('catalogue number 28654');
-    expect((await t.http('GET', '/api/spacecraft/ISS', { token: fresh })).body.tracking.tle).toEqual({
+    expect((await t.http('GET', '/api/spacecraft/ISS-CATNO', { token: fresh })).body.tracking.tle).toEqual({
       ...ISS_TLE,
     });
   });
@@ -114,9 +143,9 @@ describe('TLE refresh from a tracking URL', () => {
   it('skips a spacecraft deleted while its TLE is fetched; the others are refreshed, nothing fails', async () => {
     files.answer = { status: 200, body: file(ISS_TLE) };
     const fresh = await t.login('tracker', 'tracker-password');
-    const doomed = spacecraftConfig('DOOMED', { tracking: { url, spacecraftId: 'ISS (ZARYA)' } });
-    expect((await t.http('POST', '/api/spacecraft', { token: fresh, body: doomed })).status).toBe(201);
-    t.clock.advance(61 * 60_000); // both ISS and DOOMED are due
+    expect((await track('ISS-KEPT')).status).toBe(201);
+    expect((await track('DOOMED')).status).toBe(201);
+    t.clock.advance(61 * 60_000); // both ISS-KEPT and DOOMED are due
     const errors = jest.spyOn(Logger.prototype, 'error');
     const logs = jest.spyOn(Logger.prototype, 'log');
     try {
@@ -132,7 +161,7 @@ describe('TLE refresh from a tracking URL', () => {
         'spacecraft deleted during its TLE refresh; nothing to record',
       );
       expect(
-        (await t.http('GET', '/api/spacecraft/ISS', { token: fresh })).body.status.lastRefreshError,
+        (await t.http('GET', '/api/spacecraft/ISS-KEPT', { token: fresh })).body.status.lastRefreshError,
       ).toBeNull();
       expect((await t.http('GET', '/api/spacecraft/DOOMED', { token: fresh })).status).toBe(404);
     } finally {
