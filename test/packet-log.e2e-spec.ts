@@ -37,6 +37,10 @@ describe('packet log writes', () => {
   });
 
   it('commits statement by statement on SQLite, but catches up in one transaction when behind', async () => {
+    // Kept as a call count on purpose: how frames are grouped into transactions is a performance
+    // contract (latency while steady, throughput while behind) with no other trace a user can see;
+    // the stored rows are the same either way. What a failure in the middle leaves committed is
+    // asserted, through the stored rows, by 'keeps what a failed write did not commit' below.
     const transactions = jest.spyOn(Database.prototype, 'transaction');
     for (let i = 0; i < 250; i++) log.append(record('steady', i));
     await log.flush(); // less than a batch (1000): latency first
@@ -70,6 +74,9 @@ describe('packet log writes', () => {
   });
 
   it('keeps statements under 1 MB of frame data, whatever the row count allows', async () => {
+    // Kept as a call count on purpose: the bound is on what one statement carries (MySQL refuses a
+    // statement beyond max_allowed_packet), and the test database accepts larger ones, so the
+    // number of INSERTs is the only place the limit shows before a production server refuses it.
     const inserts = jest.spyOn(EntityManager.prototype, 'query');
     for (let i = 0; i < 300; i++) log.append({ ...record('large', i), data: Buffer.alloc(4000, i) });
     await log.flush();
