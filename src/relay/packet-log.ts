@@ -273,10 +273,9 @@ export class PacketLog implements OnModuleDestroy {
   private markStored(count: number): void {
     this.settled += count;
     let done = 0;
-    while (done < this.groups.length && this.groups[done].lastSeq <= this.settled) {
-      if (this.groups[done] === this.openGroup) this.openGroup = undefined;
+    // The open group is never among them: its frames are still queued, not yet written.
+    while (done < this.groups.length && this.groups[done].lastSeq <= this.settled)
       this.groups[done++].settle();
-    }
     if (done > 0) this.groups = this.groups.slice(done);
   }
 

@@ -52,15 +52,19 @@ function bodyError(code: HttpLayerCode, message: string, details?: Record<string
   return details === undefined ? { status, code, message } : { status, code, message, details };
 }
 
-/** Body failures on the REST routes, in the REST error shape (`{ error: { code, message } }`). */
-export function restBodyErrorHandler(
-  error: unknown,
-  _: Request,
-  response: Response,
-  next: NextFunction,
-): void {
-  const described = describeBodyError(error);
-  if (!described) return next(error);
-  const { status, code, message, details } = described;
-  response.status(status).json({ error: { code, message, details } });
+/**
+ * An Express error handler for body failures (the parsers run before Nest): answers a described
+ * failure with its status and the body `shape` gives it; passes any other error on.
+ */
+export function bodyErrorHandler(shape: (error: BodyError) => unknown) {
+  return (error: unknown, _: Request, response: Response, next: NextFunction): void => {
+    const described = describeBodyError(error);
+    if (!described) return next(error);
+    response.status(described.status).json(shape(described));
+  };
 }
+
+/** Body failures on the REST routes, in the REST error shape (`{ error: { code, message } }`). */
+export const restBodyErrorHandler = bodyErrorHandler(({ code, message, details }) => ({
+  error: { code, message, details },
+}));
