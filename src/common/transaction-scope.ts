@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { DomainEvent } from './domain-event-map';
 
 export interface TransactionState {
-  manager: EntityManager;
+  /** The database's handle for this transaction; only the database module knows its type. */
+  manager: unknown;
   /** Events published inside the transaction, delivered only after it commits. */
   pendingEvents: DomainEvent[];
 }

@@ -23,7 +23,8 @@ export class Database {
   }
 
   manager(): EntityManager {
-    return this.scope.current()?.manager ?? this.dataSource.manager;
+    // Only this service puts a manager in the scope, and it is always a TypeORM EntityManager.
+    return (this.scope.current()?.manager as EntityManager | undefined) ?? this.dataSource.manager;
   }
 
   inTransaction(): boolean {

@@ -18,14 +18,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
-  DIRECTIONS,
-  type Direction,
   IDENTIFIER_PATTERN,
   IDENTIFIER_RULE,
   MODULATIONS,
   POLARIZATIONS,
   type Polarization,
 } from '../../radio/radio';
+import { ChannelDto } from '../../radio/dto/channel.dto';
 
 export class TleDto {
   @ApiPropertyOptional({ example: 'XATCOBEO' })
@@ -69,16 +68,7 @@ export class TrackingDto {
   spacecraftId?: string;
 }
 
-export class ScChannelDto {
-  @ApiProperty({ example: 'downlink-9k6' })
-  @IsString()
-  @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_RULE })
-  channelId!: string;
-
-  @ApiProperty({ enum: DIRECTIONS })
-  @IsIn(DIRECTIONS)
-  direction!: Direction;
-
+export class ScChannelDto extends ChannelDto {
   @ApiProperty({ enum: MODULATIONS })
   @IsIn(MODULATIONS)
   modulation!: string;

@@ -19,14 +19,13 @@ import {
 } from 'class-validator';
 import { AsArray } from '../../common/dto-validators';
 import {
-  DIRECTIONS,
-  type Direction,
   IDENTIFIER_PATTERN,
   IDENTIFIER_RULE,
   MODULATIONS,
   POLARIZATIONS,
   type Polarization,
 } from '../../radio/radio';
+import { ChannelDto } from '../../radio/dto/channel.dto';
 
 export class LocationDto {
   @ApiProperty({ example: 42.17, description: 'degrees, −90…90' })
@@ -80,16 +79,7 @@ export class FrequencyRangeDto {
   maximum!: number;
 }
 
-export class GsChannelDto {
-  @ApiProperty({ example: 'uhf-1' })
-  @IsString()
-  @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_RULE })
-  channelId!: string;
-
-  @ApiProperty({ enum: DIRECTIONS })
-  @IsIn(DIRECTIONS)
-  direction!: Direction;
-
+export class GsChannelDto extends ChannelDto {
   @ApiProperty({ enum: MODULATIONS, isArray: true, description: 'a list (a single string is accepted)' })
   @AsArray()
   @IsArray()

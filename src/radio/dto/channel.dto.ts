@@ -1,0 +1,19 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsString, Matches } from 'class-validator';
+import { DIRECTIONS, type Direction, IDENTIFIER_PATTERN, IDENTIFIER_RULE } from '../radio';
+
+/**
+ * What every channel, station or spacecraft, is named by and which way it works. The radio
+ * parameters differ (a station channel offers ranges and lists, a spacecraft channel has one
+ * value each), so each side's DTO extends this with its own.
+ */
+export class ChannelDto {
+  @ApiProperty({ example: 'uhf-1' })
+  @IsString()
+  @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_RULE })
+  channelId!: string;
+
+  @ApiProperty({ enum: DIRECTIONS })
+  @IsIn(DIRECTIONS)
+  direction!: Direction;
+}
