@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { ENTITIES } from './entities';
 import { RelayModule } from './relay/relay.module';
 import { GatewayModule } from './transports/gateway/gateway.module';
+import { WsModule } from './transports/ws/ws.module';
 import { JsonRpcModule } from './transports/json-rpc/json-rpc.module';
 import { RestModule } from './transports/rest/rest.module';
 
@@ -38,6 +39,7 @@ export class AppModule {
         RestModule,
         JsonRpcModule,
         GatewayModule.forRelay(RelayModule),
+        WsModule.forRelay(RelayModule),
       ],
     };
   }

@@ -3,7 +3,7 @@ import { UserDeletion } from '../accounts/user-deletion';
 import { Clock } from '../common/clock';
 import { ValidationFailedError } from '../common/errors';
 import { JobRunner } from '../common/jobs';
-import { type RequestContext, requireActor } from '../common/request-context';
+import { type Actor, type RequestContext, requireActor } from '../common/request-context';
 import { windowsOverlap } from '../common/time-window';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -125,6 +125,11 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     return (await this.slots.findByIds([id]))[0] ?? null;
   }
 
+  /** The spacecraft's reserved slots in progress at `now`, counting `earlyMs` before each start (for the relay). */
+  reservedInProgress(spacecraftId: string, now: Date, earlyMs: number): Promise<OperationalSlot[]> {
+    return this.slots.reservedOf(spacecraftId, new Date(now.getTime() + earlyMs), now);
+  }
+
   /** Every state change on the caller's station or spacecraft after `cursor`, and the next cursor. */
   async changes(
     ctx: RequestContext,
@@ -134,6 +139,15 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     const party = await this.parties.resolve(ctx, identifier, 'either');
     const page = await this.slots.changesSince(party.side, party.ownerId, identifier, cursor);
     return { changes: page.map(slotChangeView), nextCursor: page.at(-1)?.id ?? cursor };
+  }
+
+  /**
+   * Every change the actor may see after `cursor` (on their stations and spacecraft; an admin sees
+   * all), oldest first, at most `limit`: what /ws/events pushes.
+   */
+  async changesVisibleTo(actor: Actor, cursor: number, limit: number): Promise<SlotChangeView[]> {
+    const owner = actor.role === 'ADMIN' ? null : actor.userId;
+    return (await this.slots.changesOfOwner(owner, cursor, limit)).map(slotChangeView);
   }
 
   /** Releases selections whose hold ran out; reads already treat them as FREE, this stores it. */

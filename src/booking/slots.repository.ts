@@ -73,6 +73,19 @@ export class SlotsRepository {
     });
   }
 
+  /** The spacecraft's RESERVED slots that start by `startsBy` and end after `endsAfter`. */
+  reservedOf(spacecraftId: string, startsBy: Date, endsAfter: Date): Promise<OperationalSlot[]> {
+    return this.slots.find({
+      where: {
+        spacecraftId,
+        state: 'RESERVED',
+        startAt: LessThanOrEqual(startsBy),
+        endAt: MoreThan(endsAfter),
+      },
+      order: { startAt: 'ASC', id: 'ASC' },
+    });
+  }
+
   /** Selections whose hold ran out by `now`. */
   expiredHolds(now: Date): Promise<OperationalSlot[]> {
     return this.slots.find({
@@ -116,5 +129,17 @@ export class SlotsRepository {
         ? { stationOwnerId: ownerId, stationIdentifier: identifier, id: MoreThan(cursor) }
         : { spacecraftOwnerId: ownerId, spacecraftIdentifier: identifier, id: MoreThan(cursor) };
     return this.changes.find({ where, order: { id: 'ASC' }, take: CHANGES_PAGE });
+  }
+
+  /** Changes after `cursor` on slots of this owner's stations or spacecraft (every change when null), oldest first. */
+  changesOfOwner(ownerId: string | null, cursor: number, limit: number): Promise<SlotChange[]> {
+    const after = { id: MoreThan(cursor) };
+    const where = ownerId
+      ? [
+          { ...after, stationOwnerId: ownerId },
+          { ...after, spacecraftOwnerId: ownerId },
+        ]
+      : after;
+    return this.changes.find({ where, order: { id: 'ASC' }, take: limit });
   }
 }

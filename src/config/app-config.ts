@@ -50,6 +50,13 @@ export interface AppConfig {
     maxClockSkewSeconds: number;
     maxSessionBytesPerSecond: number;
   };
+  websocket: {
+    maxSessionsPerMission: number;
+    maxMessageBytes: number;
+    maxBufferedBytes: number;
+    pingSeconds: number;
+    maxInvalidMessages: number;
+  };
 }
 
 /** Start-up stops with this: every bad value, each naming its variable. */

@@ -375,6 +375,55 @@ export const OPTIONS: readonly OptionSpec[] = [
       'Frame bytes one session may send per second (averaged over 2 s bursts); beyond, frames are refused (RATE_LIMITED) and not logged.',
   },
   {
+    key: 'websocket.maxSessionsPerMission',
+    env: 'SATNET_WS_MAX_SESSIONS_PER_MISSION',
+    type: 'int',
+    min: 1,
+    max: 100,
+    default: 3,
+    description:
+      'Concurrent WebSocket sessions one spacecraft may have on /ws/mission; one more is refused at the handshake (429).',
+  },
+  {
+    key: 'websocket.maxMessageBytes',
+    env: 'SATNET_WS_MAX_MESSAGE_BYTES',
+    type: 'int',
+    min: 1024,
+    max: 16777216,
+    default: 65536,
+    description: 'Largest WebSocket message a client may send; a larger one closes the session (1009).',
+  },
+  {
+    key: 'websocket.maxBufferedBytes',
+    env: 'SATNET_WS_MAX_BUFFERED_BYTES',
+    type: 'int',
+    min: 65536,
+    max: 1073741824,
+    default: 4194304,
+    description:
+      'Outgoing bytes queued for a WebSocket client that stopped reading before its session is closed (1013).',
+  },
+  {
+    key: 'websocket.pingSeconds',
+    env: 'SATNET_WS_PING_SECONDS',
+    type: 'int',
+    min: 1,
+    max: 3600,
+    default: 20,
+    description:
+      'The server pings every WebSocket session this often; one that has not answered the previous ping is closed.',
+  },
+  {
+    key: 'websocket.maxInvalidMessages',
+    env: 'SATNET_WS_MAX_INVALID_MESSAGES',
+    type: 'int',
+    min: 1,
+    max: 100000,
+    default: 20,
+    description:
+      'Invalid messages in a row (bad JSON, unknown type, bad base64) after which a WebSocket session is closed (1008).',
+  },
+  {
     key: 'booking.holdMinutes',
     env: 'SATNET_HOLD_MINUTES',
     type: 'int',

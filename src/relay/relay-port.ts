@@ -71,6 +71,64 @@ export interface SendResult {
   stored: Stored;
 }
 
+/** A downlink frame as a mission WebSocket session receives it: which slot and station it came through. */
+export interface DownlinkDelivery {
+  data: Uint8Array;
+  slotId: string;
+  groundStation: string;
+  dopplerShiftHz: number;
+  /** The ground station's timestamp of the frame (ISO 8601). */
+  gsTimestamp: string;
+  /** When the server received it (ISO 8601). */
+  serverTime: string;
+}
+
+/** What a mission WebSocket session is told about the slots of its spacecraft (docs/protocol.md §11). */
+export interface MissionEvent {
+  event: keyof typeof RELAY_EVENT;
+  slotId: string;
+  groundStation: string;
+  reason?: DisconnectReason;
+}
+
+/**
+ * A mission session bound to a spacecraft rather than to one slot (the WebSocket gateway): it
+ * follows the spacecraft's slots in progress, receives every downlink of them and may uplink to
+ * the station of the one in progress.
+ */
+export interface MissionPeer {
+  readonly connectionId: string;
+  downlink(frame: DownlinkDelivery): void;
+  event(event: MissionEvent): void;
+  /** The relay ends the session (its slot ended); idempotent. */
+  close(reason: string): void;
+}
+
+/** A mission session's seat, taken at the handshake and held until `detachMission`. */
+export interface MissionLink {
+  readonly spacecraftId: string;
+  readonly spacecraftIdentifier: string;
+}
+
+/** Why a mission WebSocket session ended: closed by its client, lost, or dropped by the server. */
+export type MissionDetachReason = 'CLOSED' | DisconnectReason | 'SLOT_END' | 'SHUTDOWN';
+
+export interface UplinkOptions {
+  /** Which slot, when more than one of the spacecraft is in progress. */
+  slotId?: string;
+  /** The client's own timestamp, kept in the packet log; the server's receive time otherwise. */
+  clientTimestamp?: string;
+}
+
+export interface UplinkResult {
+  slotId: string;
+  groundStation: string;
+  dopplerShiftHz: number;
+  serverTime: string;
+  /** When the frame is in the packet log: the acknowledgement waits for it. */
+  stored: Stored;
+}
+
 /**
  * Implemented by the relay service. Failures are DomainErrors with stable codes (SLOT_NOT_FOUND,
  * NOT_YOUR_SLOT, SLOT_NOT_RESERVED, TOO_EARLY, SLOT_ENDED, SIDE_REQUIRED, FRAME_REJECTED with
@@ -105,4 +163,31 @@ export abstract class RelayPort {
   abstract disconnected(session: RelaySession, reason: DisconnectReason): void;
   /** Graceful shutdown: notify sessions and flush the packet log. */
   abstract drain(): Promise<void>;
+}
+
+/**
+ * The relay as the mission WebSocket gateway sees it (docs/protocol.md §11): sessions bound to a
+ * spacecraft, which uplink to the station of its slot in progress and receive every downlink.
+ * Implemented by the relay service beside RelayPort; the same slots, rules and packet log.
+ */
+export abstract class MissionRelayPort {
+  /**
+   * Checks and takes a mission session's seat at the handshake: SPACECRAFT_NOT_FOUND, NOT_OWNER,
+   * TOO_MANY_SESSIONS (more than the configured sessions for one spacecraft).
+   */
+  abstract admitMission(actor: Actor, spacecraftIdentifier: string): Promise<MissionLink>;
+  /** The session is open: it receives downlinks and events from now on. */
+  abstract attachMission(link: MissionLink, peer: MissionPeer): Promise<void>;
+  /**
+   * An uplink frame for the station of the spacecraft's slot in progress; logged like every
+   * frame. Throws NO_SLOT_IN_PROGRESS, AMBIGUOUS_SLOT, REMOTE_NOT_CONNECTED (logged, not
+   * delivered), FRAME_REJECTED, RATE_LIMITED, …
+   */
+  abstract uplink(link: MissionLink, data: Uint8Array, options: UplinkOptions): Promise<UplinkResult>;
+  /** Frees the seat; the station is told when its last mission receiver leaves. Idempotent. */
+  abstract detachMission(link: MissionLink, reason: MissionDetachReason): void;
+  /** Graceful shutdown: sessions end and the packet log is flushed (as RelayPort.drain). */
+  abstract drain(): Promise<void>;
+  /** As RelayPort.whenReady: undefined when the packet log takes frames now. */
+  abstract whenReady(): Promise<void> | undefined;
 }

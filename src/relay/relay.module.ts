@@ -5,24 +5,25 @@ import { SpacecraftModule } from '../spacecraft/spacecraft.module';
 import { StationsModule } from '../stations/stations.module';
 import { PacketLog } from './packet-log';
 import { PacketsRepository } from './packets.repository';
-import { RelayPort } from './relay-port';
+import { MissionRelayPort, RelayPort } from './relay-port';
 import { RelaySessionAudit } from './relay-session-audit';
 import { RelaySessionsRepository } from './relay-sessions.repository';
 import { RelayService } from './relay.service';
 import { SlotContextLoader } from './slot-context-loader';
 
-/** The relay behind the TLS gateway: provides RelayPort. */
+/** The relay behind the TLS gateway (RelayPort) and the mission WebSocket gateway (MissionRelayPort). */
 @Module({
   imports: [AccountsModule, BookingModule, SpacecraftModule, StationsModule],
   providers: [
     RelayService,
     { provide: RelayPort, useExisting: RelayService },
+    { provide: MissionRelayPort, useExisting: RelayService },
     PacketLog,
     PacketsRepository,
     RelaySessionAudit,
     RelaySessionsRepository,
     SlotContextLoader,
   ],
-  exports: [RelayPort, RelayService, PacketLog],
+  exports: [RelayPort, MissionRelayPort, RelayService, PacketLog],
 })
 export class RelayModule {}

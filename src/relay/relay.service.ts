@@ -4,7 +4,8 @@ import { AccountsService } from '../accounts/accounts.service';
 import type { OperationalSlot } from '../booking/operational-slot.entity';
 import { BookingService } from '../booking/booking.service';
 import { Clock } from '../common/clock';
-import { DomainError } from '../common/errors';
+import { DomainError, NotFoundError } from '../common/errors';
+import { assertCanManage } from '../common/ownership';
 import { JobRunner } from '../common/jobs';
 import type { Actor } from '../common/request-context';
 import type { AppConfig } from '../config/app-config';
@@ -12,13 +13,19 @@ import { APP_CONFIG } from '../config/config.module';
 import { validateCspFrame } from '../csp/csp-frame';
 import type { LinkDirection } from '../orbit/doppler';
 import type { CspHeader } from '../csp/csp-header';
+import { SpacecraftService } from '../spacecraft/spacecraft.service';
 import { ByteRateLimit } from './byte-rate-limit';
 import { parseFrameTimestamp } from './frame-timestamp';
 import { PacketLog, SHUTDOWN_FLUSH_MS } from './packet-log';
 import type { PacketOutcome } from './packet.entity';
 import {
   type DisconnectReason,
+  type MissionDetachReason,
+  type MissionLink,
+  type MissionPeer,
+  type MissionRelayPort,
   RELAY_EVENT,
+  type RelayEventId,
   type RelayPeer,
   RelayPort,
   type RelaySession,
@@ -27,6 +34,8 @@ import {
   START_REMOTE,
   type StartRemoteResult,
   type Stored,
+  type UplinkOptions,
+  type UplinkResult,
 } from './relay-port';
 import { RelaySessionAudit } from './relay-session-audit';
 import { SlotContextLoader } from './slot-context-loader';
@@ -59,12 +68,28 @@ interface FrameVerdict {
 /** The packets table's column (the protocol's limit for a sendMsg timestamp). */
 const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
 
+/** A mission WebSocket session's seat on its spacecraft; `peer` once its socket is open. */
+interface MissionSeat extends MissionLink {
+  readonly userId: string;
+  readonly rate: ByteRateLimit;
+  peer?: MissionPeer;
+}
+
+/** What relaying one frame needs to know of its sender. */
+interface Sender extends RelaySession {
+  readonly rate: ByteRateLimit;
+}
+
 interface SlotRelay {
   context: SlotContext;
   sides: Partial<Record<RelaySide, ActiveSession>>;
 }
 
 const OTHER: Record<RelaySide, RelaySide> = { station: 'mission', mission: 'station' };
+const EVENT_NAME = Object.fromEntries(Object.entries(RELAY_EVENT).map(([name, id]) => [id, name])) as Record<
+  RelayEventId,
+  keyof typeof RELAY_EVENT
+>;
 /** Frames from the station travel down from the spacecraft; the mission's go up to it. */
 const DIRECTION: Record<RelaySide, LinkDirection> = { station: 'DOWNLINK', mission: 'UPLINK' };
 const SLOT_END_CHECK_MS = 1000;
@@ -77,10 +102,12 @@ export const SLOT_END_JOB = 'relay.end-finished-slots';
  * process (the packet log, the session audit) is written to the database.
  */
 @Injectable()
-export class RelayService extends RelayPort implements OnApplicationBootstrap {
+export class RelayService extends RelayPort implements MissionRelayPort, OnApplicationBootstrap {
   private readonly logger = new Logger(RelayService.name);
   private readonly relays = new Map<string, SlotRelay>();
   private readonly opening = new Map<string, Promise<SlotRelay>>();
+  /** Mission WebSocket sessions by spacecraft id: they follow its slots, not one slot. */
+  private readonly missionSeats = new Map<string, Set<MissionSeat>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -91,6 +118,7 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap {
     private readonly packets: PacketLog,
     private readonly audit: RelaySessionAudit,
     private readonly jobs: JobRunner,
+    private readonly spacecraft: SpacecraftService,
   ) {
     super();
   }
@@ -134,14 +162,16 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap {
       peer.connectionId,
       this.clock.now(),
     );
-    const other = relay.sides[OTHER[chosen]];
-    this.logger.log(
-      { slotId, side: chosen, user: actor.username, otherConnected: Boolean(other) },
-      'relay session started',
-    );
-    if (!other) return { code: START_REMOTE.REMOTE_NOT_CONNECTED, session };
-    other.peer.notifyEvent(RELAY_EVENT.REMOTE_CONNECTED);
-    return { code: START_REMOTE.REMOTE_READY, session };
+    const otherConnected = chosen === 'station' ? this.missionPresent(relay) : Boolean(relay.sides.station);
+    this.logger.log({ slotId, side: chosen, user: actor.username, otherConnected }, 'relay session started');
+    if (chosen === 'station') {
+      relay.sides.mission?.peer.notifyEvent(RELAY_EVENT.REMOTE_CONNECTED);
+      this.tellMissionSockets(relay, RELAY_EVENT.REMOTE_CONNECTED);
+    } else if (this.missionSockets(relay).length === 0) {
+      // With mission WebSocket sessions present, the station was told when the first arrived.
+      relay.sides.station?.peer.notifyEvent(RELAY_EVENT.REMOTE_CONNECTED);
+    }
+    return { code: otherConnected ? START_REMOTE.REMOTE_READY : START_REMOTE.REMOTE_NOT_CONNECTED, session };
   }
 
   /**
@@ -152,16 +182,30 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap {
    */
   sendMsg(session: RelaySession, data: Uint8Array, clientTimestamp: string | number): SendResult {
     const active = this.active(session);
-    const relay = this.relays.get(session.slotId) as SlotRelay;
+    return this.relayFrame(this.relays.get(session.slotId) as SlotRelay, active, data, clientTimestamp);
+  }
+
+  /**
+   * One frame through a slot: checked, logged (refused or not: a frame the log cannot take is
+   * refused, never relayed unrecorded), then delivered to the other side: from the station, to
+   * the TLS M-client and every mission WebSocket session of the spacecraft.
+   */
+  private relayFrame(
+    relay: SlotRelay,
+    sender: Sender,
+    data: Uint8Array,
+    clientTimestamp: string | number,
+  ): SendResult {
+    const session: RelaySession = { slotId: sender.slotId, side: sender.side };
     const received = this.clock.now();
     if (received >= relay.context.slot.endAt) {
       this.endSlotSoon(session.slotId);
       throw slotEnded(relay.context.slot);
     }
-    active.rate.take(data.length, received.getTime());
-    const direction = DIRECTION[active.side];
+    sender.rate.take(data.length, received.getTime());
+    const direction = DIRECTION[session.side];
     const frame: LoggedFrame = { session, direction, data, clientTimestamp, received };
-    const time = this.frameTime(active.side, clientTimestamp, received);
+    const time = this.frameTime(session.side, clientTimestamp, received);
     if (time instanceof DomainError) {
       this.log(frame, { gsTime: null, dopplerShiftHz: null, outcome: 'REJECTED', rule: time.code });
       throw time;
@@ -170,9 +214,10 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap {
     const verdict = validateCspFrame(data, direction, relay.context.csp, {
       maxFrameBytes: this.config.relay.maxCspFrameBytes,
     });
-    const other = relay.sides[OTHER[active.side]];
-    const outcome = !verdict.ok ? 'REJECTED' : other ? 'RELAYED' : 'NOT_DELIVERED';
-    // Logged first: a frame the log cannot take is refused, never relayed unrecorded.
+    const tls = relay.sides[OTHER[session.side]];
+    const sockets = session.side === 'station' ? this.missionSockets(relay) : [];
+    const delivered = Boolean(tls) || sockets.length > 0;
+    const outcome = !verdict.ok ? 'REJECTED' : delivered ? 'RELAYED' : 'NOT_DELIVERED';
     const stored = this.log(frame, {
       gsTime: time,
       dopplerShiftHz,
@@ -183,8 +228,20 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap {
     if (!verdict.ok)
       throw new DomainError('VALIDATION', 'FRAME_REJECTED', verdict.message, { rule: verdict.rule });
     const gsTimestamp = time.toISOString();
-    other?.peer.notifyMsg(data, dopplerShiftHz, gsTimestamp);
-    return { delivered: outcome === 'RELAYED', dopplerShiftHz, gsTimestamp, stored };
+    tls?.peer.notifyMsg(data, dopplerShiftHz, gsTimestamp);
+    if (sockets.length > 0) {
+      const { slot } = relay.context;
+      const delivery = {
+        data,
+        slotId: slot.id,
+        groundStation: slot.stationIdentifier,
+        dopplerShiftHz,
+        gsTimestamp,
+        serverTime: received.toISOString(),
+      };
+      for (const socket of sockets) socket.downlink(delivery);
+    }
+    return { delivered, dopplerShiftHz, gsTimestamp, stored };
   }
 
   /**
@@ -296,6 +353,10 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap {
       session.peer.notifyEvent(RELAY_EVENT.SLOT_END);
       session.peer.close('slot ended');
     }
+    this.tellMissionSockets(relay, RELAY_EVENT.SLOT_END);
+    // A mission session follows its spacecraft: it ends with the last of its slots in progress.
+    if (this.relaysOf(relay.context.slot.spacecraftId).length === 0)
+      for (const socket of this.missionSockets(relay)) socket.close('slot ended');
     for (const session of sessions)
       await this.audit
         .ended(session.auditId, this.clock.now(), 'SLOT_END')
@@ -316,10 +377,175 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap {
     const active = relay?.sides[session.side];
     if (!relay || active !== session) return; // already ended (slot end, shutdown) or never started
     delete relay.sides[session.side];
-    relay.sides[OTHER[session.side]]?.peer.notifyEvent(event, disconnect);
-    if (!relay.sides.station && !relay.sides.mission) this.relays.delete(session.slotId);
+    if (session.side === 'station') {
+      relay.sides.mission?.peer.notifyEvent(event, disconnect);
+      this.tellMissionSockets(relay, event, disconnect);
+    } else if (!this.missionPresent(relay)) {
+      relay.sides.station?.peer.notifyEvent(event, disconnect);
+    }
+    // A slot with mission WebSocket sessions stays open: they may still uplink and must get SLOT_END.
+    if (!relay.sides.station && !this.missionPresent(relay)) this.relays.delete(session.slotId);
     await this.audit.ended(active.auditId, this.clock.now(), reason);
     this.logger.log({ slotId: session.slotId, side: session.side, reason }, 'relay session ended');
+  }
+
+  async admitMission(actor: Actor, spacecraftIdentifier: string): Promise<MissionLink> {
+    const spacecraft = await this.spacecraft.findByIdentifier(spacecraftIdentifier);
+    if (!spacecraft)
+      throw new NotFoundError('SPACECRAFT_NOT_FOUND', `no spacecraft "${spacecraftIdentifier}"`);
+    assertCanManage(actor, spacecraft.ownerId, `spacecraft "${spacecraftIdentifier}"`);
+    const seats = this.missionSeats.get(spacecraft.id) ?? new Set<MissionSeat>();
+    const limit = this.config.websocket.maxSessionsPerMission;
+    // Checked and taken in one turn of the event loop: two handshakes cannot both take the last seat.
+    if (seats.size >= limit)
+      throw new DomainError(
+        'RATE_LIMITED',
+        'TOO_MANY_SESSIONS',
+        `spacecraft "${spacecraftIdentifier}" already has ${seats.size} WebSocket sessions, the most allowed; close one first`,
+        { limit },
+      );
+    const seat: MissionSeat = {
+      spacecraftId: spacecraft.id,
+      spacecraftIdentifier: spacecraft.identifier,
+      userId: actor.userId,
+      rate: new ByteRateLimit(this.config.relay.maxSessionBytesPerSecond),
+    };
+    this.missionSeats.set(spacecraft.id, seats.add(seat));
+    return seat;
+  }
+
+  async attachMission(link: MissionLink, peer: MissionPeer): Promise<void> {
+    const seat = link as MissionSeat;
+    if (!this.missionSeats.get(seat.spacecraftId)?.has(seat)) return; // detached meanwhile
+    await this.openInProgress(seat.spacecraftId);
+    if (!this.missionSeats.get(seat.spacecraftId)?.has(seat)) return;
+    for (const relay of this.relaysOf(seat.spacecraftId)) {
+      const station = relay.sides.station;
+      if (!station) continue;
+      if (!this.missionPresent(relay)) station.peer.notifyEvent(RELAY_EVENT.REMOTE_CONNECTED);
+      peer.event(missionEvent(relay, RELAY_EVENT.REMOTE_CONNECTED));
+    }
+    seat.peer = peer;
+    this.logger.log(
+      { spacecraft: seat.spacecraftIdentifier, connectionId: peer.connectionId },
+      'mission WebSocket session attached',
+    );
+  }
+
+  async uplink(link: MissionLink, data: Uint8Array, options: UplinkOptions): Promise<UplinkResult> {
+    const seat = link as MissionSeat;
+    if (!this.missionSeats.get(seat.spacecraftId)?.has(seat))
+      throw new DomainError('STATE', 'NO_ACTIVE_SESSION', 'this session has ended; connect again');
+    const relay = await this.uplinkRelay(seat, options.slotId);
+    const { slot } = relay.context;
+    const received = this.clock.now();
+    const sender: Sender = { slotId: slot.id, side: 'mission', rate: seat.rate };
+    const result = this.relayFrame(relay, sender, data, options.clientTimestamp ?? received.toISOString());
+    if (!result.delivered)
+      throw new DomainError(
+        'STATE',
+        'REMOTE_NOT_CONNECTED',
+        `the ground station ${slot.stationIdentifier} of slot ${slot.id} is not connected: the packet was logged, not delivered`,
+        { slotId: slot.id, groundStation: slot.stationIdentifier },
+      );
+    return {
+      slotId: slot.id,
+      groundStation: slot.stationIdentifier,
+      dopplerShiftHz: result.dopplerShiftHz,
+      serverTime: received.toISOString(),
+      stored: result.stored,
+    };
+  }
+
+  detachMission(link: MissionLink, reason: MissionDetachReason): void {
+    const seat = link as MissionSeat;
+    const seats = this.missionSeats.get(seat.spacecraftId);
+    if (!seats?.delete(seat)) return;
+    if (seats.size === 0) this.missionSeats.delete(seat.spacecraftId);
+    if (!seat.peer) return;
+    const event = reason === 'CLOSED' ? RELAY_EVENT.END_REMOTE : RELAY_EVENT.REMOTE_DISCONNECTED;
+    const why = reason === 'CLIENT_NOT_READING' || reason === 'CONNECTION_LOST' ? reason : undefined;
+    for (const relay of this.relaysOf(seat.spacecraftId)) {
+      if (this.missionPresent(relay)) continue;
+      relay.sides.station?.peer.notifyEvent(event, why);
+      if (!relay.sides.station) this.relays.delete(relay.context.slot.id);
+    }
+    this.logger.log(
+      { spacecraft: seat.spacecraftIdentifier, connectionId: seat.peer.connectionId, reason },
+      'mission WebSocket session detached',
+    );
+  }
+
+  /**
+   * The slot an uplink goes to: the one named, else the spacecraft's only slot in progress (one
+   * whose station is connected wins over one whose station is not).
+   */
+  private async uplinkRelay(seat: MissionSeat, slotId: string | undefined): Promise<SlotRelay> {
+    if (slotId !== undefined) {
+      const slot = await this.booking.findSlot(slotId);
+      if (!slot || slot.spacecraftId !== seat.spacecraftId)
+        throw new NotFoundError(
+          'SLOT_NOT_FOUND',
+          `spacecraft "${seat.spacecraftIdentifier}" has no slot ${slotId}`,
+        );
+      this.checkStartable(slot);
+      return this.open(slot);
+    }
+    let open = this.relaysOf(seat.spacecraftId);
+    if (open.length === 0) open = await this.openInProgress(seat.spacecraftId);
+    if (open.length === 0)
+      throw new DomainError(
+        'STATE',
+        'NO_SLOT_IN_PROGRESS',
+        `spacecraft "${seat.spacecraftIdentifier}" has no reserved slot in progress: book one (get_operational_slots, select_slots) and send during it`,
+      );
+    const connected = open.filter((relay) => relay.sides.station);
+    const choice = connected.length > 0 ? connected : open;
+    if (choice.length === 1) return choice[0];
+    const slots = choice.map((relay) => relay.context.slot.id);
+    throw new DomainError(
+      'VALIDATION',
+      'AMBIGUOUS_SLOT',
+      `spacecraft "${seat.spacecraftIdentifier}" has ${choice.length} slots in progress (${slots.join(', ')}): name one in "slotId"`,
+      { slots },
+    );
+  }
+
+  /** Opens the relays of the spacecraft's reserved slots in progress, so that their end is noticed. */
+  private async openInProgress(spacecraftId: string): Promise<SlotRelay[]> {
+    const now = this.clock.now();
+    const slots = await this.booking.reservedInProgress(
+      spacecraftId,
+      now,
+      this.config.relay.earlyStartMinutes * 60_000,
+    );
+    for (const slot of slots) await this.open(slot);
+    return this.relaysOf(spacecraftId);
+  }
+
+  private relaysOf(spacecraftId: string): SlotRelay[] {
+    return [...this.relays.values()].filter((relay) => relay.context.slot.spacecraftId === spacecraftId);
+  }
+
+  /** The open mission WebSocket sessions of the slot's spacecraft. */
+  private missionSockets(relay: SlotRelay): MissionPeer[] {
+    const seats = this.missionSeats.get(relay.context.slot.spacecraftId);
+    if (!seats) return [];
+    const peers: MissionPeer[] = [];
+    for (const seat of seats) if (seat.peer) peers.push(seat.peer);
+    return peers;
+  }
+
+  /** Whether anyone receives the slot's downlink: the TLS M-client or a mission WebSocket session. */
+  private missionPresent(relay: SlotRelay): boolean {
+    return Boolean(relay.sides.mission) || this.missionSockets(relay).length > 0;
+  }
+
+  private tellMissionSockets(relay: SlotRelay, event: RelayEventId, reason?: DisconnectReason): void {
+    const sockets = this.missionSockets(relay);
+    if (sockets.length === 0) return;
+    const message = missionEvent(relay, event, reason);
+    for (const socket of sockets) socket.event(message);
   }
 
   private active(session: RelaySession): ActiveSession {
@@ -393,6 +619,16 @@ export class RelayService extends RelayPort implements OnApplicationBootstrap {
       this.opening.delete(slot.id);
     }
   }
+}
+
+function missionEvent(relay: SlotRelay, event: RelayEventId, reason?: DisconnectReason) {
+  const { slot } = relay.context;
+  return {
+    event: EVENT_NAME[event],
+    slotId: slot.id,
+    groundStation: slot.stationIdentifier,
+    ...(reason ? { reason } : {}),
+  };
 }
 
 function notYours(slot: OperationalSlot, why: string): DomainError {

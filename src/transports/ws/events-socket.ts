@@ -1,0 +1,137 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { BookingService } from '../../booking/booking.service';
+import { DomainEvents } from '../../common/domain-events';
+import { ValidationFailedError } from '../../common/errors';
+import { JobRunner } from '../../common/jobs';
+import type { Actor } from '../../common/request-context';
+import { parseJsonObject } from './mission-messages';
+import type { WsAdmission, WsRoute } from './ws-route';
+import type { WsHandlers, WsSession } from './ws-session';
+
+/** Changes read per query while catching up: a long absence is replayed in pages. */
+const PAGE = 200;
+
+/**
+ * `GET /ws/events[?cursor=N]` (docs/protocol.md §11.6): every booking change the caller may see,
+ * as `get_changes` records with their cursor, first those after `cursor`, then each as it commits.
+ */
+@Injectable()
+export class EventsSocketRoute implements WsRoute, OnModuleInit {
+  private readonly streams = new Set<ChangeStream>();
+
+  constructor(
+    private readonly booking: BookingService,
+    private readonly events: DomainEvents,
+    private readonly jobs: JobRunner,
+  ) {}
+
+  onModuleInit(): void {
+    // After the commit: every stream reads what is new for it (reads run in the background, so
+    // the booking request that caused the change does not wait for them).
+    this.events.subscribe('slots.changed', () => {
+      for (const stream of this.streams) stream.wake();
+    });
+  }
+
+  match(pathname: string): Record<string, string> | null {
+    return pathname === '/ws/events' ? {} : null;
+  }
+
+  admit(actor: Actor, _params: Record<string, string>, query: URLSearchParams): Promise<WsAdmission> {
+    const cursor = parseCursor(query.get('cursor'));
+    return Promise.resolve({
+      open: (session) => {
+        const stream = new ChangeStream(session, actor, cursor, this.booking, this.jobs, () =>
+          this.streams.delete(stream),
+        );
+        this.streams.add(stream);
+        stream.wake();
+        return stream.handlers;
+      },
+      cancel: () => undefined,
+    });
+  }
+}
+
+function parseCursor(value: string | null): number {
+  if (value === null) return 0;
+  if (/^\d{1,15}$/.test(value)) return Number(value);
+  throw new ValidationFailedError([
+    { field: 'cursor', message: 'must be a whole number (the cursor of the last change you received)' },
+  ]);
+}
+
+/**
+ * One /ws/events session: reads the changes after its cursor whenever woken, one read at a time
+ * (a wake during a read makes one more read), so each change is sent once and in order.
+ */
+class ChangeStream {
+  private readonly logger = new Logger('ChangeStream');
+  private reading = false;
+  private again = false;
+  private live = false;
+
+  constructor(
+    private readonly session: WsSession,
+    private readonly actor: Actor,
+    private cursor: number,
+    private readonly booking: BookingService,
+    private readonly jobs: JobRunner,
+    private readonly onEnded: () => void,
+  ) {}
+
+  readonly handlers: WsHandlers = {
+    message: (text) => {
+      const parsed = parseJsonObject(text);
+      if (parsed.ok && parsed.message.type === 'ping') {
+        this.session.valid();
+        const id = parsed.message.id;
+        this.session.send({
+          type: 'pong',
+          ...(typeof id === 'string' || typeof id === 'number' ? { id } : {}),
+        });
+        return;
+      }
+      this.session.invalid(
+        parsed.ok
+          ? { type: 'error', code: 'INVALID_MESSAGE', message: 'this stream only takes {"type":"ping"}' }
+          : parsed.error,
+      );
+    },
+    ended: () => this.onEnded(),
+  };
+
+  wake(): void {
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = true;
+    this.jobs.fireAndForget('ws.events.read', this.read(), { session: this.session.id });
+  }
+
+  private async read(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        let page;
+        do {
+          page = await this.booking.changesVisibleTo(this.actor, this.cursor, PAGE);
+          if (!this.session.isOpen) return;
+          for (const change of page) {
+            this.cursor = change.changeId;
+            this.session.send({ type: 'change', cursor: change.changeId, change });
+          }
+        } while (page.length === PAGE);
+        if (!this.live) {
+          this.live = true;
+          this.session.send({ type: 'live', cursor: this.cursor });
+        }
+      } while (this.again);
+    } catch (error) {
+      this.logger.error({ err: error, session: this.session.id }, 'could not read booking changes');
+    } finally {
+      this.reading = false;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { AccountsModule } from '../../accounts/accounts.module';
+import { BookingModule } from '../../booking/booking.module';
+import { EventsSocketRoute } from './events-socket';
+import { MissionSocketRoute } from './mission-socket';
+import { WsGateway } from './ws-gateway';
+
+/**
+ * WebSockets on the HTTP port: the mission CSP gateway and the booking event stream. Like the TLS
+ * gateway it takes the relay module as a parameter (it needs MissionRelayPort from it).
+ */
+@Module({})
+export class WsModule {
+  static forRelay(relayModule: Type | DynamicModule): DynamicModule {
+    return {
+      module: WsModule,
+      imports: [relayModule, AccountsModule, BookingModule],
+      providers: [WsGateway, MissionSocketRoute, EventsSocketRoute],
+      exports: [WsGateway],
+    };
+  }
+}
