@@ -295,6 +295,11 @@ export interface ChangeMessage {
  * order, and `live` once the changes after `cursor` have all been sent.
  */
 export class BookingEventsClient extends JsonSocket {
+  /** Resolves with the cursor once every change after the requested cursor has been sent. */
+  readonly live: Promise<number> = new Promise((resolve) =>
+    this.once('live', (message: { cursor: number }) => resolve(message.cursor)),
+  );
+
   static connect(options: WsConnectOptions & { cursor?: number }): Promise<BookingEventsClient> {
     const path = options.cursor === undefined ? '/ws/events' : `/ws/events?cursor=${options.cursor}`;
     return JsonSocket.open(options, path, (socket) => new BookingEventsClient(socket));
