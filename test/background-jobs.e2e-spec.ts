@@ -9,6 +9,10 @@ import { RelayService, SLOT_END_JOB } from '../src/relay/relay.service';
 import { SpacecraftRepository } from '../src/spacecraft/spacecraft.repository';
 import { TLE_REFRESH_JOB } from '../src/spacecraft/tle-refresh.service';
 import { GroundStationsService } from '../src/stations/ground-stations.service';
+import { WS_KEEPALIVE_JOB, WsGateway } from '../src/transports/ws/ws-gateway';
+import { MissionSocketClient, WsHandshakeError } from '../src/client/websocket-client';
+import { AccountsService } from '../src/accounts/accounts.service';
+import { BookingService } from '../src/booking/booking.service';
 import { ORBIT_NOW } from './helpers/fixtures';
 import { frames, gatewayClient, next, type ReservedSlot, reservedSlot } from './helpers/relay-fixture';
 import { ADMIN, TestApp } from './helpers/test-app';
@@ -53,7 +57,7 @@ describe('background jobs that fail leave the server serving', () => {
 
   it('schedules every periodic job through the runner', () => {
     expect(runner.scheduled.sort()).toEqual(
-      [HOLD_SWEEP_JOB, REPLAN_JOB, SLOT_END_JOB, TLE_REFRESH_JOB].sort(),
+      [HOLD_SWEEP_JOB, REPLAN_JOB, SLOT_END_JOB, TLE_REFRESH_JOB, WS_KEEPALIVE_JOB].sort(),
     );
   });
 
@@ -62,6 +66,7 @@ describe('background jobs that fail leave the server serving', () => {
     [TLE_REFRESH_JOB, () => jest.spyOn(t.app.get(SpacecraftRepository), 'dueForRefresh')],
     [HOLD_SWEEP_JOB, () => jest.spyOn(t.app.get(SlotsRepository), 'expiredHolds')],
     [REPLAN_JOB, () => jest.spyOn(t.app.get(GroundStationsService), 'loadMany')],
+    [WS_KEEPALIVE_JOB, () => jest.spyOn(t.app.get(WsGateway), 'keepAlive')],
   ];
 
   it.each(periodic)('%s: a failed run is logged with the job name', async (job, dependency) => {
@@ -133,6 +138,47 @@ describe('background jobs that fail leave the server serving', () => {
       const another = await gatewayClient(t, slot.missionKey); // the gateway still takes logins
       expect(await another.ping()).toBe('pong');
       another.destroy();
+    });
+  });
+
+  describe('WebSocket fire-and-forget work', () => {
+    let slot: ReservedSlot;
+
+    beforeAll(async () => {
+      slot = await reservedSlot(t, 'wsjobs');
+    });
+    beforeEach(() => t.clock.set(new Date(slot.start.getTime() + 60_000)));
+
+    it('ws.handshake: authentication fails unexpectedly; the upgrade gets 500, the server serves on', async () => {
+      jest.spyOn(t.app.get(AccountsService), 'authenticate').mockRejectedValueOnce(new Error('db gone'));
+      const refused = await MissionSocketClient.connect({
+        baseUrl: t.baseUrl,
+        token: slot.missionKey,
+        spacecraft: slot.spacecraft,
+      }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(WsHandshakeError);
+      expect(refused).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
+      await stillServing();
+    });
+
+    it('ws.mission.attach: finding the slots in progress fails; logged, the session still relays', async () => {
+      const failure = new Error('slots table unreachable');
+      jest.spyOn(t.app.get(BookingService), 'reservedInProgress').mockRejectedValueOnce(failure);
+      const logged = failureLogged('ws.mission.attach');
+      const mission = await MissionSocketClient.connect({
+        baseUrl: t.baseUrl,
+        token: slot.missionKey,
+        spacecraft: slot.spacecraft,
+      });
+      expect(await logged).toMatchObject({ err: failure, spacecraft: slot.spacecraft });
+      const station = await gatewayClient(t, slot.stationKey);
+      await station.startRemote(slot.slotId);
+      const downlink = mission.next<{ packet: string }>('message');
+      await station.sendMsg(frames.downlink('still here'), t.clock.now().toISOString());
+      expect(Buffer.from((await downlink).packet, 'base64')).toEqual(frames.downlink('still here'));
+      await stillServing();
+      await mission.close();
+      station.destroy();
     });
   });
 });

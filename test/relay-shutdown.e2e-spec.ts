@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { GatewayClient } from '../src/client/gateway-client';
+import { MissionSocketClient } from '../src/client/websocket-client';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { ENTITIES } from '../src/entities';
 import { ORBIT_NOW } from './helpers/fixtures';
@@ -63,6 +64,45 @@ describe('packet log across a graceful shutdown', () => {
       await check.destroy();
       expect(Number(n)).toBe(accepted);
       expect(reasons).toEqual([{ endReason: 'SHUTDOWN' }, { endReason: 'SHUTDOWN' }]);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('acknowledges every WebSocket uplink it took before it closes the sessions with 1001', async () => {
+    const database = await createTestDatabase();
+    const t = await TestApp.start(
+      { SATNET_PACKET_LOG_FLUSH_MS: '60000', SATNET_PACKET_LOG_BATCH_SIZE: '100000' },
+      database,
+    );
+    try {
+      t.clock.set(ORBIT_NOW);
+      const slot = await reservedSlot(t, 'wsdown');
+      t.clock.set(slot.start);
+      const station = await gatewayClient(t, slot.stationKey);
+      await station.startRemote(slot.slotId);
+      const mission = await MissionSocketClient.connect({
+        baseUrl: t.baseUrl,
+        token: slot.missionKey,
+        spacecraft: slot.spacecraft,
+      });
+      const relayed = heard(station, 100);
+      const acks = [];
+      for (let i = 0; i < 100; i++) acks.push(mission.uplink(frames.uplink(`tc ${i}`)));
+      await relayed; // taken and relayed, not yet stored: the acknowledgements wait for the commit
+      const closed = mission.next<number>('close');
+      const settled = Promise.allSettled(acks);
+      await t.stop();
+      expect((await settled).filter((r) => r.status === 'fulfilled')).toHaveLength(100);
+      expect(await closed).toBe(1001);
+
+      const check = new DataSource(
+        buildDataSourceOptions({ url: database.url, migrate: false, logQueries: false }, ENTITIES),
+      );
+      await check.initialize();
+      const [{ n }] = await check.query('SELECT COUNT(*) AS n FROM packets WHERE slotId = ?', [slot.slotId]);
+      await check.destroy();
+      expect(Number(n)).toBe(100);
     } finally {
       await database.drop();
     }

@@ -11,7 +11,7 @@ function collect(client: BookingEventsClient): ChangeMessage[] {
   return changes;
 }
 
-describe('booking event stream /ws/events (docs/protocol.md §11.6)', () => {
+describe('booking event stream /ws/events (docs/protocol.md §13.6)', () => {
   let t: TestApp;
   let gs: { token: string };
   let mission: { token: string };

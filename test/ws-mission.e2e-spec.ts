@@ -1,5 +1,4 @@
 import { DataSource } from 'typeorm';
-import { type GatewayClient } from '../src/client/gateway-client';
 import {
   type DownlinkMessage,
   type ErrorMessage,
@@ -42,7 +41,7 @@ async function serverError(call: Promise<unknown>): Promise<WsServerError> {
   throw new Error('expected an error answer');
 }
 
-describe('mission WebSocket gateway (CSP over JSON, docs/protocol.md §11)', () => {
+describe('mission WebSocket gateway (CSP over JSON, docs/protocol.md §13)', () => {
   let t: TestApp;
   let slot: ReservedSlot;
   const open: { close(): unknown }[] = [];
@@ -58,10 +57,7 @@ describe('mission WebSocket gateway (CSP over JSON, docs/protocol.md §11)', () 
   });
   const mission = async (extra: Partial<WsConnectOptions> = {}) =>
     track(await MissionSocketClient.connect(options(slot.missionKey, extra)));
-  const station = async () => {
-    const c = track(await gatewayClient(t, slot.stationKey));
-    return c as GatewayClient;
-  };
+  const station = async () => track(await gatewayClient(t, slot.stationKey));
   const now = () => t.clock.now().toISOString();
   const packets = async () => {
     await t.app.get(PacketLog).flush();
@@ -71,10 +67,8 @@ describe('mission WebSocket gateway (CSP over JSON, docs/protocol.md §11)', () 
       .find({ where: { slotId: slot.slotId }, order: { id: 'ASC' } });
   };
   const sessions = () => t.app.get(WsGateway).sessionCount;
-  /** Resolves when the server has `count` WebSocket sessions (they register after the handshake). */
-  const settle = async (client: MissionSocketClient) => {
-    await client.ping();
-  };
+  /** Resolves once the server serves the session (a pong proves it took the socket). */
+  const settle = (client: MissionSocketClient) => client.ping();
 
   beforeAll(async () => {
     t = await TestApp.start({ SATNET_WS_MAX_INVALID_MESSAGES: '5', SATNET_WS_MAX_BUFFERED_BYTES: '65536' });
@@ -125,6 +119,35 @@ describe('mission WebSocket gateway (CSP over JSON, docs/protocol.md §11)', () 
       ['station', 'DOWNLINK', 'RELAYED'],
       ['mission', 'UPLINK', 'RELAYED'],
     ]);
+  });
+
+  it('shares a slot with a TLS M-client: both receive each downlink, both may uplink', async () => {
+    const gs = await station();
+    await gs.startRemote(slot.slotId);
+    const tlsMission = await gatewayClient(t, slot.missionKey);
+    track(tlsMission);
+    await tlsMission.startRemote(slot.slotId);
+    const m = await mission();
+    await settle(m);
+    const overTls = next<[Buffer]>(tlsMission, 'notifyMsg');
+    const overWs = m.next<DownlinkMessage>('message');
+    expect((await gs.sendMsg(frames.downlink('both'), now())).delivered).toBe(true);
+    expect((await overTls)[0]).toEqual(frames.downlink('both'));
+    expect(Buffer.from((await overWs).packet, 'base64')).toEqual(frames.downlink('both'));
+
+    const atStation: Buffer[] = [];
+    gs.on('notifyMsg', (data: Buffer) => atStation.push(Buffer.from(data)));
+    await tlsMission.sendMsg(frames.uplink('from tls'), now());
+    await m.uplink(frames.uplink('from ws'));
+    await gs.ping();
+    expect(atStation).toEqual([frames.uplink('from tls'), frames.uplink('from ws')]);
+  });
+
+  it('closes a session that sends a message over the size limit (1009)', async () => {
+    const m = await mission();
+    const closed = m.next<number>('close');
+    m.send({ type: 'message', direction: 'uplink', packet: 'A'.repeat(70_000) });
+    expect(await closed).toBe(1009);
   });
 
   it('accepts the token in a subprotocol or the query (for browsers), and echoes ids', async () => {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { WebSocket } from 'ws';
 
 /**
- * TypeScript clients of the WebSocket endpoints (docs/protocol.md §11): the mission CSP gateway
+ * TypeScript clients of the WebSocket endpoints (docs/protocol.md §13): the mission CSP gateway
  * and the booking event stream. Used by the e2e tests, the command-line client and the benchmark.
  */
 

@@ -83,7 +83,7 @@ export interface DownlinkDelivery {
   serverTime: string;
 }
 
-/** What a mission WebSocket session is told about the slots of its spacecraft (docs/protocol.md §11). */
+/** What a mission WebSocket session is told about the slots of its spacecraft (docs/protocol.md §13). */
 export interface MissionEvent {
   event: keyof typeof RELAY_EVENT;
   slotId: string;
@@ -166,7 +166,7 @@ export abstract class RelayPort {
 }
 
 /**
- * The relay as the mission WebSocket gateway sees it (docs/protocol.md §11): sessions bound to a
+ * The relay as the mission WebSocket gateway sees it (docs/protocol.md §13): sessions bound to a
  * spacecraft, which uplink to the station of its slot in progress and receive every downlink.
  * Implemented by the relay service beside RelayPort; the same slots, rules and packet log.
  */

@@ -417,19 +417,20 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
   async attachMission(link: MissionLink, peer: MissionPeer): Promise<void> {
     const seat = link as MissionSeat;
     if (!this.missionSeats.get(seat.spacecraftId)?.has(seat)) return; // detached meanwhile
-    await this.openInProgress(seat.spacecraftId);
-    if (!this.missionSeats.get(seat.spacecraftId)?.has(seat)) return;
-    for (const relay of this.relaysOf(seat.spacecraftId)) {
-      const station = relay.sides.station;
-      if (!station) continue;
-      if (!this.missionPresent(relay)) station.peer.notifyEvent(RELAY_EVENT.REMOTE_CONNECTED);
+    const withStation = this.relaysOf(seat.spacecraftId).filter((relay) => relay.sides.station);
+    const first = withStation.filter((relay) => !this.missionPresent(relay));
+    seat.peer = peer;
+    for (const relay of withStation) {
+      if (first.includes(relay)) relay.sides.station?.peer.notifyEvent(RELAY_EVENT.REMOTE_CONNECTED);
       peer.event(missionEvent(relay, RELAY_EVENT.REMOTE_CONNECTED));
     }
-    seat.peer = peer;
     this.logger.log(
       { spacecraft: seat.spacecraftIdentifier, connectionId: peer.connectionId },
       'mission WebSocket session attached',
     );
+    // A slot in progress whose station has not connected yet is opened too, so that its end is
+    // noticed (SLOT_END). The session already receives everything meanwhile.
+    await this.openInProgress(seat.spacecraftId);
   }
 
   async uplink(link: MissionLink, data: Uint8Array, options: UplinkOptions): Promise<UplinkResult> {

@@ -28,7 +28,15 @@ export async function reservedSlot(t: TestApp, prefix: string): Promise<Reserved
   });
   await t.http('POST', `/api/ground-stations/${station}/rules`, { token: gs.token, body: ALWAYS });
   await t.http('POST', '/api/spacecraft', { token: mission.token, body: spacecraftConfig(spacecraft) });
-  const slot = (await t.rpc('get_operational_slots', [spacecraft], mission.token)).result.OperationSlot[0];
+  // The first pass over this fixture's own station: other tests' stations may see the spacecraft too.
+  const slots = (await t.rpc('get_operational_slots', [spacecraft], mission.token)).result.OperationSlot as {
+    identifier: string;
+    gsIdentifier: string;
+    slotStart: string;
+    slotEnd: string;
+  }[];
+  const slot = slots.find((candidate) => candidate.gsIdentifier === station);
+  if (!slot) throw new Error(`no slot of ${spacecraft} over ${station}`);
   const reserved = await t.rpc('select_slots', [spacecraft, [slot.identifier]], mission.token);
   if (reserved.result?.OperationSlot[0].state !== 'RESERVED') throw new Error(JSON.stringify(reserved));
   const key = async (token: string) =>

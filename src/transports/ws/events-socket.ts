@@ -12,7 +12,7 @@ import type { WsHandlers, WsSession } from './ws-session';
 const PAGE = 200;
 
 /**
- * `GET /ws/events[?cursor=N]` (docs/protocol.md §11.6): every booking change the caller may see,
+ * `GET /ws/events[?cursor=N]` (docs/protocol.md §13.6): every booking change the caller may see,
  * as `get_changes` records with their cursor, first those after `cursor`, then each as it commits.
  */
 @Injectable()

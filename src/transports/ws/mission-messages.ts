@@ -8,7 +8,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 export type MessageId = string | number;
 
-/** What a mission client may send (docs/protocol.md §11.3). */
+/** What a mission client may send (docs/protocol.md §13.2). */
 export type MissionClientMessage =
   | { type: 'uplink'; packet: Uint8Array; id?: MessageId; slotId?: string; timestamp?: string }
   | { type: 'ping'; id?: MessageId };

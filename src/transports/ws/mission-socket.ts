@@ -22,7 +22,7 @@ import {
 
 const PATH = /^\/ws\/mission\/([^/]+)\/protocol\/csp$/;
 
-/** `GET /ws/mission/{spacecraft}/protocol/csp` (docs/protocol.md §11): CSP packets as JSON. */
+/** `GET /ws/mission/{spacecraft}/protocol/csp` (docs/protocol.md §13): CSP packets as JSON. */
 @Injectable()
 export class MissionSocketRoute implements WsRoute {
   constructor(
@@ -81,6 +81,7 @@ class MissionSocket implements MissionPeer {
 
   readonly handlers: WsHandlers = {
     message: (text) => this.received(text),
+    settled: () => this.answers,
     ended: (reason) => {
       this.relay.detachMission(this.link, DETACH_REASON[reason]);
       this.logger.log(

@@ -22,7 +22,7 @@ import { MissionSocketRoute } from './mission-socket';
 import type { WsRoute } from './ws-route';
 import { WS_CLOSE, WsSession, type WsLimits, wsLimits } from './ws-session';
 
-/** The subprotocol the server selects; a browser offers it with `bearer.<token>` (docs/protocol.md §11.1). */
+/** The subprotocol the server selects; a browser offers it with `bearer.<token>` (docs/protocol.md §13.1). */
 export const WS_SUBPROTOCOL = 'satnet.v1';
 const BEARER_PROTOCOL = 'bearer.';
 /** The keep-alive job: pings every session, cuts those that did not answer the previous ping. */
@@ -31,7 +31,7 @@ export const WS_KEEPALIVE_JOB = 'ws.keepalive';
 const CLOSE_GRACE_MS = 2000;
 
 /**
- * WebSockets on the HTTP port (docs/protocol.md §11). The `ws` server runs without its own HTTP
+ * WebSockets on the HTTP port (docs/protocol.md §13). The `ws` server runs without its own HTTP
  * server: this gateway takes the HTTP server's upgrade requests, routes them by path (with path
  * parameters), authenticates them and lets the route admit them, all before the handshake
  * completes, so that a refusal is a plain HTTP status with a JSON body and never an accepted
@@ -73,9 +73,12 @@ export class WsGateway implements OnApplicationBootstrap, OnModuleDestroy {
     if (!httpServer) return; // an application context without HTTP (the CLI)
     this.httpServer = httpServer;
     httpServer.on('upgrade', this.upgrade);
-    this.jobs.every(WS_KEEPALIVE_JOB, this.config.websocket.pingSeconds * 1000, () => {
-      for (const session of this.sessions) session.keepAlive();
-    });
+    this.jobs.every(WS_KEEPALIVE_JOB, this.config.websocket.pingSeconds * 1000, () => this.keepAlive());
+  }
+
+  /** Pings every session; cuts those that did not answer the previous ping. */
+  keepAlive(): void {
+    for (const session of this.sessions) session.keepAlive();
   }
 
   get sessionCount(): number {
@@ -96,10 +99,12 @@ export class WsGateway implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.error({ err: error }, 'the relay failed to drain');
     }
     const open = [...this.sessions];
-    for (const session of open)
-      session.close('SHUTDOWN', WS_CLOSE.GOING_AWAY, 'the server is shutting down; reconnect later');
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)));
+    // The answers owed (acknowledgements of stored uplinks) go out before the close frame.
+    await Promise.race([Promise.all(open.map((session) => session.settled())), grace]);
+    for (const session of open)
+      session.close('SHUTDOWN', WS_CLOSE.GOING_AWAY, 'the server is shutting down; reconnect later');
     await Promise.race([Promise.all(open.map((session) => session.whenClosed)), grace]);
     clearTimeout(timer);
     for (const session of open) session.terminate();

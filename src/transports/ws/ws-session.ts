@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { type RawData, WebSocket } from 'ws';
 import type { AppConfig } from '../../config/app-config';
 
-/** Close codes the server uses (RFC 6455 §7.4.1); docs/protocol.md §11 lists them for clients. */
+/** Close codes the server uses (RFC 6455 §7.4.1); docs/protocol.md §13 lists them for clients. */
 export const WS_CLOSE = {
   NORMAL: 1000,
   GOING_AWAY: 1001,
@@ -28,6 +28,8 @@ export type WsEndReason =
 export interface WsHandlers {
   message(text: string): void;
   ended(reason: WsEndReason): void;
+  /** Resolves once every answer owed to the client has been sent (shutdown waits for it). */
+  settled?(): Promise<void>;
 }
 
 export interface WsLimits {
@@ -44,7 +46,7 @@ export function wsLimits(config: AppConfig['websocket']): WsLimits {
   };
 }
 
-/** An error message to the client (docs/protocol.md §11.4). */
+/** An error message to the client (docs/protocol.md §13.2). */
 export interface WsErrorMessage {
   type: 'error';
   code: string;
@@ -140,6 +142,11 @@ export class WsSession {
       WS_CLOSE.POLICY_VIOLATION,
       `${this.invalidInARow} invalid messages in a row`,
     );
+  }
+
+  /** Resolves once the route has sent every answer it owes (at once for a route that owes none). */
+  settled(): Promise<void> {
+    return this.handlers?.settled?.() ?? Promise.resolve();
   }
 
   /** Holds (or resumes) reading from the client: backpressure from the packet log. */
