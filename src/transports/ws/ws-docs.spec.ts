@@ -56,6 +56,8 @@ describe('docs/protocol.md section 13 (WebSocket gateway)', () => {
       }
       if (example.type === 'ping')
         expect(parseMissionMessage(JSON.stringify(example))).toMatchObject({ ok: true });
+      // The relay rounds the Doppler shift to whole Hz (as over TLS).
+      if ('dopplerShiftHz' in example) expect(Number.isInteger(example.dopplerShiftHz)).toBe(true);
       if (example.type === 'message') {
         const packet = Buffer.from(example.packet as string, 'base64');
         const verdict = validateCspFrame(packet, direction === 'uplink' ? 'UPLINK' : 'DOWNLINK', CSP, {
