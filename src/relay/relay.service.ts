@@ -384,7 +384,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
       relay.sides.station?.peer.notifyEvent(event, disconnect);
     }
     // A slot with mission WebSocket sessions stays open: they may still uplink and must get SLOT_END.
-    if (!relay.sides.station && !this.missionPresent(relay)) this.relays.delete(session.slotId);
+    this.closeIfIdle(relay);
     await this.audit.ended(active.auditId, this.clock.now(), reason);
     this.logger.log({ slotId: session.slotId, side: session.side, reason }, 'relay session ended');
   }
@@ -431,6 +431,9 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     // A slot in progress whose station has not connected yet is opened too, so that its end is
     // noticed (SLOT_END). The session already receives everything meanwhile.
     await this.openInProgress(seat.spacecraftId);
+    // The session may have closed while the slots were read: nobody is left to use what was opened.
+    if (!this.missionSeats.get(seat.spacecraftId)?.has(seat))
+      for (const relay of this.relaysOf(seat.spacecraftId)) this.closeIfIdle(relay);
   }
 
   async uplink(link: MissionLink, data: Uint8Array, options: UplinkOptions): Promise<UplinkResult> {
@@ -469,7 +472,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     for (const relay of this.relaysOf(seat.spacecraftId)) {
       if (this.missionPresent(relay)) continue;
       relay.sides.station?.peer.notifyEvent(event, why);
-      if (!relay.sides.station) this.relays.delete(relay.context.slot.id);
+      this.closeIfIdle(relay);
     }
     this.logger.log(
       { spacecraft: seat.spacecraftIdentifier, connectionId: seat.peer.connectionId, reason },
@@ -492,8 +495,9 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
       this.checkStartable(slot);
       return this.open(slot);
     }
-    let open = this.relaysOf(seat.spacecraftId);
-    if (open.length === 0) open = await this.openInProgress(seat.spacecraftId);
+    const inProgress = (relay: SlotRelay) => this.isInProgress(relay.context.slot, this.clock.now());
+    let open = this.relaysOf(seat.spacecraftId).filter(inProgress);
+    if (open.length === 0) open = (await this.openInProgress(seat.spacecraftId)).filter(inProgress);
     if (open.length === 0)
       throw new DomainError(
         'STATE',
@@ -522,6 +526,17 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     );
     for (const slot of slots) await this.open(slot);
     return this.relaysOf(spacecraftId);
+  }
+
+  /** A relay nobody uses any more (no station, no M-client, no mission WebSocket session) is closed. */
+  private closeIfIdle(relay: SlotRelay): void {
+    if (!relay.sides.station && !this.missionPresent(relay)) this.relays.delete(relay.context.slot.id);
+  }
+
+  /** From SATNET_RELAY_EARLY_START_MINUTES before the slot's start until its end (section 9). */
+  private isInProgress(slot: OperationalSlot, now: Date): boolean {
+    const opensAt = slot.startAt.getTime() - this.config.relay.earlyStartMinutes * 60_000;
+    return opensAt <= now.getTime() && now < slot.endAt;
   }
 
   private relaysOf(spacecraftId: string): SlotRelay[] {
