@@ -92,7 +92,7 @@ interface Pending {
 
 /**
  * One WebSocket to the server, JSON in and out. Answers to messages sent with an `id` resolve the
- * promise of `request`; everything else is emitted as `message` (and by type in subclasses).
+ * promise of `request`; everything else is emitted once, under its `type`.
  */
 class JsonSocket extends EventEmitter {
   private readonly pending = new Map<string | number, Pending>();
@@ -235,7 +235,9 @@ class JsonSocket extends EventEmitter {
       } else pending.resolve(message);
       return;
     }
-    this.emit('message', message);
+    // Once, by its type (a downlink's type is "message"). An error answer nobody listens for is
+    // dropped: EventEmitter would throw it from the socket's handler.
+    if (message.type === 'error' && this.listenerCount('error') === 0) return;
     this.emit(String(message.type), message);
   }
 }
