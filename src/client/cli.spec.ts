@@ -112,6 +112,24 @@ describe('satnet-client', () => {
       /^--ca: cannot read \/nonexistent\/ca.pem: ENOENT/,
     ],
     [['--host', 'h', '--api-key', 'k', '--bogus'], /Unknown option '--bogus'/],
+    [['--ws', '--events'], '--ws and --events cannot be combined'],
+    [['--ws', '--api-key', 'k'], '--url is required with --ws'],
+    [['--ws', '--url', 'http://h', '--api-key', 'k'], '--spacecraft is required with --ws'],
+    [
+      ['--ws', '--url', 'h:8080', '--spacecraft', 'SAT', '--api-key', 'k'],
+      `--url must be the server's http:// or https:// address, got "h:8080"`,
+    ],
+    [
+      ['--ws', '--url', 'http://h', '--spacecraft', 'SAT', '--api-key', 'k', '--auth', 'cookie'],
+      '--auth must be header, subprotocol or query, got "cookie"',
+    ],
+    [['--ws', '--url', 'http://h', '--slot', 's'], '--slot cannot be used with --ws'],
+    [['--events', '--url', 'http://h', '--send', 'cafe'], '--send cannot be used with --events'],
+    [
+      ['--events', '--url', 'http://h', '--api-key', 'k', '--cursor', '1.5'],
+      /^--cursor must be an integer from 0 to/,
+    ],
+    [['--host', 'h', '--spacecraft', 'SAT'], '--spacecraft cannot be used without --ws or --events'],
   ])('%p → usage error: %s', async (args, message) => {
     const result = await run(args);
     expect(result.status).toBe(EXIT.USAGE);

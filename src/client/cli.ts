@@ -1,9 +1,20 @@
-import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { readProcessEnvironment } from '../config/process-env';
 import { type RelaySide, START_REMOTE } from '../relay/relay-port';
+import {
+  type CliIo,
+  EXIT,
+  type ExchangeOptions,
+  FrameSession,
+  integerOption,
+  MAX_BUFFERED_BYTES,
+  parseHexFrame,
+  readFrameFile,
+  readOptionFile,
+  secondsOption,
+  UsageError,
+} from './cli-common';
+import { type EventsCliOptions, runEventsSocket, runMissionSocket, type WsCliOptions } from './cli-ws';
 import {
   DEFAULT_GATEWAY_PORT,
   GatewayClient,
@@ -12,62 +23,77 @@ import {
   GatewayRpcError,
   startRemoteName,
 } from './gateway-client';
+import type { WsAuthMode } from './websocket-client';
+
+export { EXIT, type CliIo } from './cli-common';
 
 /**
- * Command-line client of the TLS gateway (docs/protocol.md): connects, logs in, starts a session
- * on a slot, sends frames given as hex and prints everything that arrives. What a station or
- * mission operator runs to try the relay, and what the e2e tests drive.
+ * Command-line client of the gateways (docs/protocol.md): over TLS, connects, logs in, starts a
+ * session on a slot, sends frames given as hex and prints everything that arrives; over WebSocket
+ * (--ws), the same as a mission session; and (--events) prints booking changes as they happen.
+ * What a station or mission operator runs to try the relay, and what the tests drive.
  */
 
 export const USAGE = `usage: satnet-client --host <host> [--port <port>] --api-key <key>
                      [--slot <slotId> [--side station|mission]]
                      [--ca <pem-file> | --fingerprint <sha256> | --insecure]
                      [--send <hex>]... [--file <path>] [--interactive] [--linger <seconds>]
+       satnet-client --ws --url <http-url> --spacecraft <id> --api-key <key>
+                     [--auth header|subprotocol|query] [--ca <pem-file> | --insecure]
+                     [--send <hex>]... [--file <path>] [--interactive] [--linger <seconds>]
+       satnet-client --events --url <http-url> --api-key <key> [--cursor <n>]
+                     [--auth header|subprotocol|query] [--ca <pem-file> | --insecure]
+                     [--linger <seconds>]
 
-Connects to the N-Server TLS gateway and logs in. Without --slot it checks the connection
+TLS gateway (the default): connects and logs in. Without --slot it checks the connection
 (login, ping) and exits. With --slot it starts a session, sends the frames given, prints every
 frame that arrives (with its Doppler shift and timestamps) and every event, and stays until the
 slot ends, the server closes the connection, or Ctrl-C.
 
-  --host <host>          gateway address
-  --port <port>          gateway port (default ${DEFAULT_GATEWAY_PORT})
+--ws: opens a mission WebSocket session on <url>/ws/mission/<id>/protocol/csp. It needs no slot:
+uplinks go to the slot of the spacecraft in progress. It sends the frames given as uplinks (each
+with an id, so its acknowledgement or error is printed), prints every downlink, event and error
+that arrives, and stays until the slot ends (SLOT_END closes the session), the server closes it,
+or Ctrl-C.
+
+--events: prints each booking change you may see, as it happens (after those following --cursor,
+the number of the last change you saw), until the server closes the stream or Ctrl-C.
+
+  --host <host>          TLS gateway address
+  --port <port>          TLS gateway port (default ${DEFAULT_GATEWAY_PORT})
+  --url <http-url>       WebSocket modes: the server's HTTP address, e.g. http://localhost:8080
+                         (https:// for wss)
+  --spacecraft <id>      --ws: the spacecraft whose mission session to open
+  --auth <where>         WebSocket modes: the key in the Authorization header (default), in a
+                         Sec-WebSocket-Protocol value, or in the query (?token=)
+  --cursor <n>           --events: resume after change number n
   --api-key <key>        API key; or set SATNET_API_KEY (keeps the key out of the process list)
-  --slot <slotId>        the reserved slot to start a session on
-  --side station|mission which side of the slot, when you own both the station and the spacecraft
+  --slot <slotId>        TLS: the reserved slot to start a session on
+  --side station|mission TLS: which side of the slot, when you own both station and spacecraft
   --ca <pem-file>        trust this certificate (the server's development certificate, or a CA)
-  --fingerprint <sha256> accept exactly the certificate with this SHA-256 fingerprint
+  --fingerprint <sha256> TLS: accept exactly the certificate with this SHA-256 fingerprint
   --insecure             accept any certificate (development only)
   --send <hex>           a frame to send, as hex (repeatable; spaces and colons are ignored)
   --file <path>          frames to send: one hex frame per line; blank lines and lines
                          starting with # are skipped
-  --interactive          also send each hex line read from standard input, until it ends
+  --interactive          also send each hex line read from standard input; the session ends
+                         when the input does (after --linger, if given)
   --linger <seconds>     after sending, wait this long, end the session and exit
 
-Exit status: 0 done; 1 the server refused something (login, startRemote, a frame) or closed the
-connection with an error; 2 bad usage; 3 no connection (network, TLS, certificate).`;
+Exit status: 0 done; 1 the server refused something (login, handshake, startRemote, a frame) or
+closed the connection with an error; 2 bad usage; 3 no connection (network, TLS, certificate).`;
 
-export const EXIT = { OK: 0, REFUSED: 1, USAGE: 2, CONNECTION: 3 } as const;
-
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-  stdin: Readable;
-  env: Record<string, string | undefined>;
-  /** Aborted on Ctrl-C: end the session and exit. */
-  signal?: AbortSignal;
-}
-
-interface CliOptions {
+interface TlsCliOptions extends ExchangeOptions {
   connect: GatewayClientOptions;
   apiKey: string;
   slot?: string;
   side?: RelaySide;
-  frames: Buffer[];
-  interactive: boolean;
-  lingerMs?: number;
 }
 
-class UsageError extends Error {}
+type CliOptions =
+  | ({ mode: 'tls' } & TlsCliOptions)
+  | ({ mode: 'ws' } & WsCliOptions)
+  | ({ mode: 'events' } & EventsCliOptions);
 
 /** Runs the client; resolves with the exit status. */
 export async function runClientCli(argv: string[], io: CliIo): Promise<number> {
@@ -86,6 +112,8 @@ export async function runClientCli(argv: string[], io: CliIo): Promise<number> {
     io.err('run with --help for usage');
     return EXIT.USAGE;
   }
+  if (options.mode === 'ws') return runMissionSocket(options, io);
+  if (options.mode === 'events') return runEventsSocket(options, io);
   let client: GatewayClient;
   try {
     client = await GatewayClient.connect(options.connect);
@@ -101,6 +129,12 @@ export async function runClientCli(argv: string[], io: CliIo): Promise<number> {
 const OPTIONS = {
   host: { type: 'string' },
   port: { type: 'string' },
+  ws: { type: 'boolean', default: false },
+  events: { type: 'boolean', default: false },
+  url: { type: 'string' },
+  spacecraft: { type: 'string' },
+  auth: { type: 'string' },
+  cursor: { type: 'string' },
   'api-key': { type: 'string' },
   slot: { type: 'string' },
   side: { type: 'string' },
@@ -113,107 +147,116 @@ const OPTIONS = {
   linger: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+
+/** Options of some modes only: given in another, a usage error rather than silently ignored. */
+const MODE_OPTIONS: Record<CliOptions['mode'], (keyof typeof OPTIONS)[]> = {
+  tls: ['host', 'port', 'slot', 'side', 'fingerprint', 'send', 'file', 'interactive'],
+  ws: ['url', 'spacecraft', 'auth', 'send', 'file', 'interactive'],
+  events: ['url', 'auth', 'cursor'],
+};
+
 function parseCliArgs(argv: string[], env: CliIo['env']): CliOptions {
   const { values } = parseArgs({ args: argv, options: OPTIONS });
-  const apiKey = values['api-key'] ?? env.SATNET_API_KEY;
-  if (!values.host) throw new UsageError('--host is required');
-  if (!apiKey) throw new UsageError('--api-key (or SATNET_API_KEY) is required');
-  if (values.side !== undefined && values.side !== 'station' && values.side !== 'mission') {
-    throw new UsageError(`--side must be station or mission, got "${values.side}"`);
+  if (values.ws && values.events) throw new UsageError('--ws and --events cannot be combined');
+  const mode = values.ws ? 'ws' : values.events ? 'events' : 'tls';
+  const foreign = (Object.keys(MODE_OPTIONS) as CliOptions['mode'][])
+    .filter((other) => other !== mode)
+    .flatMap((other) => MODE_OPTIONS[other])
+    .filter((name) => !MODE_OPTIONS[mode].includes(name) && isGiven(values[name]));
+  if (foreign.length > 0) {
+    const where = mode === 'tls' ? 'without --ws or --events' : `with --${mode}`;
+    throw new UsageError(`--${foreign[0]} cannot be used ${where}`);
   }
+  const apiKey = values['api-key'] ?? env.SATNET_API_KEY;
+  if (mode === 'tls' && !values.host) throw new UsageError('--host is required');
+  if (mode !== 'tls' && !values.url) throw new UsageError(`--url is required with --${mode}`);
+  if (!apiKey) throw new UsageError('--api-key (or SATNET_API_KEY) is required');
   if (values.insecure && (values.ca !== undefined || values.fingerprint !== undefined)) {
     throw new UsageError('--insecure cannot be combined with --ca or --fingerprint');
   }
-  const frames = [
-    ...values.send.map((hex, i) => parseHexFrame(hex, `--send #${i + 1}`)),
-    ...readFrameFile(values.file),
-  ];
-  if (!values.slot && (frames.length > 0 || values.interactive || values.side)) {
+  const ca = values.ca === undefined ? undefined : readOptionFile(values.ca, '--ca');
+  const lingerMs = secondsOption(values.linger);
+  if (mode === 'events') {
+    return {
+      mode,
+      connect: wsConnect(values, apiKey, ca),
+      cursor: integerOption(values.cursor, '--cursor', 0, Number.MAX_SAFE_INTEGER),
+      lingerMs,
+    };
+  }
+  const exchange = {
+    frames: [
+      ...values.send.map((hex, i) => parseHexFrame(hex, `--send #${i + 1}`)),
+      ...readFrameFile(values.file),
+    ],
+    interactive: values.interactive,
+    lingerMs,
+  };
+  if (mode === 'ws') {
+    if (!values.spacecraft) throw new UsageError('--spacecraft is required with --ws');
+    return { mode, ...exchange, connect: wsConnect(values, apiKey, ca), spacecraft: values.spacecraft };
+  }
+  if (values.side !== undefined && values.side !== 'station' && values.side !== 'mission') {
+    throw new UsageError(`--side must be station or mission, got "${values.side}"`);
+  }
+  if (!values.slot && (exchange.frames.length > 0 || values.interactive || values.side)) {
     throw new UsageError('--send, --file, --interactive and --side need --slot');
   }
   return {
+    mode,
+    ...exchange,
     connect: {
-      host: values.host,
+      host: values.host as string,
       port: integerOption(values.port, '--port', 1, 65535) ?? DEFAULT_GATEWAY_PORT,
-      ca: values.ca === undefined ? undefined : readOptionFile(values.ca, '--ca'),
+      ca,
       fingerprint256: values.fingerprint,
       insecure: values.insecure,
     },
     apiKey,
     slot: values.slot,
     side: values.side,
-    frames,
-    interactive: values.interactive,
-    lingerMs: secondsOption(values.linger),
   };
 }
 
-/** Hex digits, optionally with 0x, spaces or colons between bytes; at least one byte. */
-export function parseHexFrame(text: string, where: string): Buffer {
-  const hex = text.trim().replace(/^0x/i, '').replace(/[\s:]/g, '');
-  if (hex.length === 0 || hex.length % 2 !== 0 || !/^[0-9a-f]*$/i.test(hex)) {
-    throw new UsageError(`${where}: "${text.trim()}" is not a frame in hex (an even number of hex digits)`);
-  }
-  return Buffer.from(hex, 'hex');
+function isGiven(value: unknown): boolean {
+  return Array.isArray(value) ? value.length > 0 : value !== undefined && value !== false;
 }
 
-function readFrameFile(path: string | undefined): Buffer[] {
-  if (path === undefined) return [];
-  const frames: Buffer[] = [];
-  readOptionFile(path, '--file')
-    .split(/\r?\n/)
-    .forEach((line, index) => {
-      if (line.trim() === '' || line.trim().startsWith('#')) return;
-      frames.push(parseHexFrame(line, `${path} line ${index + 1}`));
-    });
-  return frames;
+function wsConnect(values: Values, token: string, ca: string | undefined): WsCliOptions['connect'] {
+  const url = values.url as string;
+  if (!/^https?:\/\/[^/]/i.test(url))
+    throw new UsageError(`--url must be the server's http:// or https:// address, got "${url}"`);
+  const auth = values.auth ?? 'header';
+  if (auth !== 'header' && auth !== 'subprotocol' && auth !== 'query')
+    throw new UsageError(`--auth must be header, subprotocol or query, got "${auth}"`);
+  return {
+    baseUrl: url,
+    token,
+    auth: auth satisfies WsAuthMode,
+    insecure: values.insecure,
+    ...(ca === undefined ? {} : { socketOptions: { ca } }),
+  };
 }
 
-function readOptionFile(path: string, option: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${option}: cannot read ${path}: ${(error as Error).message}`);
-  }
-}
-
-function integerOption(
-  text: string | undefined,
-  option: string,
-  min: number,
-  max: number,
-): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`${option} must be an integer from ${min} to ${max}, got "${text}"`);
-  }
-  return value;
-}
-
-function secondsOption(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds < 0)
-    throw new UsageError(`--linger must be seconds >= 0, got "${text}"`);
-  return seconds * 1000;
-}
-
-/** Bytes the CLI lets pile up in the client before it waits for the socket. */
-const MAX_BUFFERED_BYTES = 1024 * 1024;
-
-/** One run: login, session, frames, waiting; prints as things happen. */
-class CliSession {
-  private failed = false;
-  private sent = 0;
-  private printed: Promise<void> = Promise.resolve();
+/** One TLS run: login, session, frames, waiting; prints as things happen. */
+class CliSession extends FrameSession {
   private serverError: string | undefined;
 
   constructor(
     private readonly client: GatewayClient,
-    private readonly io: CliIo,
-    private readonly options: CliOptions,
+    io: CliIo,
+    private readonly options: TlsCliOptions,
   ) {
+    super(io, {
+      get closed() {
+        return client.closed;
+      },
+      onClose(listener) {
+        client.once('close', listener);
+        return () => client.off('close', listener);
+      },
+    });
     client.on('notifyMsg', (data, dopplerShift, gsTimestamp) =>
       io.out(
         `recv ${data.length} bytes doppler=${dopplerShift} Hz gs=${gsTimestamp} ` +
@@ -238,9 +281,7 @@ class CliSession {
       if (this.options.slot === undefined) {
         this.io.out(`ping: ${await this.client.ping()}`);
       } else if (await this.startSession(this.options.slot)) {
-        await this.sendFrames(this.options.frames);
-        if (this.options.interactive) await this.sendLines(this.io.stdin);
-        await this.waitForEnd();
+        await this.exchange(this.options);
         if (!this.client.closed) await this.client.endRemote();
       }
       await this.client.close();
@@ -261,68 +302,16 @@ class CliSession {
     return false;
   }
 
-  private async sendFrames(frames: Buffer[]): Promise<void> {
-    for (const frame of frames) {
-      this.send(frame);
-      if (this.client.bufferedBytes > MAX_BUFFERED_BYTES) await this.client.whenWritable();
-    }
-    await this.printed;
-  }
-
-  private async sendLines(input: Readable): Promise<void> {
-    const lines = createInterface({ input, crlfDelay: Infinity });
-    const stop = (): void => lines.close();
-    this.io.signal?.addEventListener('abort', stop, { once: true });
-    this.client.once('close', stop); // the slot ended: stop waiting for input
-    for await (const line of lines) {
-      if (this.client.closed) break;
-      if (line.trim() === '' || line.trim().startsWith('#')) continue;
-      try {
-        this.send(parseHexFrame(line, 'input'));
-      } catch (error) {
-        this.io.err((error as Error).message);
-      }
-    }
-    this.io.signal?.removeEventListener('abort', stop);
-    this.client.off('close', stop);
-    await this.printed;
-  }
-
-  /** Sends at once (pipelined); prints results in sending order, all awaited through `printed`. */
-  private send(frame: Buffer): void {
-    const index = ++this.sent;
-    // The outcome is handled at once (a rejection never waits unhandled behind earlier prints)
-    // and printed in sending order.
-    const print = this.client.sendMsg(frame).then(
-      (sent) => () =>
-        this.io.out(
-          `sent #${index} ${frame.length} bytes: ${sent.delivered ? 'delivered' : 'not delivered (the other side is not connected)'} ` +
-            `doppler=${sent.dopplerShift} Hz gs=${sent.gsTimestamp}`,
-        ),
-      (error: unknown) => () => {
-        this.failed = true;
-        this.io.err(`frame #${index} failed: ${(error as Error).message}`);
-      },
+  protected async transmit(frame: Buffer, index: number): Promise<string> {
+    const sent = await this.client.sendMsg(frame);
+    return (
+      `sent #${index} ${frame.length} bytes: ${sent.delivered ? 'delivered' : 'not delivered (the other side is not connected)'} ` +
+      `doppler=${sent.dopplerShift} Hz gs=${sent.gsTimestamp}`
     );
-    const report = async (): Promise<void> => (await print)();
-    this.printed = this.printed.then(report);
   }
 
-  /** Until the server closes the connection (after SLOT_END), Ctrl-C, or --linger passes. */
-  private waitForEnd(): Promise<void> {
-    if (this.client.closed || this.io.signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.client.off('close', done);
-        this.io.signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const lingerMs = this.options.lingerMs;
-      const timer = lingerMs === undefined ? undefined : setTimeout(done, lingerMs);
-      this.client.once('close', done);
-      this.io.signal?.addEventListener('abort', done, { once: true });
-    });
+  protected writable(): Promise<void> | undefined {
+    return this.client.bufferedBytes > MAX_BUFFERED_BYTES ? this.client.whenWritable() : undefined;
   }
 
   private failure(error: unknown): number {
