@@ -4,8 +4,11 @@
  * Prints (a) one-way frames/s at full speed, (b) p50/p99 latency (sendMsg call -> notifyMsg at the
  * other client, and sendMsg call -> its answer, sent once the frame is stored) at a steady 1,000 frames/s, (c) p50/p99 latency with 200 slot pairs at 10 frames/s
  * each (station -> mission), (d) the same full-speed stream through a bare TLS pipe (two TLS
- * sockets joined by a plain proxy, no server logic) and the ratio (a)/(d); then the packet log's
- * row count against the frames sent, which must be equal.
+ * sockets joined by a plain proxy, no server logic) and the ratio (a)/(d), (e) a station over TLS
+ * to 3 WebSocket sessions of the mission (/ws/mission, JSON + base64): frames/s delivered to each
+ * session at full speed, and p50/p99 latency (sendMsg call -> the downlink message parsed by each
+ * session) at 1,000 frames/s; then the packet log's row count against the frames sent, which
+ * must be equal.
  *
  * The server (TestApp: the real app, fresh database, manual clock inside the slots) runs on the
  * main thread; all clients run in one worker thread, so on 2 cores the server has a core of its
@@ -23,6 +26,7 @@ import { connect as tlsConnect, createServer, type Server, type TLSSocket } from
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { GatewayClient } from '../src/client/gateway-client';
+import { type DownlinkMessage, MissionSocketClient } from '../src/client/websocket-client';
 import { CSP_FLAG, makeCspHeader, writeCspHeader } from '../src/csp/csp-header';
 import { crc32c } from '../src/csp/crc32c';
 import { encodeFrame, FrameDecoder } from '../src/transports/gateway/frame-codec';
@@ -33,12 +37,25 @@ const FRAME_BYTES = 200;
 const PAIRS = 200;
 const STEADY_RATE = 1000; // (b), frames/s
 const PAIR_RATE = 10; // (c), frames/s per pair
+const WS_SESSIONS = 3; // (e), the most a mission may have by default
 const WARM_UP_FRAMES = 20_000;
 /** Requests the full-speed sender keeps unanswered (besides the client's own write backpressure). */
 const WINDOW = 2048;
 const BATCH = 64; // frames handed to the client between two turns of the event loop
 
-type Phase = 'warm-up' | 'throughput' | 'yardstick' | 'steady' | 'connect-pairs' | 'pairs' | 'close-pairs';
+type Phase =
+  | 'warm-up'
+  | 'throughput'
+  | 'yardstick'
+  | 'steady'
+  | 'connect-pairs'
+  | 'pairs'
+  | 'close-pairs'
+  | 'connect-ws'
+  | 'ws-warm-up'
+  | 'ws-throughput'
+  | 'ws-steady'
+  | 'close-ws';
 
 interface Setup {
   gatewayPort: number;
@@ -48,6 +65,10 @@ interface Setup {
   timestampBase: number;
   slot: { id: string; stationKey: string; missionKey: string };
   pairSlots: string[];
+  /** (e): the server's HTTP address, the spacecraft, and the slot its station sends on. */
+  baseUrl: string;
+  spacecraft: string;
+  wsSlot: string;
 }
 
 interface PhaseResult {
@@ -58,6 +79,8 @@ interface PhaseResult {
   received?: number;
   startedAt?: number;
   lastArrivalAt?: number;
+  /** (e): the same, for each WebSocket session. */
+  sessions?: { received: number; lastArrivalAt: number }[];
   latencyMs?: { p50: number; p99: number; max: number; n: number };
   /** (b): sendMsg call -> its answer, which the server sends once the frame is stored. */
   ackMs?: { p50: number; p99: number; max: number; n: number };
@@ -215,34 +238,75 @@ async function arrivals(received: () => number, count: number, timeoutMs = 30_00
   }
 }
 
-/** Full speed from `station` to `mission`: `count` frames, or as many as fit in `seconds`. */
+/**
+ * Where a station's frames arrive: one TLS mission client, or (e) the mission's WebSocket
+ * sessions. `listen` calls `arrived` with each frame and the index of the receiver that got it.
+ */
+interface Receivers {
+  count: number;
+  listen(arrived: (frame: Uint8Array, receiver: number) => void): void;
+  stop(): void;
+}
+
+function tlsMission(mission: GatewayClient): Receivers {
+  return {
+    count: 1,
+    listen: (arrived) => mission.on('notifyMsg', (data: Buffer) => arrived(data, 0)),
+    stop: () => mission.removeAllListeners('notifyMsg'),
+  };
+}
+
+function wsSessions(sessions: MissionSocketClient[]): Receivers {
+  return {
+    count: sessions.length,
+    listen: (arrived) =>
+      sessions.forEach((session, i) =>
+        session.on('message', (message: DownlinkMessage) =>
+          arrived(Buffer.from(message.packet, 'base64'), i),
+        ),
+      ),
+    stop: () => sessions.forEach((session) => session.removeAllListeners('message')),
+  };
+}
+
+/** Full speed from `station` to each receiver: `count` frames, or as many as fit in `seconds`. */
 async function throughput(
   setup: Setup,
-  [station, mission]: [GatewayClient, GatewayClient],
+  station: GatewayClient,
+  receivers: Receivers,
   count: number,
   seconds = Infinity,
 ): Promise<PhaseResult> {
-  let received = 0;
-  let lastArrival = 0;
-  mission.on('notifyMsg', () => {
-    received++;
-    lastArrival = performance.now();
+  const sessions = Array.from({ length: receivers.count }, () => ({ received: 0, lastArrivalAt: 0 }));
+  receivers.listen((_frame, receiver) => {
+    sessions[receiver].received++;
+    sessions[receiver].lastArrivalAt = performance.now();
   });
   const blaster = new Blaster(station, setup.timestampBase);
   const started = performance.now();
   await blaster.run(count, started + seconds * 1000);
-  await arrivals(() => received, blaster.sent - blaster.refused);
-  mission.removeAllListeners('notifyMsg');
-  const span = { startedAt: epoch(started), lastArrivalAt: epoch(lastArrival) };
-  return { sent: blaster.sent, refused: blaster.refused, received, ...span };
+  const fewest = () => Math.min(...sessions.map((session) => session.received));
+  await arrivals(fewest, blaster.sent - blaster.refused);
+  receivers.stop();
+  const lastArrival = Math.max(...sessions.map((session) => session.lastArrivalAt));
+  return {
+    sent: blaster.sent,
+    refused: blaster.refused,
+    received: fewest(),
+    startedAt: epoch(started),
+    lastArrivalAt: epoch(lastArrival),
+    sessions: sessions.map((session) => ({ ...session, lastArrivalAt: epoch(session.lastArrivalAt) })),
+  };
 }
 
-/** (b): one frame every 1/STEADY_RATE s, by schedule (a late timer sends what fell due at once). */
-async function steady(setup: Setup, pair: [GatewayClient, GatewayClient]): Promise<PhaseResult> {
-  const [station, mission] = pair;
+/**
+ * (b) and (e): one frame every 1/STEADY_RATE s, by schedule (a late timer sends what fell due at
+ * once); latency to each receiver.
+ */
+async function steady(setup: Setup, station: GatewayClient, receivers: Receivers): Promise<PhaseResult> {
   const latencies = new Latencies();
   const acks = new Latencies();
-  mission.on('notifyMsg', (data: Buffer) => latencies.add(performance.now() - sentAt(data)));
+  receivers.listen((data) => latencies.add(performance.now() - sentAt(data)));
   const frames = new FrameMaker();
   const total = STEADY_RATE * setup.seconds;
   const started = performance.now();
@@ -259,8 +323,8 @@ async function steady(setup: Setup, pair: [GatewayClient, GatewayClient]): Promi
     }
     await sleep(1);
   }
-  await arrivals(() => Math.min(latencies.n, acks.n), sent - refused);
-  mission.removeAllListeners('notifyMsg');
+  await arrivals(() => Math.min(latencies.n / receivers.count, acks.n), sent - refused);
+  receivers.stop();
   return { sent, refused, latencyMs: latencies.summary(), ackMs: acks.summary() };
 }
 
@@ -293,6 +357,35 @@ async function pairs(setup: Setup, clients: [GatewayClient, GatewayClient][]): P
   await Promise.all(senders);
   await arrivals(() => latencies.n, result.sent - result.refused);
   return { ...result, latencyMs: latencies.summary() };
+}
+
+interface WsBench {
+  station: GatewayClient;
+  sessions: MissionSocketClient[];
+}
+
+/**
+ * (e): a station on a slot of its own (no TLS mission client there) and WS_SESSIONS mission
+ * sessions; each is ready once it has heard that the station is connected (it is then attached).
+ * A session the server closes during the bench is reported: that would be a failure.
+ */
+async function connectWs(setup: Setup): Promise<WsBench> {
+  const station = await connectClient(setup, setup.slot.stationKey, setup.wsSlot);
+  const sessions: MissionSocketClient[] = [];
+  for (let i = 0; i < WS_SESSIONS; i++) {
+    const session = await MissionSocketClient.connect({
+      baseUrl: setup.baseUrl,
+      token: setup.slot.missionKey,
+      spacecraft: setup.spacecraft,
+    });
+    await session.next<{ slotId: string }>('event', (event) => event.slotId === setup.wsSlot);
+    session.on('close', (code: number, reason: string) => {
+      if (code !== 1000)
+        console.error(`  (e) WebSocket session ${i + 1} closed by the server: ${code} ${reason}`);
+    });
+    sessions.push(session);
+  }
+  return { station, sessions };
 }
 
 /** (d): the (a) stream, as the same encoded sendMsg requests, through the bare TLS proxy. */
@@ -355,6 +448,7 @@ function workerMain(): void {
   const port = parentPort as NonNullable<typeof parentPort>;
   let main: Promise<[GatewayClient, GatewayClient]> | undefined;
   let many: [GatewayClient, GatewayClient][] = [];
+  let ws: WsBench | undefined;
   port.on('message', (phase: Phase) => {
     const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();
@@ -364,10 +458,25 @@ function workerMain(): void {
       if (phase === 'close-pairs') await Promise.all(many.flat().map((client) => client.close()));
       if (phase === 'connect-pairs' || phase === 'close-pairs') return { sent: 0, refused: 0 };
       if (phase === 'pairs') return pairs(setup, many);
+      if (phase === 'connect-ws') ws = await connectWs(setup);
+      if (phase === 'close-ws' && ws) {
+        await Promise.all(ws.sessions.map((session) => session.close()));
+        await ws.station.close();
+      }
+      if (phase === 'connect-ws' || phase === 'close-ws') return { sent: 0, refused: 0 };
+      if (phase.startsWith('ws-')) {
+        const { station, sessions } = ws as WsBench;
+        if (phase === 'ws-warm-up') return throughput(setup, station, wsSessions(sessions), WARM_UP_FRAMES);
+        if (phase === 'ws-throughput')
+          return throughput(setup, station, wsSessions(sessions), Infinity, setup.seconds);
+        return steady(setup, station, wsSessions(sessions));
+      }
       main ??= connectPair(setup, setup.slot.id);
-      if (phase === 'warm-up') return throughput(setup, await main, WARM_UP_FRAMES);
-      if (phase === 'throughput') return throughput(setup, await main, Infinity, setup.seconds);
-      return steady(setup, await main);
+      const [station, mission] = await main;
+      if (phase === 'warm-up') return throughput(setup, station, tlsMission(mission), WARM_UP_FRAMES);
+      if (phase === 'throughput')
+        return throughput(setup, station, tlsMission(mission), Infinity, setup.seconds);
+      return steady(setup, station, tlsMission(mission));
     };
     run().then(
       (result) => {
@@ -394,14 +503,13 @@ async function startProxy(cert: string, key: string): Promise<Server> {
   return server;
 }
 
-/** 200 more RESERVED slots like `slotId` (same station, spacecraft and window), inserted directly. */
-async function pairSlots(t: TestApp, slotId: string): Promise<string[]> {
+/** More RESERVED slots like `slotId` (same station, spacecraft and window), inserted directly. */
+async function copySlots(t: TestApp, slotId: string, ids: string[]): Promise<string[]> {
   const { SlotsRepository } = await import('../src/booking/slots.repository');
   const repository = t.app.get(SlotsRepository);
   const [template] = await repository.findByIds([slotId]);
-  const copies = Array.from({ length: PAIRS }, (_, i) => ({ ...template, id: `bench-pair-${i}` }));
-  await repository.insert(copies);
-  return copies.map((slot) => slot.id);
+  await repository.insert(ids.map((id) => ({ ...template, id })));
+  return ids;
 }
 
 /** Runs a phase in the worker, watching how late the server's event loop runs meanwhile. */
@@ -459,7 +567,14 @@ async function setUp(t: TestApp): Promise<Omit<Setup, 'proxyPort'>> {
     seconds: Number(process.env.BENCH_SECONDS ?? 5),
     timestampBase: inside - performance.now(),
     slot: { id: slot.slotId, stationKey: slot.stationKey, missionKey: slot.missionKey },
-    pairSlots: await pairSlots(t, slot.slotId),
+    pairSlots: await copySlots(
+      t,
+      slot.slotId,
+      Array.from({ length: PAIRS }, (_, i) => `bench-pair-${i}`),
+    ),
+    baseUrl: t.baseUrl,
+    spacecraft: slot.spacecraft,
+    wsSlot: (await copySlots(t, slot.slotId, ['bench-ws']))[0],
   };
 }
 
@@ -485,8 +600,35 @@ async function fullSpeed(worker: Worker, flush: () => Promise<void>): Promise<Ph
   return [warmUp, a];
 }
 
-/** BENCH_PHASES=a,b,c,d (the default) or a subset, to profile one figure; (d) runs after (a). */
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'a,b,c,d').split(','));
+/**
+ * (e): a station over TLS to WS_SESSIONS WebSocket sessions of the mission: frames/s delivered to
+ * each at full speed (from the start to its last arrival), then latency at STEADY_RATE frames/s
+ * (each frame counted once per session).
+ */
+async function webSockets(worker: Worker, flush: () => Promise<void>): Promise<PhaseResult[]> {
+  await runPhase(worker, 'connect-ws'); // not measured: handshakes, and opening the slots' relays
+  const warmUp = await runPhase(worker, 'ws-warm-up');
+  await flush();
+  const e = await runPhase(worker, 'ws-throughput');
+  await flush();
+  const rates = (e.sessions ?? []).map((session) => rate({ ...e, ...session }));
+  console.log(
+    `  (e) TLS station -> ${WS_SESSIONS} WebSocket sessions, full speed: ` +
+      `${rates.map((r) => fmt(r)).join(' / ')} frames/s delivered to each (min ${fmt(Math.min(...rates))})`,
+  );
+  console.log(
+    `      event loop delay p99/max: server ${loops(e.serverLoop)}, clients ${loops(e.clientLoop)}; ` +
+      `process CPU ${fmt(e.cpuPercent ?? 0)}% of a core`,
+  );
+  const steadyPhase = await runPhase(worker, 'ws-steady');
+  console.log(`      ${STEADY_RATE} frames/s to each session:   ${latency(steadyPhase)}`);
+  await runPhase(worker, 'close-ws');
+  await flush();
+  return [warmUp, e, steadyPhase];
+}
+
+/** BENCH_PHASES=a,b,c,d,e (the default) or a subset, to profile one figure; (d) runs after (a). */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'a,b,c,d,e').split(','));
 const NOTHING: PhaseResult = { sent: 0, refused: 0 };
 
 async function measure(t: TestApp, worker: Worker): Promise<number> {
@@ -510,6 +652,7 @@ async function measure(t: TestApp, worker: Worker): Promise<number> {
     await runPhase(worker, 'close-pairs');
     console.log(`  (c) ${PAIRS} pairs x ${PAIR_RATE} frames/s:     ${latency(phases.at(-1) ?? NOTHING)}`);
   }
+  if (PHASES.has('e')) phases.push(...(await webSockets(worker, flush)));
   const refused = phases.reduce((sum, phase) => sum + phase.refused, 0);
   if (refused > 0) console.log(`  refused by the server (PACKET_LOG_BACKLOG or other): ${fmt(refused)}`);
   return phases.reduce((sum, phase) => sum + phase.sent, 0);
