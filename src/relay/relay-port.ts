@@ -71,7 +71,11 @@ export interface SendResult {
   stored: Stored;
 }
 
-/** A downlink frame as a mission WebSocket session receives it: which slot and station it came through. */
+/**
+ * A downlink frame as a mission WebSocket session receives it: which slot and station it came
+ * through. The relay hands the same object to every session of the mission, so a transport may
+ * encode it once for all of them.
+ */
 export interface DownlinkDelivery {
   data: Uint8Array;
   slotId: string;

@@ -92,16 +92,7 @@ class MissionSocket implements MissionPeer {
   };
 
   downlink(frame: DownlinkDelivery): void {
-    this.session.send({
-      type: 'message',
-      direction: 'downlink',
-      packet: Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength).toString('base64'),
-      slotId: frame.slotId,
-      groundStation: frame.groundStation,
-      dopplerShiftHz: frame.dopplerShiftHz,
-      gsTimestamp: frame.gsTimestamp,
-      serverTime: frame.serverTime,
-    });
+    this.session.sendEncoded(encodedDownlink(frame));
   }
 
   event(event: MissionEvent): void {
@@ -193,6 +184,33 @@ class MissionSocket implements MissionPeer {
       ...(error.details ? { details: error.details } : {}),
     };
   }
+}
+
+/** Each frame's downlink message, kept while the relay hands that frame to each session. */
+const encodedDownlinks = new WeakMap<DownlinkDelivery, Buffer>();
+
+/**
+ * The downlink message of a frame as UTF-8 JSON, serialized (base64 and all) once however many
+ * sessions of the mission it goes to: the relay hands every session the same delivery object.
+ */
+function encodedDownlink(frame: DownlinkDelivery): Buffer {
+  let encoded = encodedDownlinks.get(frame);
+  if (encoded === undefined) {
+    const packet = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
+    const message = {
+      type: 'message',
+      direction: 'downlink',
+      packet: packet.toString('base64'),
+      slotId: frame.slotId,
+      groundStation: frame.groundStation,
+      dopplerShiftHz: frame.dopplerShiftHz,
+      gsTimestamp: frame.gsTimestamp,
+      serverTime: frame.serverTime,
+    };
+    encoded = Buffer.from(JSON.stringify(message));
+    encodedDownlinks.set(frame, encoded);
+  }
+  return encoded;
 }
 
 function withId(id: MessageId | undefined): { id?: MessageId } {

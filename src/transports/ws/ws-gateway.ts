@@ -142,6 +142,7 @@ export class WsGateway implements OnApplicationBootstrap, OnModuleDestroy {
       accepted = true;
       const session = new WsSession(
         websocket,
+        socket,
         `${request.socket.remoteAddress}:${request.socket.remotePort}`,
         url.pathname,
         this.limits,

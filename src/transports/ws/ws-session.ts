@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import { type RawData, WebSocket } from 'ws';
 import type { AppConfig } from '../../config/app-config';
@@ -59,6 +60,10 @@ export interface WsErrorMessage {
  * One accepted WebSocket: JSON out with a bound on what may queue for a client that stopped
  * reading, keep-alive by ping/pong, a limit on invalid messages in a row, and one end reason.
  * What the session carries belongs to its route (mission packets, booking events).
+ *
+ * Messages sent in one tick leave in one socket write: the connection is corked at the first and
+ * uncorked at the end of the tick (as the TLS gateway coalesces its frames), so a burst of
+ * downlinks costs one system call, not one per message.
  */
 export class WsSession {
   private readonly logger = new Logger('WsSession');
@@ -70,8 +75,12 @@ export class WsSession {
   /** Resolves when the socket has closed (after the close handshake, or cut). */
   readonly whenClosed: Promise<void>;
 
+  private corked = false;
+
   constructor(
     private readonly socket: WebSocket,
+    /** The upgraded connection under `socket`, corked while a tick's messages are written. */
+    private readonly connection: Duplex,
     readonly remoteAddress: string,
     readonly path: string,
     private readonly limits: WsLimits,
@@ -102,6 +111,18 @@ export class WsSession {
    * its session is closed (1013) rather than buffered without limit, and nothing more is queued.
    */
   send(message: object): void {
+    this.write(JSON.stringify(message));
+  }
+
+  /**
+   * Sends a message already serialized as UTF-8 JSON: one downlink serialized once for each of
+   * the mission's sessions. Same bound as `send`.
+   */
+  sendEncoded(json: Buffer): void {
+    this.write(json);
+  }
+
+  private write(json: string | Buffer): void {
     if (!this.isOpen) return;
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
       this.logger.warn(
@@ -120,8 +141,18 @@ export class WsSession {
       );
       return;
     }
-    this.socket.send(JSON.stringify(message));
+    if (!this.corked) {
+      this.corked = true;
+      this.connection.cork();
+      process.nextTick(this.uncork);
+    }
+    this.socket.send(json, { binary: false });
   }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.connection.uncork();
+  };
 
   /** A valid message arrived: the count of invalid ones in a row starts again. */
   valid(): void {
