@@ -17,10 +17,11 @@
         XATCOBEO 1:20 10:11 0102030405060708
 
 The shapes of the messages are those of the Open Cosmos customer gateway (CSP Realtime
-Interface): {"type": "message", "direction": "uplink", "packet": "<base64>"} out, downlinks,
-events and errors in; docs/protocol.md describes every message. The only module it needs
-beside the standard library is `websockets` (Debian: python3-websockets), through its asyncio
-API, which every version has (Debian bookworm's 10.4 has no `websockets.sync`).
+Interface): {"type": "message", "direction": "uplink", "packet": "<base64>"} out; downlinks
+(with slotId, groundStation, dopplerShiftHz, gsTimestamp, serverTime), events, acks and errors
+in. The only module it needs beside the standard library is `websockets` (Debian:
+python3-websockets), through its asyncio API, which every version has (Debian bookworm's 10.4
+has no `websockets.sync`).
 
 It runs until the slot ends (the server sends SLOT_END and closes the session), --linger
 seconds pass, or Ctrl-C. Exit status: 0 done; 1 the server refused the connection or the
