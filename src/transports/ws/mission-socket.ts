@@ -13,6 +13,7 @@ import {
 import { type MessageId, parseMissionMessage } from './mission-messages';
 import type { WsAdmission, WsRoute } from './ws-route';
 import {
+  PreparedMessage,
   WS_CLOSE,
   type WsEndReason,
   type WsErrorMessage,
@@ -92,7 +93,7 @@ class MissionSocket implements MissionPeer {
   };
 
   downlink(frame: DownlinkDelivery): void {
-    this.session.sendEncoded(encodedDownlink(frame));
+    this.session.sendPrepared(preparedDownlink(frame));
   }
 
   event(event: MissionEvent): void {
@@ -187,15 +188,15 @@ class MissionSocket implements MissionPeer {
 }
 
 /** Each frame's downlink message, kept while the relay hands that frame to each session. */
-const encodedDownlinks = new WeakMap<DownlinkDelivery, Buffer>();
+const preparedDownlinks = new WeakMap<DownlinkDelivery, PreparedMessage>();
 
 /**
- * The downlink message of a frame as UTF-8 JSON, serialized (base64 and all) once however many
+ * The downlink message of a frame, serialized (base64 and all) and framed once however many
  * sessions of the mission it goes to: the relay hands every session the same delivery object.
  */
-function encodedDownlink(frame: DownlinkDelivery): Buffer {
-  let encoded = encodedDownlinks.get(frame);
-  if (encoded === undefined) {
+function preparedDownlink(frame: DownlinkDelivery): PreparedMessage {
+  let prepared = preparedDownlinks.get(frame);
+  if (prepared === undefined) {
     const packet = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
     const message = {
       type: 'message',
@@ -207,10 +208,10 @@ function encodedDownlink(frame: DownlinkDelivery): Buffer {
       gsTimestamp: frame.gsTimestamp,
       serverTime: frame.serverTime,
     };
-    encoded = Buffer.from(JSON.stringify(message));
-    encodedDownlinks.set(frame, encoded);
+    prepared = new PreparedMessage(JSON.stringify(message));
+    preparedDownlinks.set(frame, prepared);
   }
-  return encoded;
+  return prepared;
 }
 
 function withId(id: MessageId | undefined): { id?: MessageId } {
