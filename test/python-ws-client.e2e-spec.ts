@@ -11,11 +11,15 @@ const uplinkArgs = (): string[] => ['1:20', '10:11', Buffer.from('from python').
 describe('the Python WebSocket example (clients/python/ws_example.py)', () => {
   let t: TestApp;
   let slot: ReservedSlot;
+  let slots = 0;
   beforeAll(async () => {
     requirePythonModule('websockets', 'python3-websockets');
     t = await TestApp.start();
+  });
+  // Each test has its own slot (the first ends its slot), and runs at its start.
+  beforeEach(async () => {
     t.clock.set(ORBIT_NOW);
-    slot = await reservedSlot(t, 'pyws');
+    slot = await reservedSlot(t, `pyws${++slots}`);
     t.clock.set(slot.start);
   });
   afterAll(() => t.stop());
@@ -58,7 +62,6 @@ describe('the Python WebSocket example (clients/python/ws_example.py)', () => {
   });
 
   it('prints the refusal of a packet (token in the query) and exits 1', async () => {
-    t.clock.set(slot.start);
     const python = new PythonRun('ws_example.py', [
       ...['--url', t.baseUrl, '--api-key', slot.missionKey, '--auth', 'query', '--linger', '1'],
       ...[slot.spacecraft, '1:20', '10:12', 'cafe'],
