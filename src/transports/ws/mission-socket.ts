@@ -13,7 +13,6 @@ import {
 import { type MessageId, parseMissionMessage } from './mission-messages';
 import type { WsAdmission, WsRoute } from './ws-route';
 import {
-  PreparedMessage,
   WS_CLOSE,
   type WsEndReason,
   type WsErrorMessage,
@@ -93,7 +92,7 @@ class MissionSocket implements MissionPeer {
   };
 
   downlink(frame: DownlinkDelivery): void {
-    this.session.sendPrepared(preparedDownlink(frame));
+    this.session.sendEncoded(encodedDownlink(frame));
   }
 
   event(event: MissionEvent): void {
@@ -188,15 +187,15 @@ class MissionSocket implements MissionPeer {
 }
 
 /** Each frame's downlink message, kept while the relay hands that frame to each session. */
-const preparedDownlinks = new WeakMap<DownlinkDelivery, PreparedMessage>();
+const encodedDownlinks = new WeakMap<DownlinkDelivery, Buffer>();
 
 /**
- * The downlink message of a frame, serialized (base64 and all) and framed once however many
+ * The downlink message of a frame as UTF-8 JSON, serialized (base64 and all) once however many
  * sessions of the mission it goes to: the relay hands every session the same delivery object.
  */
-function preparedDownlink(frame: DownlinkDelivery): PreparedMessage {
-  let prepared = preparedDownlinks.get(frame);
-  if (prepared === undefined) {
+function encodedDownlink(frame: DownlinkDelivery): Buffer {
+  let encoded = encodedDownlinks.get(frame);
+  if (encoded === undefined) {
     const packet = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
     const message = {
       type: 'message',
@@ -208,10 +207,10 @@ function preparedDownlink(frame: DownlinkDelivery): PreparedMessage {
       gsTimestamp: frame.gsTimestamp,
       serverTime: frame.serverTime,
     };
-    prepared = new PreparedMessage(JSON.stringify(message));
-    preparedDownlinks.set(frame, prepared);
+    encoded = Buffer.from(JSON.stringify(message));
+    encodedDownlinks.set(frame, encoded);
   }
-  return prepared;
+  return encoded;
 }
 
 function withId(id: MessageId | undefined): { id?: MessageId } {

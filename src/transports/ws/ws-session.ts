@@ -57,38 +57,13 @@ export interface WsErrorMessage {
 }
 
 /**
- * A text message framed once (RFC 6455 §5.2: FIN, text opcode, unmasked as a server sends) to be
- * written as is to several sessions. The server negotiates no extension, so a plain frame is what
- * `ws` itself would write for it.
- */
-export class PreparedMessage {
-  readonly frame: Buffer;
-
-  constructor(json: string) {
-    const length = Buffer.byteLength(json);
-    const header = length < 126 ? 2 : length < 65536 ? 4 : 10;
-    this.frame = Buffer.allocUnsafe(header + length);
-    this.frame[0] = 0x81;
-    if (header === 2) this.frame[1] = length;
-    else if (header === 4) {
-      this.frame[1] = 126;
-      this.frame.writeUInt16BE(length, 2);
-    } else {
-      this.frame[1] = 127;
-      this.frame.writeBigUInt64BE(BigInt(length), 2);
-    }
-    this.frame.write(json, header, 'utf8');
-  }
-}
-
-/**
  * One accepted WebSocket: JSON out with a bound on what may queue for a client that stopped
  * reading, keep-alive by ping/pong, a limit on invalid messages in a row, and one end reason.
  * What the session carries belongs to its route (mission packets, booking events).
  *
- * Messages sent in one turn of the event loop leave in one socket write: the connection is corked
- * at the first and uncorked when the turn's I/O is done (setImmediate), so a burst of downlinks,
- * however many reads from the station it came in, costs one system call, not one per message.
+ * Messages sent in one tick leave in one socket write: the connection is corked at the first and
+ * uncorked at the end of the tick (as the TLS gateway coalesces its frames), so a burst of
+ * downlinks costs one system call, not one per message.
  */
 export class WsSession {
   private readonly logger = new Logger('WsSession');
@@ -104,7 +79,7 @@ export class WsSession {
 
   constructor(
     private readonly socket: WebSocket,
-    /** The upgraded connection under `socket`, corked while a turn's messages are written. */
+    /** The upgraded connection under `socket`, corked while a tick's messages are written. */
     private readonly connection: Duplex,
     readonly remoteAddress: string,
     readonly path: string,
@@ -140,24 +115,15 @@ export class WsSession {
   }
 
   /**
-   * Sends a message framed once for several sessions (one downlink to each of the mission's):
-   * its bytes are written as they are, with no per-session serialization, encoding or framing.
-   * Same bound as `send`.
+   * Sends a message already serialized as UTF-8 JSON: one downlink serialized once for each of
+   * the mission's sessions. Same bound as `send`.
    */
-  sendPrepared(message: PreparedMessage): void {
-    if (this.mayWrite()) this.connection.write(message.frame);
+  sendEncoded(json: Buffer): void {
+    this.write(json);
   }
 
-  private write(json: string): void {
-    if (this.mayWrite()) this.socket.send(json);
-  }
-
-  /**
-   * Whether a message may be written now: the session is open and its client is reading. The
-   * first write of a turn of the event loop corks the connection until the turn's I/O is done.
-   */
-  private mayWrite(): boolean {
-    if (!this.isOpen) return false;
+  private write(json: string | Buffer): void {
+    if (!this.isOpen) return;
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
       this.logger.warn(
         {
@@ -173,14 +139,14 @@ export class WsSession {
         WS_CLOSE.TRY_AGAIN_LATER,
         'send buffer full: the client is not reading',
       );
-      return false;
+      return;
     }
     if (!this.corked) {
       this.corked = true;
       this.connection.cork();
-      setImmediate(this.uncork);
+      process.nextTick(this.uncork);
     }
-    return true;
+    this.socket.send(json, { binary: false });
   }
 
   private readonly uncork = (): void => {
