@@ -61,9 +61,11 @@ export interface WsErrorMessage {
  * reading, keep-alive by ping/pong, a limit on invalid messages in a row, and one end reason.
  * What the session carries belongs to its route (mission packets, booking events).
  *
- * Messages sent in one tick leave in one socket write: the connection is corked at the first and
- * uncorked at the end of the tick (as the TLS gateway coalesces its frames), so a burst of
- * downlinks costs one system call, not one per message.
+ * Messages sent in one turn of the event loop leave in one socket write: the connection is corked
+ * at the first and uncorked when the turn's I/O is done (setImmediate), so a burst of downlinks,
+ * however many reads from the station it came in, costs one system call, not one per message.
+ * `ws` frames every message (no hand-made frames); each downlink is serialized once for all the
+ * mission's sessions.
  */
 export class WsSession {
   private readonly logger = new Logger('WsSession');
@@ -144,7 +146,7 @@ export class WsSession {
     if (!this.corked) {
       this.corked = true;
       this.connection.cork();
-      process.nextTick(this.uncork);
+      setImmediate(this.uncork);
     }
     this.socket.send(json, { binary: false });
   }
