@@ -25,15 +25,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         CommonModule.forRoot(options.clock),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.log.level,
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            // Lines logged during a request carry its id only; the access line carries the rest.
-            quietReqLogger: true,
-            autoLogging: { ignore: (request) => request.url === '/health' },
-          },
-        }),
+        loggerModule(config),
         DatabaseModule.forRoot(ENTITIES),
         AccountsModule,
         RestModule,
@@ -43,4 +35,38 @@ export class AppModule {
       ],
     };
   }
+}
+
+/**
+ * What the command-line tool (src/cli.ts) needs and nothing more: configuration, the database and
+ * the accounts. No HTTP server, no TLS gateway, no relay or planner: a command run beside a
+ * running server must not compete for its ports or its background jobs.
+ */
+@Module({})
+export class CommandModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CommandModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        CommonModule.forRoot(),
+        loggerModule(config),
+        DatabaseModule.forRoot(ENTITIES),
+        AccountsModule,
+      ],
+    };
+  }
+}
+
+/** The server's structured log, shared by the server and the command-line tool. */
+function loggerModule(config: AppConfig): DynamicModule {
+  return LoggerModule.forRoot({
+    pinoHttp: {
+      level: config.log.level,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // Lines logged during a request carry its id only; the access line carries the rest.
+      quietReqLogger: true,
+      autoLogging: { ignore: (request) => request.url === '/health' },
+    },
+  });
 }

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, text } from 'express';
 import { Logger } from 'nestjs-pino';
-import { AppModule, type AppOptions } from './app.module';
+import { AppModule, type AppOptions, CommandModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { jsonRpcBodyErrorHandler } from './transports/json-rpc/json-rpc-body-errors';
 import { BODY_LIMIT_BYTES, restBodyErrorHandler } from './transports/rest/body-errors';
@@ -31,9 +31,11 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   return app;
 }
 
-/** For commands (CLI): the same modules, no HTTP server. */
-export async function createAppContext(config: AppConfig): Promise<INestApplicationContext> {
-  const context = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true });
+/** For commands (CLI): database and accounts only; no HTTP server, gateway or background work. */
+export async function createCommandContext(config: AppConfig): Promise<INestApplicationContext> {
+  const context = await NestFactory.createApplicationContext(CommandModule.forRoot(config), {
+    bufferLogs: true,
+  });
   context.useLogger(context.get(Logger));
   return context;
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { AccountsService } from './accounts/accounts.service';
-import { createAppContext } from './app';
+import { createCommandContext } from './app';
 import { DomainError } from './common/errors';
 import { ConfigError, loadAppConfig } from './config/app-config';
 import { readProcessEnvironment } from './config/process-env';
@@ -41,7 +41,7 @@ export async function runCli(
     return 2;
   }
   const config = loadAppConfig({ env, argv: values.config ? ['--config', values.config] : [] });
-  const context = await createAppContext(config);
+  const context = await createCommandContext(config);
   try {
     const admin = await context.get(AccountsService).createAdmin({
       username: values.username,

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { runCli } from '../src/cli';
 import { TestApp } from './helpers/test-app';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database';
@@ -37,6 +39,35 @@ describe('npm run cli -- admin:create', () => {
       });
     } finally {
       await t.stop();
+    }
+  });
+
+  it('works while a server holds the HTTP and gateway ports: it starts no listener', async () => {
+    // A running server owns these ports; the command must not try to bind them (it used to boot
+    // the whole app and die with EADDRINUSE on the gateway port).
+    const taken = createServer();
+    taken.listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const port = String((taken.address() as AddressInfo).port);
+    try {
+      const lines: string[] = [];
+      const args = ['admin:create', '--username', 'second-admin', '--email', 'second@example.org'];
+      const code = await runCli(
+        args,
+        {
+          ...env(),
+          SATNET_HTTP_HOST: '127.0.0.1',
+          SATNET_HTTP_PORT: port,
+          SATNET_GATEWAY_HOST: '127.0.0.1',
+          SATNET_GATEWAY_PORT: port,
+          SATNET_ADMIN_PASSWORD: 'a-long-password',
+        },
+        (line) => lines.push(line),
+      );
+      expect(lines).toEqual(['created admin second-admin <second@example.org>']);
+      expect(code).toBe(0);
+    } finally {
+      taken.close();
     }
   });
 
