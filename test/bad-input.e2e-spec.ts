@@ -79,8 +79,8 @@ describe('Malformed input gets a client error', () => {
         invalidParams(
           { field: 'reason', message: 'is not a known field' },
           { field: 'organisation', message: 'is not a known field' },
-          { field: 'identifier', message: 'must be a string' },
-          { field: 'slots', message: 'must be an array' },
+          { field: 'identifier', message: 'is required' },
+          { field: 'slots', message: 'is required' },
         ),
       );
     });

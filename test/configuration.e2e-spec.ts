@@ -281,7 +281,7 @@ describe('ground stations and spacecraft', () => {
       expect(result.error.code).toBe(-32602);
       expect(result.error.data.fields).toContainEqual({
         field: 'location',
-        message: 'is required and must be an object',
+        message: 'is required',
       });
     });
 

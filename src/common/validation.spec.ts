@@ -107,4 +107,12 @@ describe('validateDto on shapes class-transformer used to throw on', () => {
       ]),
     );
   });
+
+  it('says a missing field "is required", once, instead of listing every rule it fails', async () => {
+    expect(await fieldsOf({ inner: {} })).toEqual([{ field: 'inner.name', message: 'is required' }]);
+    // Present but wrong: the rule it breaks.
+    expect(await fieldsOf({ inner: { name: 5 } })).toEqual([
+      { field: 'inner.name', message: 'must be a string' },
+    ]);
+  });
 });

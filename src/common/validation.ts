@@ -19,6 +19,10 @@ const MAX_SHAPE_ERRORS = 10;
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
+    // A missing field fails every rule it has; listing them ("must be an integer", "must not be
+    // less than 0", …) hides the one fact the client needs.
+    if (error.value === undefined && error.constraints !== undefined)
+      return [{ field, message: 'is required' }];
     const own = Object.values(error.constraints ?? {}).map((message) => ({
       field,
       message: tidy(message, error.property),

@@ -84,7 +84,7 @@ export class AddRuleDto {
   identifier!: string;
 
   @ApiProperty({ type: RuleDto })
-  @IsObject({ message: 'is required and must be an object' })
+  @IsObject({ message: 'must be an object' })
   @ValidateNested()
   @Type(() => RuleDto)
   rule!: RuleDto;

@@ -144,7 +144,7 @@ export class SpacecraftConfigDto {
   noradId!: number;
 
   @ApiProperty()
-  @IsObject({ message: 'is required and must be an object' })
+  @IsObject({ message: 'must be an object' })
   @ValidateNested()
   @Type(() => TrackingDto)
   tracking!: TrackingDto;
@@ -157,7 +157,7 @@ export class SpacecraftConfigDto {
   channels!: ScChannelDto[];
 
   @ApiProperty()
-  @IsObject({ message: 'is required and must be an object' })
+  @IsObject({ message: 'must be an object' })
   @ValidateNested()
   @Type(() => CspSettingsDto)
   csp!: CspSettingsDto;

@@ -88,7 +88,7 @@ export class GsChannelDto extends ChannelDto {
   modulation!: string[];
 
   @ApiProperty()
-  @IsObject({ message: 'is required and must be an object' })
+  @IsObject({ message: 'must be an object' })
   @ValidateNested()
   @Type(() => FrequencyRangeDto)
   frequencyRange!: FrequencyRangeDto;
@@ -136,7 +136,7 @@ export class GroundStationConfigDto {
   contactElevation!: number;
 
   @ApiProperty()
-  @IsObject({ message: 'is required and must be an object' })
+  @IsObject({ message: 'must be an object' })
   @ValidateNested()
   @Type(() => LocationDto)
   location!: LocationDto;
