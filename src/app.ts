@@ -7,7 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions, CommandModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { jsonRpcBodyErrorHandler } from './transports/json-rpc/json-rpc-body-errors';
-import { BODY_LIMIT_BYTES, restBodyErrorHandler } from './transports/rest/body-errors';
+import { BODY_LIMIT_BYTES, requireJsonBody, restBodyErrorHandler } from './transports/rest/body-errors';
 import { RestValidationPipe } from './transports/rest/validation.pipe';
 
 /** Builds the whole HTTP application; used by main.ts and by the e2e tests alike. */
@@ -23,6 +23,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   app.use('/jsonrpc', text({ ...parsing, type: () => true }), jsonRpcBodyErrorHandler);
   app.use(json(parsing));
   app.use(restBodyErrorHandler);
+  app.use('/api', requireJsonBody);
   app.useGlobalPipes(new RestValidationPipe());
   setUpOpenApi(app);
   // process.exit rather than re-raising the signal: the exit handlers flush the log's buffer, so

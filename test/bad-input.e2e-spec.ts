@@ -140,6 +140,27 @@ describe('Malformed input gets a client error', () => {
       expect((await t.http('GET', '/api/ground-stations/ZipGS', { token: admin })).status).toBe(404);
     });
 
+    it.each(['application/x-www-form-urlencoded', 'text/plain'])(
+      'answers JSON declared as %s (curl -d without a content-type) with 415 "send JSON"',
+      async (type) => {
+        const rest = await t.http('POST', '/api/auth/login', {
+          raw: JSON.stringify({ username: 'someone', password: 'a-long-password' }),
+          headers: { 'content-type': type },
+        });
+        expect(rest.status).toBe(415);
+        expect(rest.body).toEqual({
+          error: {
+            code: 'UNSUPPORTED_MEDIA_TYPE',
+            message: `send the body as JSON with Content-Type: application/json (it was declared as ${type})`,
+          },
+        });
+        // JSON-RPC reads any content type, as before.
+        const rpc = await rpcRaw(rpcBody('system.listMethods', '{}'), { 'content-type': type });
+        expect(rpc.status).toBe(200);
+        expect(rpc.body.result).toEqual(expect.any(Array));
+      },
+    );
+
     it('refuses an unknown charset with 415', async () => {
       const rest = await t.http('POST', '/api/auth/login', {
         raw: '{}',

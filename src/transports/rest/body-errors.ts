@@ -64,6 +64,26 @@ export function bodyErrorHandler(shape: (error: BodyError) => unknown) {
   };
 }
 
+/**
+ * A REST body that is not declared as JSON is refused with 415 rather than read as no body at all,
+ * which used to end as a list of field errors for fields the client did send. `curl -d` without
+ * `-H 'content-type: application/json'` sends `application/x-www-form-urlencoded`, the commonest case.
+ */
+export function requireJsonBody(request: Request, response: Response, next: NextFunction): void {
+  if (!hasBody(request) || request.is('application/json') || request.is('+json')) return next();
+  const declared = request.headers['content-type'] ?? 'none';
+  const { status, code, message } = bodyError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `send the body as JSON with Content-Type: application/json (it was declared as ${declared})`,
+  );
+  response.status(status).json({ error: { code, message } });
+}
+
+function hasBody(request: Request): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 /** Body failures on the REST routes, in the REST error shape (`{ error: { code, message } }`). */
 export const restBodyErrorHandler = bodyErrorHandler(({ code, message, details }) => ({
   error: { code, message, details },
