@@ -267,6 +267,22 @@ describe('satnet-client', () => {
     expect(result.status).toBe(EXIT.OK);
   });
 
+  it('--interactive without --linger ends the session and exits when its input ends', async () => {
+    const remote = await station('cli-7');
+    const events: number[] = [];
+    remote.on('notifyEvent', (eventId: number) => events.push(eventId));
+    const result = await run(
+      [...connection(), '--api-key', 'mission-key', '--slot', 'cli-7', '--interactive'],
+      {
+        stdin: Readable.from(['cafe\n']),
+      },
+    );
+    expect(result.status).toBe(EXIT.OK);
+    expect(result.out.filter((line) => line.startsWith('sent'))).toHaveLength(1);
+    await remote.ping(); // the END_REMOTE notification, if sent, came before this answer
+    expect(events).toEqual([-4, -3]); // REMOTE_CONNECTED, then END_REMOTE
+  });
+
   it('exits 1 on CLIENTS_COINCIDE', async () => {
     await station('cli-5');
     const result = await run([...connection(), '--api-key', 'station-key', '--slot', 'cli-5']);
