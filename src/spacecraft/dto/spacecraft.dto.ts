@@ -33,12 +33,12 @@ export class TleDto {
   @Length(1, 80)
   name?: string;
 
-  @ApiProperty({ example: '1 38082U 12006J   26324.50000000  .00001000  00000-0  12345-3 0  9990' })
+  @ApiProperty({ example: '1 38082U 12006J   26324.50000000  .00001000  00000-0  12345-3 0  9991' })
   @IsString()
   @Length(1, 80)
   line1!: string;
 
-  @ApiProperty({ example: '2 38082  69.4890 123.4567 0010000 100.0000 260.0000 14.80000000 12345' })
+  @ApiProperty({ example: '2 38082  69.4890 123.4567 0010000 100.0000 260.0000 14.80000000 12340' })
   @IsString()
   @Length(1, 80)
   line2!: string;
