@@ -1,5 +1,8 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app';
+import { describeListenAddress } from './common/listen-address';
 import { installProcessSafetyNet } from './common/process-safety-net';
 import { ConfigError, loadAppConfig } from './config/app-config';
 import { readProcessEnvironment } from './config/process-env';
@@ -8,8 +11,9 @@ async function main(): Promise<void> {
   const config = loadAppConfig({ env: readProcessEnvironment(), argv: process.argv.slice(2) });
   const app = await createApp(config);
   await app.listen(config.http.port, config.http.host);
+  const address = (app.getHttpServer() as Server).address() as AddressInfo;
   new Logger('Main').log(
-    `N-Server listening on ${await app.getUrl()} (OpenAPI at /api/docs, JSON-RPC at /jsonrpc)`,
+    `N-Server listening on ${describeListenAddress(address)}; OpenAPI at /api/docs, JSON-RPC at /jsonrpc`,
   );
 }
 
