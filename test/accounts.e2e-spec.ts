@@ -133,6 +133,18 @@ describe('accounts over HTTP', () => {
       expect(wrong.body.error.code).toBe('INVALID_CREDENTIALS');
     });
 
+    it('tells the admins of a registration with the call that approves it, and that call works', async () => {
+      await register(valid('mailed'));
+      const notice = t
+        .outbox()
+        .find((m) => m.content.includes('Subject: SATNet registration waiting for approval: mailed'));
+      expect(notice?.content).toContain('mailed (Org) registered and waits for your approval.');
+      const approve = /curl -X POST (\S+) -H "authorization: Bearer \$ADMIN"/.exec(notice!.content)![1];
+      expect(approve).toBe('http://localhost:8080/api/admin/users/mailed/approve');
+      const approved = await t.http('POST', new URL(approve).pathname, { token: admin });
+      expect(approved.body).toMatchObject({ username: 'mailed', status: 'ACTIVE' });
+    });
+
     it('denied and suspended users are told why they cannot log in', async () => {
       await register(valid('denied'));
       const denied = await t.http('POST', '/api/admin/users/denied/deny', {

@@ -43,8 +43,28 @@ export class AccountMailer implements OnModuleInit {
         await this.mail.send({
           to: admin.email,
           subject: `SATNet registration waiting for approval: ${username}`,
-          text: `${username} (${organisation}) registered and waits for approval at ${site}/api/admin/users?status=PENDING\n`,
+          text: registrationNotice(site, username, organisation),
         });
     });
   }
+}
+
+/**
+ * What an admin needs to act on a registration. There is no web console yet, so the notice gives
+ * the API calls themselves, not a link: a JSON route opened in a browser only answers 401.
+ */
+function registrationNotice(site: string, username: string, organisation: string): string {
+  const token = '-H "authorization: Bearer $ADMIN"';
+  return [
+    `${username} (${organisation}) registered and waits for your approval.`,
+    '',
+    'With your admin login token in $ADMIN, approve (the user is emailed):',
+    `  curl -X POST ${site}/api/admin/users/${username}/approve ${token}`,
+    'or deny, with a reason the user will read:',
+    `  curl -X POST ${site}/api/admin/users/${username}/deny ${token} -H 'content-type: application/json' -d '{"reason": "..."}'`,
+    '',
+    `Over JSON-RPC (${site}/jsonrpc): approve_user, deny_user. Every registration waiting:`,
+    `GET ${site}/api/admin/users?status=PENDING. The whole API: ${site}/api/docs`,
+    '',
+  ].join('\n');
 }
