@@ -260,6 +260,24 @@ describe('params', () => {
     expect(relay.calls.map((call) => call.method)).toEqual(['authenticate']);
   });
 
+  it('refuses a timestamp sent as a float even when it is a whole number (integers only)', async () => {
+    const relay = new FakeRelay();
+    const { probe } = await loggedIn(relay);
+    // [0, 900, "sendMsg", [bin 0102, 1893456000000.0 as float 64]]: a float, though whole.
+    const body = Buffer.from(
+      '94 00 cd 0384 a7 73656e644d7367 92 c4 02 0102 cb 427b8dac5b400000'.replace(/ /g, ''),
+      'hex',
+    );
+    const prefix = Buffer.alloc(4);
+    prefix.writeUInt32BE(body.length);
+    probe.write(Buffer.concat([prefix, body]));
+    expect((await probe.response(900)).error).toEqual({
+      code: 'INVALID_PARAMS',
+      message: 'timestamp must be an ISO 8601 string or integer milliseconds since the epoch, got a float',
+    });
+    expect(relay.calls.map((call) => call.method)).toEqual(['authenticate']);
+  });
+
   it('accepts a nil side as no side, and an ISO string or integer timestamp', async () => {
     const relay = new FakeRelay();
     const { probe } = await loggedIn(relay);

@@ -1,4 +1,11 @@
-import { encodeFrame, FrameDecoder, FrameError, MAX_NESTING, type FrameErrorReason } from './frame-codec';
+import {
+  encodeFrame,
+  FrameDecoder,
+  FrameError,
+  MAX_NESTING,
+  type FrameErrorReason,
+  WholeFloat,
+} from './frame-codec';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const fromHex = (text: string): Buffer => Buffer.from(text.replace(/\s+/g, ''), 'hex');
@@ -210,6 +217,24 @@ describe('FrameDecoder: values as non-msgpackr peers write them', () => {
     expect(decoder().push(frameOf('ca 3fc00000'))).toEqual([1.5]);
     expect(decoder().push(frameOf('dd 00000002 01 02'))).toEqual([[1, 2]]);
     expect(decoder().push(frameOf('df 00000001 a161 01'))).toEqual([{ a: 1 }]);
+  });
+
+  it('marks whole-number floats in arrays as WholeFloat when asked (the server), and only then', () => {
+    // [0, 2, "sendMsg", [bin 01, 1893456000000.0 as float 64]], then [3.0 as float 32, 1.5]
+    const sendMsg = frameOf('94 00 02 a7 73656e644d7367 92 c4 01 01 cb 427b8dac5b400000');
+    const floats = frameOf('92 ca 40400000 cb 3ff8000000000000');
+    const marking = () =>
+      new FrameDecoder({ maxFrameBytes: 1024, maxBufferedBytes: 2048, markWholeFloats: true });
+    expect(marking().push(sendMsg)).toEqual([
+      [0, 2, 'sendMsg', [Buffer.from([1]), new WholeFloat(1893456000000)]],
+    ]);
+    expect(marking().push(floats)).toEqual([[new WholeFloat(3), 1.5]]);
+    expect(marking().push(frameOf('cb 427b8dac5b400000'))).toEqual([new WholeFloat(1893456000000)]);
+    // Integers stay integers; a map's values are left alone.
+    expect(marking().push(frameOf('92 d3 000001b8dac5b400 81 a161 ca 40400000'))).toEqual([
+      [1893456000000, { a: 3 }],
+    ]);
+    expect(decoder().push(sendMsg)).toEqual([[0, 2, 'sendMsg', [Buffer.from([1]), 1893456000000]]]);
   });
 
   it(`reads ${MAX_NESTING} nested containers`, () => {

@@ -124,6 +124,18 @@ function mapToWire(map: Record<string, unknown>, depth: number): Record<string, 
   return copy ?? map;
 }
 
+/**
+ * A float on the wire whose value is a whole number (`cb` 1893456000000.0). JavaScript has one
+ * number type, so msgpackr decodes it as the integer 1893456000000; a decoder asked to
+ * (`markWholeFloats`) gives this instead, so that a parameter documented as an integer (a
+ * millisecond timestamp, a msgid: docs/protocol.md §3, §5.3) refuses a float whatever its value,
+ * as a client in a typed language would see it. Marked only outside maps: client messages are
+ * arrays all the way down.
+ */
+export class WholeFloat {
+  constructor(readonly value: number) {}
+}
+
 export interface FrameDecoderLimits {
   /** Largest accepted body (N); a larger declared length fails before any of the body is read. */
   maxFrameBytes: number;
@@ -133,6 +145,8 @@ export interface FrameDecoderLimits {
    * maxFrameBytes + 4 unless frames that arrive in pieces are meant to be smaller than whole ones.
    */
   maxBufferedBytes: number;
+  /** Decode whole-number floats outside maps as WholeFloat rather than as numbers (the server). */
+  markWholeFloats?: boolean;
 }
 
 /**
@@ -187,18 +201,22 @@ export class FrameDecoder {
       }
       if (!this.body && chunk.length - offset >= this.bodyLength) {
         // Whole body in this chunk (the common case): decode in place, no copy.
-        messages.push(decodeBody(chunk, offset, offset + this.bodyLength));
+        messages.push(decodeBody(chunk, offset, offset + this.bodyLength, this.floats()));
         offset += this.bodyLength;
         this.bodyLength = -1;
         continue;
       }
       offset = this.fillBody(chunk, offset);
       if (this.body && this.bodyFilled === this.bodyLength) {
-        messages.push(decodeBody(this.body, 0, this.bodyLength));
+        messages.push(decodeBody(this.body, 0, this.bodyLength, this.floats()));
         this.body = undefined;
         this.bodyLength = -1;
       }
     }
+  }
+
+  private floats(): FloatScan | undefined {
+    return this.limits.markWholeFloats ? { path: [], found: [] } : undefined;
   }
 
   /** Consumes up to 4 header bytes; sets bodyLength once all 4 are in. Returns the new offset. */
@@ -250,9 +268,9 @@ export class FrameDecoder {
 }
 
 /** The bytes from `start` to `end` of `source` as exactly one plain msgpack value, or MALFORMED_MSGPACK. */
-function decodeBody(source: Buffer, start: number, end: number): unknown {
+function decodeBody(source: Buffer, start: number, end: number, floats?: FloatScan): unknown {
   const body = source.subarray(start, end); // so that positions in error messages count from the body
-  const valueEnd = skipValue(body, 0, 0);
+  const valueEnd = skipValue(body, 0, 0, floats);
   if (valueEnd !== body.length) {
     throw malformed(
       `${body.length - valueEnd} trailing bytes after the value (which ends at byte ${valueEnd})`,
@@ -261,10 +279,28 @@ function decodeBody(source: Buffer, start: number, end: number): unknown {
   try {
     // Given the whole chunk, not the view: msgpackr caches a DataView on the buffer it reads, and
     // creating one per frame (on a new view each time) doubled the cost of decoding.
-    return unpackr.unpack(source, { start, end });
+    const value: unknown = unpackr.unpack(source, { start, end });
+    return floats && floats.found.length > 0 ? markWholeFloats(value, floats.found) : value;
   } catch (error) {
     throw malformed(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** Where whole-number floats are, as array indexes from the top (`path` is the walk's position). */
+interface FloatScan {
+  path: number[];
+  found: number[][];
+}
+
+function markWholeFloats(value: unknown, found: number[][]): unknown {
+  for (const path of found) {
+    if (path.length === 0) return new WholeFloat(value as number);
+    let parent = value as unknown[];
+    for (const index of path.slice(0, -1)) parent = parent[index] as unknown[];
+    const last = path[path.length - 1];
+    parent[last] = new WholeFloat(parent[last] as number);
+  }
+  return value;
 }
 
 function malformed(detail: string): FrameError {
@@ -305,17 +341,23 @@ const TAGS: readonly Tag[] = [
 ];
 
 /** Returns the offset just past the value starting at `offset`; throws if it is not plain msgpack. */
-function skipValue(bytes: Buffer, offset: number, depth: number): number {
+function skipValue(bytes: Buffer, offset: number, depth: number, floats?: FloatScan): number {
   need(bytes, offset, 1);
   const token = bytes[offset];
   if (token < 0x80 || token >= 0xe0) return offset + 1; // positive / negative fixint
   if (token < 0x90) return skipItems(bytes, offset + 1, (token & 0x0f) * 2, depth); // fixmap
-  if (token < 0xa0) return skipItems(bytes, offset + 1, token & 0x0f, depth); // fixarray
+  if (token < 0xa0) return skipItems(bytes, offset + 1, token & 0x0f, depth, floats); // fixarray
   if (token < 0xc0) return skipBytes(bytes, offset + 1, token & 0x1f); // fixstr
   const tag = TAGS[token - 0xc0];
   switch (tag.kind) {
-    case 'fixed':
-      return skipBytes(bytes, offset + 1, tag.size);
+    case 'fixed': {
+      const end = skipBytes(bytes, offset + 1, tag.size);
+      if (floats && (token === 0xca || token === 0xcb)) {
+        const float = token === 0xca ? bytes.readFloatBE(offset + 1) : bytes.readDoubleBE(offset + 1);
+        if (Number.isInteger(float)) floats.found.push([...floats.path]);
+      }
+      return end;
+    }
     case 'refused':
       throw malformed(`${tag.what} (0x${token.toString(16)}) at byte ${offset}`);
     case 'bytes':
@@ -324,16 +366,27 @@ function skipValue(bytes: Buffer, offset: number, depth: number): number {
       const count = readLength(bytes, offset + 1, tag.lengthBytes);
       const start = offset + 1 + tag.lengthBytes;
       if (tag.kind === 'bytes') return skipBytes(bytes, start, count);
-      return skipItems(bytes, start, tag.kind === 'map' ? count * 2 : count, depth);
+      if (tag.kind === 'map') return skipItems(bytes, start, count * 2, depth);
+      return skipItems(bytes, start, count, depth, floats);
     }
   }
 }
 
-function skipItems(bytes: Buffer, offset: number, count: number, depth: number): number {
+/** `floats`: given for an array's items (tracked by index), never for a map's keys and values. */
+function skipItems(bytes: Buffer, offset: number, count: number, depth: number, floats?: FloatScan): number {
   if (depth >= MAX_NESTING) throw malformed(`nesting deeper than ${MAX_NESTING} levels at byte ${offset}`);
   // Every item takes at least one byte: a huge declared count fails here, not after a long loop.
   need(bytes, offset, count);
-  for (let i = 0; i < count; i++) offset = skipValue(bytes, offset, depth + 1);
+  if (!floats) {
+    for (let i = 0; i < count; i++) offset = skipValue(bytes, offset, depth + 1);
+    return offset;
+  }
+  floats.path.push(0);
+  for (let i = 0; i < count; i++) {
+    floats.path[floats.path.length - 1] = i;
+    offset = skipValue(bytes, offset, depth + 1, floats);
+  }
+  floats.path.pop();
   return offset;
 }
 

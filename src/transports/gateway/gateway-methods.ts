@@ -8,6 +8,7 @@ import {
   START_REMOTE,
   type Stored,
 } from '../../relay/relay-port';
+import { WholeFloat } from './frame-codec';
 import { gatewayError } from './gateway-errors';
 
 /**
@@ -167,5 +168,6 @@ export function typeName(value: unknown): string {
   if (typeof value === 'string')
     return value.length === 0 ? 'an empty string' : `a ${value.length}-character string`;
   if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a float';
+  if (value instanceof WholeFloat) return 'a float';
   return typeof value === 'object' ? 'a map' : `a ${typeof value}`;
 }

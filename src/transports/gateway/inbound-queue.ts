@@ -56,6 +56,8 @@ export class InboundQueue {
     this.decoder = new FrameDecoder({
       maxFrameBytes: hooks.maxMessageBytes,
       maxBufferedBytes: hooks.maxMessageBytes + FRAME_HEADER_BYTES,
+      // An integer parameter sent as a float is refused even when the float is whole (§5.3).
+      markWholeFloats: true,
     });
     socket.on('data', this.onData);
   }
