@@ -183,6 +183,16 @@ describe('login', () => {
     expect(connection.state).toBe('AUTHENTICATED');
   });
 
+  it('answers a request of the wrong length whose msgid is readable with an error response', async () => {
+    const { probe } = await loggedIn(new FakeRelay());
+    probe.write(encodeFrame([0, 78, 'ping']));
+    expect((await probe.response(78)).error).toEqual({
+      code: 'INVALID_MESSAGE',
+      message: 'a request must have 4 elements [0, msgid, method, params], got 3',
+    });
+    expect(probe.notifications('error')).toEqual([]);
+  });
+
   it('does not log in when the deadline passed while the key was being checked', async () => {
     const relay = new FakeRelay();
     let release: (() => void) | undefined;

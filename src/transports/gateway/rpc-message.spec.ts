@@ -116,8 +116,8 @@ describe('parseRpcMessage: malformed messages', () => {
 
   describe('requests', () => {
     it.each([
-      [[0, 1, 'login'], 'a request must have 4 elements [0, msgid, method, params], got 3'],
-      [[0, 1, 'login', [], 'extra'], 'a request must have 4 elements [0, msgid, method, params], got 5'],
+      [[0], 'a request must have 4 elements [0, msgid, method, params], got 1'],
+      [[0, -1, 'login'], 'a request must have 4 elements [0, msgid, method, params], got 3'],
       [[0, -1, 'login', []], 'msgid must be an unsigned 32-bit integer, got the number -1'],
       [[0, 2 ** 32, 'login', []], 'msgid must be an unsigned 32-bit integer, got the number 4294967296'],
       [[0, 1.5, 'login', []], 'msgid must be an unsigned 32-bit integer, got the number 1.5'],
@@ -134,6 +134,8 @@ describe('parseRpcMessage: malformed messages', () => {
       [[0, 9, 'login', { apiKey: 'k' }], 'params must be an array of positional arguments, got a map'],
       [[0, 9, 'login', 'k'], 'params must be an array of positional arguments, got the string "k"'],
       [[0, 9, 'login', null], 'params must be an array of positional arguments, got nil'],
+      [[0, 9, 'login'], 'a request must have 4 elements [0, msgid, method, params], got 3'],
+      [[0, 9, 'login', [], 'extra'], 'a request must have 4 elements [0, msgid, method, params], got 5'],
     ])('%p → %s (msgid kept so it can be answered)', (value, invalid) => {
       expect(parseRpcMessage(value)).toEqual({ invalid, msgid: 9 });
     });

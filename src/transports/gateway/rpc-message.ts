@@ -110,8 +110,12 @@ export function parseRpcMessage(value: unknown): RpcMessage | InvalidRpcMessage 
 }
 
 function parseRequest(message: readonly unknown[]): RpcRequest | InvalidRpcMessage {
-  if (message.length !== 4) return wrongLength('a request', '[0, msgid, method, params]', message);
   const [, msgid, method, params] = message;
+  if (message.length !== 4) {
+    const invalid = wrongLength('a request', '[0, msgid, method, params]', message);
+    // [0, 7, "ping"]: the msgid is there, so the client gets an answer it can match.
+    return isMsgid(msgid) ? { ...invalid, msgid } : invalid;
+  }
   if (!isMsgid(msgid)) return badMsgid(msgid);
   const invalid = checkMethod(method) ?? checkParams(params);
   if (invalid !== undefined) return { invalid, msgid };
