@@ -203,9 +203,9 @@ describe('satnet-client', () => {
     expect(result.status).toBe(EXIT.OK);
     expect(result.out.slice(2)).toEqual([
       'startRemote cli-1: REMOTE_READY (0)',
-      'sent #1 2 bytes: delivered doppler=-1234.5 Hz gs=2030-01-01T00:00:00.000Z',
-      'sent #2 3 bytes: delivered doppler=-1234.5 Hz gs=2030-01-01T00:00:00.000Z',
-      'sent #3 2 bytes: delivered doppler=-1234.5 Hz gs=2030-01-01T00:00:00.000Z',
+      'sent #1 2 bytes: delivered doppler=-1234 Hz gs=2030-01-01T00:00:00.000Z',
+      'sent #2 3 bytes: delivered doppler=-1234 Hz gs=2030-01-01T00:00:00.000Z',
+      'sent #3 2 bytes: delivered doppler=-1234 Hz gs=2030-01-01T00:00:00.000Z',
     ]);
     expect(gateway.relay.frames.filter(([slot]) => slot === 'cli-1').map((entry) => entry[2])).toEqual([
       'cafe',
@@ -226,7 +226,7 @@ describe('satnet-client', () => {
     expect(result.out[2]).toBe('startRemote cli-2 (mission): REMOTE_NOT_CONNECTED (-2)');
     expect(result.out[3]).toBe('event REMOTE_CONNECTED (-4)');
     expect(result.out[4]).toMatch(
-      /^recv 2 bytes doppler=-1234.5 Hz gs=2030-01-01T00:00:00.000Z local=\S+Z data=beef$/,
+      /^recv 2 bytes doppler=-1234 Hz gs=2030-01-01T00:00:00.000Z local=\S+Z data=beef$/,
     );
     expect(result.out[5]).toBe('event SLOT_END (-2)');
   });
@@ -248,7 +248,7 @@ describe('satnet-client', () => {
     expect(result.status).toBe(EXIT.REFUSED);
     expect(result.err).toEqual(['frame #1 failed: FRAME_REJECTED: CRC32-C mismatch']);
     expect(result.out.at(-1)).toBe(
-      'sent #2 1 bytes: not delivered (the other side is not connected) doppler=-1234.5 Hz gs=2030-01-01T00:00:00.000Z',
+      'sent #2 1 bytes: not delivered (the other side is not connected) doppler=-1234 Hz gs=2030-01-01T00:00:00.000Z',
     );
   });
 

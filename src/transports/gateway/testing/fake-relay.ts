@@ -19,7 +19,7 @@ import {
  * records every call. Not the real relay (no slots, CSP validation or packet log): that is the
  * relay's own, tested there. Frames whose first byte is 0xff are rejected as FRAME_REJECTED.
  */
-export const FAKE_DOPPLER_HZ = -1234.5;
+export const FAKE_DOPPLER_HZ = -1234;
 export const FAKE_GS_TIMESTAMP = '2030-01-01T00:00:00.000Z';
 export const REJECTED_FIRST_BYTE = 0xff;
 
