@@ -79,6 +79,32 @@ export class AvailabilityService {
     this.logger.log({ station: identifier, ruleId }, 'availability rule removed');
   }
 
+  /**
+   * Removes the station's rules equal to `dto` (every field, the time zone defaulting to UTC), as
+   * Annex D's remove_rule names a rule by its configuration; returns how many there were.
+   */
+  async removeMatchingRules(ctx: RequestContext, identifier: string, dto: RuleDto): Promise<number> {
+    const wanted = ruleKey(
+      toEntity('', { ...dto, timeZone: dto.timeZone ?? DEFAULT_RULE_TIME_ZONE }, new Date(0)),
+    );
+    const removed = await this.db.transaction(async () => {
+      const { station } = await this.loadOwned(ctx, identifier);
+      const matching = (await this.rules.listOfStation(station.id)).filter(
+        (rule) => ruleKey(rule) === wanted,
+      );
+      if (matching.length === 0)
+        throw new NotFoundError(
+          'RULE_NOT_FOUND',
+          `station "${identifier}" has no rule equal to the one given`,
+        );
+      for (const rule of matching) await this.rules.delete(rule.id);
+      await this.events.publish('availability.changed', { stationId: station.id, identifier });
+      return matching.map((rule) => rule.id);
+    });
+    this.logger.log({ station: identifier, ruleIds: removed }, 'availability rules removed by configuration');
+    return removed.length;
+  }
+
   /** The station's rules; with `channelId`, the station-wide ones and that channel's. */
   async getRules(ctx: RequestContext, identifier: string, channelId?: string): Promise<RuleView[]> {
     const loaded = await this.loadOwned(ctx, identifier);
@@ -167,6 +193,12 @@ function toEntity(stationId: string, spec: AvailabilityRuleSpec, now: Date): Ava
     timeZone: spec.timeZone ?? DEFAULT_RULE_TIME_ZONE,
     createdAt: now,
   };
+}
+
+/** A rule's configuration, whatever its id and station: what remove_rule by configuration compares. */
+function ruleKey(rule: AvailabilityRule): string {
+  const { id: _, stationId: __, createdAt: ___, ...spec } = rule;
+  return JSON.stringify(Object.entries(spec).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function ruleView(rule: AvailabilityRule): RuleView {

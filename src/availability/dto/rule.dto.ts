@@ -8,6 +8,7 @@ import {
   IsOptional,
   IsString,
   Length,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import {
@@ -96,10 +97,22 @@ export class RemoveRuleDto {
   @Length(1, 30)
   identifier!: string;
 
-  @ApiProperty({ description: 'the id add_rule returned' })
+  @ApiPropertyOptional({ description: 'the id add_rule returned' })
+  @ValidateIf((dto: RemoveRuleDto) => dto.rule === undefined)
   @IsString()
   @Length(1, 36)
-  ruleId!: string;
+  ruleId?: string;
+
+  @ApiPropertyOptional({
+    type: RuleDto,
+    description:
+      'instead of ruleId: remove the rules equal to this one (Annex D remove_rule passes rule_cfg)',
+  })
+  @IsOptional()
+  @IsObject({ message: 'must be an object' })
+  @ValidateNested()
+  @Type(() => RuleDto)
+  rule?: RuleDto;
 }
 
 export class GetRulesDto {

@@ -163,7 +163,9 @@ function parseRequest(entry: unknown): ValidRequest | { id: JsonRpcId; error: Js
 }
 
 async function bindParams(method: JsonRpcMethod, params: unknown): Promise<object> {
-  const named = Array.isArray(params) ? byPosition(method, params) : (params ?? {});
+  const named = Array.isArray(params)
+    ? byPosition(method, params)
+    : (method.adapt?.((params ?? {}) as Record<string, unknown>) ?? params ?? {});
   if (!method.params) {
     if (Object.keys(named).length > 0)
       throw new ValidationFailedError([{ field: '(params)', message: `${method.name} takes no params` }]);

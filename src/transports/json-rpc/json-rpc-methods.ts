@@ -8,6 +8,11 @@ export interface JsonRpcMethod<P extends object = object> {
   params?: new () => P;
   /** Order of named params when a client sends them by position. */
   positional?: readonly (keyof P & string)[];
+  /**
+   * Rewrites named params written with another vocabulary (the seed's Annex D snake_case names)
+   * into this method's own, before validation. Positional params are always the method's own.
+   */
+  adapt?: (params: Record<string, unknown>) => Record<string, unknown>;
   /** Callable without a bearer token (register, login, system.listMethods). */
   public?: boolean;
   handler(ctx: RequestContext, params: P): Promise<unknown>;

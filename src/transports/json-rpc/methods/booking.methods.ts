@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { fromAnnexDGetRulesParams, fromAnnexDRuleParams } from '../../../availability/annex-d-rule-params';
 import { AvailabilityService } from '../../../availability/availability.service';
 import {
   AddRuleDto,
@@ -9,6 +10,7 @@ import {
 import { BookingService } from '../../../booking/booking.service';
 import { GetChangesDto, SlotOperationDto } from '../../../booking/dto/booking.dto';
 import { IdentifierDto } from '../../../annex-d-configuration/dto/annex-d-configuration.dto';
+import { ValidationFailedError } from '../../../common/errors';
 import { JsonRpcMethods } from '../json-rpc-methods';
 
 /** The Annex D scheduling methods, with Annex D's result wrappers; docs/api.md maps each to REST. */
@@ -87,17 +89,23 @@ export class BookingMethods implements OnModuleInit {
       description: 'Add an availability rule to your station: {identifier, rule}. Returns its id.',
       params: AddRuleDto,
       positional: ['identifier', 'rule'],
+      adapt: fromAnnexDRuleParams,
       handler: async (ctx, p) => ({
         Rule: (await this.availability.addRule(ctx, p.identifier, p.rule)).ruleId,
       }),
     });
     m.register({
       name: 'remove_rule',
-      description: 'Remove an availability rule: {identifier, ruleId}.',
+      description:
+        'Remove an availability rule: {identifier, ruleId}, or the rules equal to {identifier, rule}.',
       params: RemoveRuleDto,
       positional: ['identifier', 'ruleId'],
+      adapt: fromAnnexDRuleParams,
       handler: async (ctx, p) => {
-        await this.availability.removeRule(ctx, p.identifier, p.ruleId);
+        if (p.rule && p.ruleId !== undefined)
+          throw new ValidationFailedError([{ field: 'rule', message: 'give ruleId or rule, not both' }]);
+        if (p.rule) await this.availability.removeMatchingRules(ctx, p.identifier, p.rule);
+        else await this.availability.removeRule(ctx, p.identifier, p.ruleId as string);
         return 'OK';
       },
     });
@@ -106,6 +114,7 @@ export class BookingMethods implements OnModuleInit {
       description: "Your station's rules (with channelId: station-wide ones and that channel's).",
       params: GetRulesDto,
       positional: ['identifier', 'channelId'],
+      adapt: fromAnnexDGetRulesParams,
       handler: async (ctx, p) => ({
         GetRules: await this.availability.getRules(ctx, p.identifier, p.channelId),
       }),
