@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ISS_TLE } from '../src/orbit/test-fixtures';
 import { stationConfig } from './helpers/fixtures';
 import { TestApp } from './helpers/test-app';
 
@@ -97,5 +100,145 @@ describe('Annex D as the seed writes it', () => {
     expect(ruleAndId.error.data.fields).toEqual([
       { field: 'rule', message: 'give ruleId or rule, not both' },
     ]);
+  });
+
+  describe('Annex C documents in set_configuration', () => {
+    /**
+     * The seed's ground-station document, as printed but for what this server cannot take: an
+     * identifier without spaces ("My Ground Station" is refused, see the next test) and a
+     * callsign, which it requires. Frequencies in MHz, bandwidths in kHz, no direction, no
+     * altitude, an availability array with a US date.
+     */
+    const seedStation = {
+      identifier: 'MyGroundStation',
+      callsign: 'EA1XYZ',
+      contactElevation: 10.4,
+      location: { latitude: 25.5, longitude: 0.0 },
+      channels: [
+        {
+          channelId: 'channel-01',
+          modulation: 'FM',
+          frequencyRange: { minimum: 450.54, maximum: 800.23 },
+          bandwidth: [12.5, 25, 50],
+          bitrate: [600, 1200, 2400],
+          polarization: ['LHCP', 'RHCP', 'LINEAR'],
+        },
+      ],
+      availability: [{ date: '07/17/2014', slotStart: '10:00', slotEnd: '11:00', channelId: 'channel-01' }],
+    };
+
+    it('accepts the ground station: MHz and kHz read as Hz, direction BOTH, availability[] as a rule', async () => {
+      const params = {
+        identifier: 'MyGroundStation',
+        configuration: { GroundStationConfiguration: seedStation },
+      };
+      expect((await rpc('set_configuration', params)).result).toBe('OK');
+      const read = await rpc('get_configuration', { identifier: 'MyGroundStation' });
+      expect(read.result.GroundStationConfiguration).toMatchObject({
+        identifier: 'MyGroundStation',
+        contactElevation: 10.4,
+        location: { latitude: 25.5, longitude: 0, altitude: 0 },
+        channels: [
+          {
+            channelId: 'channel-01',
+            direction: 'BOTH',
+            modulation: ['FM'],
+            frequencyRange: { minimum: 450_540_000, maximum: 800_230_000 },
+            bandwidth: [12_500, 25_000, 50_000],
+            bitrate: [600, 1200, 2400],
+          },
+        ],
+      });
+      // Sent again unchanged: still one rule.
+      expect((await rpc('set_configuration', params)).result).toBe('OK');
+      expect((await rpc('get_rules', { identifier: 'MyGroundStation' })).result.GetRules).toEqual([
+        {
+          ruleId: expect.any(String),
+          channelId: 'channel-01',
+          operation: 'ADD',
+          periodicity: 'ONCE',
+          date: '2014-07-17',
+          startTime: '10:00',
+          endTime: '11:00',
+          timeZone: 'UTC',
+        },
+      ]);
+    });
+
+    it('accepts the spacecraft with numbers as strings, and finds it compatible with the station', async () => {
+      // The seed's tracking names a Celestrak file; the test serves one locally (no internet).
+      const tleFile = createServer((_, response) =>
+        response.end(`XATCOBEO\n${ISS_TLE.line1}\n${ISS_TLE.line2}\n`),
+      );
+      await new Promise<void>((resolve) => tleFile.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(tleFile.address() as AddressInfo).port}/NORAD/elements/f.txt`;
+      try {
+        const seedSpacecraft = {
+          identifier: 'MySpacecraft', // the seed's "My Spacecraft", without the space
+          callsign: 'KXSC02',
+          noradId: 25544, // required here (the TLE's catalogue number)
+          tracking: { url, spacecraftId: 'XATCOBEO' },
+          channels: [
+            {
+              channelId: 'slowChannel',
+              modulation: 'FM',
+              frequency: '457.356',
+              bandwidth: '25',
+              bitrate: '600',
+              polarization: 'LHCP',
+            },
+            {
+              channelId: 'fastChannel',
+              modulation: 'FM',
+              frequency: '457.356',
+              bandwidth: '50',
+              bitrate: '1200',
+              polarization: 'RHCP',
+            },
+          ],
+          csp: { version: 1, addresses: [10], uplinkPorts: [10], downlinkPorts: [20] }, // required here
+        };
+        const params = {
+          identifier: 'MySpacecraft',
+          configuration: { SpacecraftConfiguration: seedSpacecraft },
+        };
+        expect((await rpc('set_configuration', params)).result).toBe('OK');
+        const read = await rpc('get_configuration', { identifier: 'MySpacecraft' });
+        expect(read.result.SpacecraftConfiguration.channels).toEqual([
+          expect.objectContaining({
+            channelId: 'fastChannel',
+            direction: 'BOTH',
+            frequency: 457_356_000,
+            bandwidth: 50_000,
+            bitrate: 1200,
+          }),
+          expect.objectContaining({
+            channelId: 'slowChannel',
+            direction: 'BOTH',
+            frequency: 457_356_000,
+            bandwidth: 25_000,
+            bitrate: 600,
+          }),
+        ]);
+        const compatible = await rpc('get_compatibility', { identifier: 'MySpacecraft' });
+        expect(JSON.stringify(compatible.result)).toContain('MyGroundStation');
+        expect(JSON.stringify(compatible.result)).toContain('slowChannel');
+        expect(JSON.stringify(compatible.result)).toContain('fastChannel');
+      } finally {
+        tleFile.close();
+      }
+    });
+
+    it("refuses the seed's identifier with spaces, saying which characters identifiers may hold", async () => {
+      const params = {
+        identifier: 'My Ground Station',
+        configuration: { GroundStationConfiguration: { ...seedStation, identifier: 'My Ground Station' } },
+      };
+      const refused = await rpc('set_configuration', params);
+      expect(refused.error.data.fields).toContainEqual({
+        field: 'identifier',
+        message: 'must be 1–30 characters of letters, digits, ".", "_" or "-"',
+      });
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AvailabilityModule } from '../availability/availability.module';
 import { PassesModule } from '../passes/passes.module';
 import { SpacecraftModule } from '../spacecraft/spacecraft.module';
 import { StationsModule } from '../stations/stations.module';
@@ -6,7 +7,7 @@ import { AnnexDConfigurationService } from './annex-d-configuration.service';
 
 /** Stations, spacecraft, pass prediction and the Annex D configuration facade, for the transports. */
 @Module({
-  imports: [StationsModule, SpacecraftModule, PassesModule],
+  imports: [StationsModule, SpacecraftModule, PassesModule, AvailabilityModule],
   providers: [AnnexDConfigurationService],
   exports: [AnnexDConfigurationService, StationsModule, SpacecraftModule, PassesModule],
 })

@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { availabilityEntryToRule } from '../availability/annex-d-rule-params';
+import { AvailabilityService } from '../availability/availability.service';
+import { RuleDto } from '../availability/dto/rule.dto';
 import { NotFoundError, ValidationFailedError } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { validateDto } from '../common/validation';
@@ -24,6 +27,7 @@ export class AnnexDConfigurationService {
   constructor(
     private readonly stations: GroundStationsService,
     private readonly spacecraft: SpacecraftService,
+    private readonly availability: AvailabilityService,
   ) {}
 
   async get(ctx: RequestContext, identifier: string): Promise<ConfigurationDocument> {
@@ -48,9 +52,12 @@ export class AnnexDConfigurationService {
       throw error;
     });
     if (keys[0] === 'GroundStationConfiguration') {
-      const dto = await validateDto(GroundStationConfigDto, document);
+      const { station, availability } = splitAvailability(document);
+      const dto = await validateDto(GroundStationConfigDto, station);
+      const rules = await availabilityRules(availability);
       if (existing === 'spacecraft') throw wrongKind(identifier, 'a spacecraft');
       await (existing ? this.stations.replace(ctx, identifier, dto) : this.stations.create(ctx, dto));
+      if (rules.length > 0) await this.availability.addRulesOnce(ctx, identifier, rules, 'availability');
     } else {
       const dto = await validateDto(SpacecraftConfigDto, document);
       if (existing === 'station') throw wrongKind(identifier, 'a ground station');
@@ -91,6 +98,40 @@ export class AnnexDConfigurationService {
     if (spacecraft) return 'spacecraft';
     throw new NotFoundError('IDENTIFIER_NOT_FOUND', `no ground station or spacecraft "${identifier}"`);
   }
+}
+
+/**
+ * Annex C puts a station's availability in its document (`availability[]`, entries
+ * `{date, slotStart, slotEnd, channelId?}`); here availability is rules, so the entries are taken
+ * out and become ONCE ADD rules (docs/api.md, "Annex C documents as the seed writes them").
+ */
+function splitAvailability(document: unknown): { station: unknown; availability: unknown } {
+  if (typeof document !== 'object' || document === null || !('availability' in document))
+    return { station: document, availability: undefined };
+  const { availability, ...station } = document as Record<string, unknown>;
+  return { station, availability };
+}
+
+async function availabilityRules(availability: unknown): Promise<RuleDto[]> {
+  if (availability === undefined) return [];
+  if (!Array.isArray(availability))
+    throw new ValidationFailedError([{ field: 'availability', message: 'must be an array' }]);
+  const rules: RuleDto[] = [];
+  for (const [i, entry] of (availability as unknown[]).entries()) {
+    const plain =
+      typeof entry === 'object' && entry !== null
+        ? availabilityEntryToRule(entry as Record<string, unknown>)
+        : entry;
+    try {
+      rules.push(await validateDto(RuleDto, plain));
+    } catch (error) {
+      if (!(error instanceof ValidationFailedError)) throw error;
+      throw new ValidationFailedError(
+        error.fields.map((f) => ({ ...f, field: `availability.${i}.${f.field}` })),
+      );
+    }
+  }
+  return rules;
 }
 
 /** The document's identifier defaults to the call's; a different one is an error, never a rename. */

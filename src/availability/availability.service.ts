@@ -68,6 +68,48 @@ export class AvailabilityService {
     return ruleView(rule);
   }
 
+  /**
+   * Adds each rule the station does not already have (an equal rule is not added twice), in one
+   * transaction: Annex C's `availability[]` of a ground-station document, which may be sent again
+   * unchanged. `field` names where the rules came from, for error messages.
+   */
+  async addRulesOnce(
+    ctx: RequestContext,
+    identifier: string,
+    dtos: RuleDto[],
+    field: string,
+  ): Promise<number> {
+    const specs = dtos.map((dto) => ({ ...dto, timeZone: dto.timeZone ?? DEFAULT_RULE_TIME_ZONE }));
+    const problems = specs.flatMap((spec, i) =>
+      validateRuleSpec(spec).map((p) => ({ ...p, field: `${field}.${i}.${p.field}` })),
+    );
+    if (problems.length > 0) throw new ValidationFailedError(problems);
+    const added = await this.db.transaction(async () => {
+      const loaded = await this.loadOwned(ctx, identifier);
+      const unknown = specs.findIndex(
+        (spec) => spec.channelId && !loaded.channels.some((channel) => channel.channelId === spec.channelId),
+      );
+      if (unknown >= 0)
+        throw new ValidationFailedError([
+          {
+            field: `${field}.${unknown}.channelId`,
+            message: `station "${identifier}" has no channel "${specs[unknown].channelId}"`,
+          },
+        ]);
+      const have = new Set((await this.rules.listOfStation(loaded.station.id)).map(ruleKey));
+      const now = this.clock.now();
+      const fresh = specs
+        .map((spec) => toEntity(loaded.station.id, spec, now))
+        .filter((rule) => !have.has(ruleKey(rule)) && have.add(ruleKey(rule)));
+      for (const rule of fresh) await this.rules.save(rule);
+      if (fresh.length > 0)
+        await this.events.publish('availability.changed', { stationId: loaded.station.id, identifier });
+      return fresh.length;
+    });
+    this.logger.log({ station: identifier, added }, 'availability rules added from a configuration document');
+    return added;
+  }
+
   async removeRule(ctx: RequestContext, identifier: string, ruleId: string): Promise<void> {
     await this.db.transaction(async () => {
       const { station } = await this.loadOwned(ctx, identifier);

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Matches } from 'class-validator';
 import { DIRECTIONS, type Direction, IDENTIFIER_PATTERN, IDENTIFIER_RULE } from '../radio';
 
@@ -13,7 +13,8 @@ export class ChannelDto {
   @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_RULE })
   channelId!: string;
 
-  @ApiProperty({ enum: DIRECTIONS })
+  /** Annex C has no direction: a channel that does not say works both ways. */
+  @ApiPropertyOptional({ enum: DIRECTIONS, default: 'BOTH' })
   @IsIn(DIRECTIONS)
-  direction!: Direction;
+  direction: Direction = 'BOTH';
 }

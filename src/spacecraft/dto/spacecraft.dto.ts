@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
@@ -24,6 +24,7 @@ import {
   POLARIZATIONS,
   type Polarization,
 } from '../../radio/radio';
+import { annexCNumber, bandwidthHz, frequencyHz, isWrittenInMhz } from '../../radio/annex-c-units';
 import { ChannelDto } from '../../radio/dto/channel.dto';
 
 export class TleDto {
@@ -73,17 +74,22 @@ export class ScChannelDto extends ChannelDto {
   @IsIn(MODULATIONS)
   modulation!: string;
 
-  @ApiProperty({ example: 437250000, description: 'Hz' })
+  @ApiProperty({ example: 437250000, description: 'Hz (below 1,000,000: MHz, as Annex C writes it)' })
+  @Transform(({ value }: { value: unknown }) => frequencyHz(value))
   @IsNumber()
   @IsPositive()
   frequency!: number;
 
-  @ApiProperty({ example: 25000, description: 'Hz' })
+  @ApiProperty({ example: 25000, description: 'Hz (kHz when the frequency is written in MHz)' })
+  @Transform(({ value, obj }: { value: unknown; obj: { frequency?: unknown } }) =>
+    bandwidthHz(value, isWrittenInMhz(obj.frequency)),
+  )
   @IsNumber()
   @IsPositive()
   bandwidth!: number;
 
   @ApiProperty({ example: 9600, description: 'bit/s' })
+  @Transform(({ value }: { value: unknown }) => annexCNumber(value))
   @IsNumber()
   @IsPositive()
   bitrate!: number;

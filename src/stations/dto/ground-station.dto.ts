@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
@@ -25,6 +25,7 @@ import {
   POLARIZATIONS,
   type Polarization,
 } from '../../radio/radio';
+import { annexCNumber, bandwidthHz, frequencyHz, isWrittenInMhz } from '../../radio/annex-c-units';
 import { ChannelDto } from '../../radio/dto/channel.dto';
 
 export class LocationDto {
@@ -40,11 +41,12 @@ export class LocationDto {
   @Max(180)
   longitude!: number;
 
-  @ApiProperty({ example: 460, description: 'metres above the WGS-84 ellipsoid' })
+  /** Annex C gives no altitude: sea level unless said. */
+  @ApiPropertyOptional({ example: 460, default: 0, description: 'metres above the WGS-84 ellipsoid' })
   @IsNumber()
   @Min(-500)
   @Max(10000)
-  altitude!: number;
+  altitude: number = 0;
 }
 
 export class HorizonSectorDto {
@@ -68,12 +70,14 @@ export class HorizonSectorDto {
 }
 
 export class FrequencyRangeDto {
-  @ApiProperty({ example: 435000000, description: 'Hz' })
+  @ApiProperty({ example: 435000000, description: 'Hz (below 1,000,000: MHz, as Annex C writes it)' })
+  @Transform(({ value }: { value: unknown }) => frequencyHz(value))
   @IsNumber()
   @IsPositive()
   minimum!: number;
 
-  @ApiProperty({ example: 438000000, description: 'Hz' })
+  @ApiProperty({ example: 438000000, description: 'Hz (below 1,000,000: MHz, as Annex C writes it)' })
+  @Transform(({ value }: { value: unknown }) => frequencyHz(value))
   @IsNumber()
   @IsPositive()
   maximum!: number;
@@ -93,8 +97,10 @@ export class GsChannelDto extends ChannelDto {
   @Type(() => FrequencyRangeDto)
   frequencyRange!: FrequencyRangeDto;
 
-  @ApiProperty({ example: [12500, 25000], description: 'Hz' })
-  @AsArray()
+  @ApiProperty({ example: [12500, 25000], description: 'Hz (kHz when the frequency range is in MHz)' })
+  @Transform(({ value, obj }: { value: unknown; obj: Record<string, unknown> }) =>
+    mapArray(value, (item) => bandwidthHz(item, rangeInMhz(obj.frequencyRange))),
+  )
   @IsArray()
   @ArrayNotEmpty()
   @IsNumber({}, { each: true })
@@ -102,7 +108,7 @@ export class GsChannelDto extends ChannelDto {
   bandwidth!: number[];
 
   @ApiProperty({ example: [1200, 9600], description: 'bit/s' })
-  @AsArray()
+  @Transform(({ value }: { value: unknown }) => mapArray(value, annexCNumber))
   @IsArray()
   @ArrayNotEmpty()
   @IsNumber({}, { each: true })
@@ -115,6 +121,18 @@ export class GsChannelDto extends ChannelDto {
   @ArrayNotEmpty()
   @IsIn(POLARIZATIONS, { each: true })
   polarization!: Polarization[];
+}
+
+/** A single value as a list of one (Annex C's `"modulation": "FM"`), then each item read by `read`. */
+function mapArray(value: unknown, read: (item: unknown) => unknown): unknown {
+  if (value === undefined) return value;
+  return (Array.isArray(value) ? value : [value]).map(read);
+}
+
+function rangeInMhz(range: unknown): boolean {
+  return (
+    typeof range === 'object' && range !== null && isWrittenInMhz((range as { minimum?: unknown }).minimum)
+  );
 }
 
 /** The Annex C ground-station configuration, extended (DESIGN §3): units are degrees, metres, Hz, bit/s. */
