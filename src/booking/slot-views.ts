@@ -9,6 +9,8 @@ export interface SlotView {
   scIdentifier: string;
   gsChannel: string;
   scChannel: string;
+  /** Annex C's own day field, `MM/DD/YYYY` (UTC), beside the full instants of slotStart/slotEnd. */
+  slotDate: string;
   slotStart: string;
   slotEnd: string;
   tca: string;
@@ -40,6 +42,7 @@ export function slotView(slot: OperationalSlot, now: Date, mOperator?: SlotView[
     scIdentifier: slot.spacecraftIdentifier,
     gsChannel: slot.gsChannelId,
     scChannel: slot.scChannelId,
+    slotDate: annexCDate(slot.startAt),
     slotStart: slot.startAt.toISOString(),
     slotEnd: slot.endAt.toISOString(),
     tca: slot.tca.toISOString(),
@@ -65,4 +68,10 @@ export function slotChangeView(change: SlotChange): SlotChangeView {
     reason: change.reason,
     at: change.at.toISOString(),
   };
+}
+
+/** The UTC day of an instant as Annex C writes dates: `07/17/2014`. */
+export function annexCDate(instant: Date): string {
+  const [year, month, day] = instant.toISOString().slice(0, 10).split('-');
+  return `${month}/${day}/${year}`;
 }
