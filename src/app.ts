@@ -49,7 +49,12 @@ function setUpOpenApi(app: INestApplication): void {
       .setDescription(
         'Ground-station network broker: accounts, configuration, booking. JSON-RPC 2.0 at POST /jsonrpc.',
       )
-      .addBearerAuth()
+      // Opaque tokens, not JWTs: `sns_…` from a login, or `snk_…` API keys.
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'opaque (sns_… login token or snk_… API key)',
+      })
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs.json' });

@@ -1,9 +1,11 @@
 import { Controller, Get, Logger, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Clock } from '../../common/clock';
 import { Database } from '../../database/database.service';
 import { Public } from '../http-auth';
+import { ApiDoc } from './openapi';
+import { HEALTH } from './openapi-schemas';
 
 @ApiTags('operations')
 @Controller('health')
@@ -19,6 +21,17 @@ export class HealthController {
   }
 
   /** 200 when the database answers, 503 otherwise: load balancers and monitors read the status. */
+  @ApiDoc({
+    summary: 'Liveness: 200 when the database answers, 503 otherwise',
+    ok: { schema: HEALTH },
+    public: true,
+  })
+  @ApiResponse({
+    status: 503,
+    description:
+      'the database does not answer: the same report, with `status` "error" and `database.status` "down"',
+    schema: HEALTH,
+  })
   @Public()
   @Get()
   async health(@Res({ passthrough: true }) response: Response) {
