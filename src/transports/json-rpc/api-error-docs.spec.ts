@@ -1,7 +1,7 @@
 import { ERROR_CODES, type ErrorCode } from '../../common/error-codes';
 import { codesIn, firstTable, readDoc, section } from '../../common/testing/markdown-tables';
 import { HTTP_LAYER_CODES, HTTP_STATUS_BY_KIND } from '../rest/http-errors';
-import { RPC_CODE_BY_KIND } from './json-rpc-errors';
+import { RPC, RPC_CODE_BY_KIND } from './json-rpc-errors';
 
 // docs/api.md is what an integrator writes a client from: its error table must list every code the
 // REST and JSON-RPC APIs can answer with, each with the status the transports really give it.
@@ -47,8 +47,12 @@ describe('docs/api.md error codes', () => {
     );
   });
 
+  it("lists JSON-RPC's own INVALID_REQUEST with -32600", () => {
+    expect(documented().get('INVALID_REQUEST')?.rpc).toBe(RPC.INVALID_REQUEST);
+  });
+
   it('documents no code the server does not have', () => {
-    const known = new Set<string>([...apiCodes, ...Object.keys(HTTP_LAYER_CODES)]);
+    const known = new Set<string>([...apiCodes, ...Object.keys(HTTP_LAYER_CODES), 'INVALID_REQUEST']);
     expect([...documented().keys()].filter((code) => !known.has(code))).toEqual([]);
   });
 
