@@ -44,16 +44,19 @@ export interface CspFrameLimits {
   maxFrameBytes: number;
 }
 
-/** Stable codes (docs/protocol.md lists them); clients and the packet log rely on them. */
-export type CspRule =
-  | 'FRAME_TOO_SHORT'
-  | 'FRAME_TOO_LARGE'
-  | 'DESTINATION_NOT_ALLOWED'
-  | 'DESTINATION_PORT_NOT_ALLOWED'
-  | 'SOURCE_NOT_ALLOWED'
-  | 'SOURCE_PORT_NOT_ALLOWED'
-  | 'CRC_MISSING'
-  | 'BAD_CRC';
+/** Stable codes (docs/protocol.md section 9.4 lists them); clients and the packet log rely on them. */
+export const CSP_RULES = [
+  'FRAME_TOO_SHORT',
+  'FRAME_TOO_LARGE',
+  'DESTINATION_NOT_ALLOWED',
+  'DESTINATION_PORT_NOT_ALLOWED',
+  'SOURCE_NOT_ALLOWED',
+  'SOURCE_PORT_NOT_ALLOWED',
+  'CRC_MISSING',
+  'BAD_CRC',
+] as const;
+
+export type CspRule = (typeof CSP_RULES)[number];
 
 /** A rejection keeps the header when it could be decoded, so the packet log shows what was sent. */
 export type CspFrameVerdict =

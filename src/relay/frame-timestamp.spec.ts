@@ -16,6 +16,7 @@ describe('parseFrameTimestamp', () => {
     // Java's ZonedDateTime.toString(): nanoseconds and an RFC 9557 zone name (50 characters)
     ['2026-12-02T02:00:00.123456789+01:00[Europe/Madrid]', '2026-12-02T01:00:00.123Z'],
     ['2030-01-01T00:00:00,5Z', '2030-01-01T00:00:00.500Z'],
+    ['2030-01-01T00:00:00.1239Z', '2030-01-01T00:00:00.123Z'], // dropped, not rounded (protocol §5.3)
     [1893456000000, '2030-01-01T00:00:00.000Z'],
     [0, '1970-01-01T00:00:00.000Z'],
   ])('reads %p', (value, expected) => {
@@ -25,6 +26,9 @@ describe('parseFrameTimestamp', () => {
   it.each([
     '2030-01-01T00:00:00', // no offset: whose local time?
     '2030-01-01',
+    '2030-01-01T00:00Z', // no seconds
+    '2030-W01-1T00:00:00Z', // week date
+    '2030-001T00:00:00Z', // ordinal date
     '1',
     'yesterday',
     '2030-02-30T00:00:00Z',
