@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { OPTIONS, type OptionSpec } from './config-schema';
 
 export interface AppConfig {
-  http: { host: string; port: number; publicUrl: string };
+  http: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    rateLimitPerIp: number;
+    rateLimitPerUser: number;
+    rateLimitWindowSeconds: number;
+  };
   database: { url: string; migrate: boolean; logQueries: boolean; sqliteSynchronous: 'NORMAL' | 'FULL' };
   log: { level: string };
   auth: {

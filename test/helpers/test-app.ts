@@ -43,6 +43,9 @@ export class TestApp {
         SATNET_ADMIN_EMAIL: ADMIN.email,
         SATNET_ADMIN_PASSWORD: ADMIN.password,
         SATNET_AUTH_THROTTLE_LIMIT: '1000',
+        // The clock stands still in tests: a whole spec file's requests fall in one window.
+        SATNET_HTTP_RATE_LIMIT_PER_IP: '1000000',
+        SATNET_HTTP_RATE_LIMIT_PER_USER: '1000000',
         SATNET_GATEWAY_PORT: '0',
         SATNET_TLS_DIR: join(scratchDir, 'tls'),
         ...env,

@@ -1,8 +1,9 @@
-import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { bearerToken, Public } from '../http-auth';
 import { JsonRpcDispatcher } from './json-rpc-dispatcher';
+import { JsonRpcThrottleFilter } from './json-rpc-throttle.filter';
 
 const JSON_RPC_REQUEST = {
   type: 'object',
@@ -39,6 +40,7 @@ const JSON_RPC_RESPONSE = {
 
 /** POST /jsonrpc: the body arrives as raw text so malformed JSON becomes a -32700, not an HTTP 400. */
 @ApiTags('json-rpc')
+@UseFilters(JsonRpcThrottleFilter)
 @Controller('jsonrpc')
 export class JsonRpcController {
   constructor(private readonly dispatcher: JsonRpcDispatcher) {}
@@ -59,6 +61,12 @@ export class JsonRpcController {
   @ApiResponse({
     status: 413,
     description: '`PAYLOAD_TOO_LARGE` (-32600, id null): the body is over 1 MiB',
+    schema: JSON_RPC_RESPONSE,
+  })
+  @ApiResponse({
+    status: 429,
+    description:
+      '`TOO_MANY_REQUESTS` (-32029, id null, `Retry-After`): the HTTP rate limit (docs/api.md, "Limits")',
     schema: JSON_RPC_RESPONSE,
   })
   @ApiResponse({

@@ -80,6 +80,7 @@ export function errorsByStatus(doc: OperationDoc): Map<number, Code[]> {
     ...(doc.body ? BODY_ERRORS : []),
     ...(doc.public ? [] : AUTH_ERRORS),
     ...(doc.errors ?? []),
+    'TOO_MANY_REQUESTS' as const, // the HTTP rate limit applies to every operation
     'INTERNAL_ERROR' as const,
   ];
   const byStatus = new Map<number, Code[]>();

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AccountsModule } from '../../accounts/accounts.module';
 import { BookingModule } from '../../booking/booking.module';
 import { AnnexDConfigurationModule } from '../../annex-d-configuration/annex-d-configuration.module';
+import { ApiThrottleGuard, ApiThrottleOptions } from '../api-throttle';
 import { AdminController } from './admin.controller';
 import { AuthController, MeController } from './accounts.controller';
 import { BearerAuthGuard } from './auth';
@@ -13,7 +15,12 @@ import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-error.filter';
 
 @Module({
-  imports: [AccountsModule, AnnexDConfigurationModule, BookingModule],
+  imports: [
+    AccountsModule,
+    AnnexDConfigurationModule,
+    BookingModule,
+    ThrottlerModule.forRootAsync({ useClass: ApiThrottleOptions }),
+  ],
   controllers: [
     AuthController,
     MeController,
@@ -26,6 +33,8 @@ import { HttpErrorFilter } from './http-error.filter';
   ],
   providers: [
     { provide: APP_GUARD, useClass: BearerAuthGuard },
+    // After the bearer guard, which names the user the per-user limit counts for.
+    { provide: APP_GUARD, useClass: ApiThrottleGuard },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
   ],
 })

@@ -1,0 +1,68 @@
+import { TestApp } from './helpers/test-app';
+
+/** The general HTTP rate limit: per client address and per user, 429 with Retry-After, on both APIs. */
+describe('HTTP rate limit', () => {
+  let t: TestApp;
+
+  afterEach(() => t.stop());
+
+  it('refuses an address over its limit with 429 TOO_MANY_REQUESTS and Retry-After, until the window ends', async () => {
+    t = await TestApp.start({
+      SATNET_HTTP_RATE_LIMIT_PER_IP: '3',
+      SATNET_HTTP_RATE_LIMIT_WINDOW_SECONDS: '60',
+    });
+    for (let i = 0; i < 3; i++) expect((await t.http('GET', '/health')).status).toBe(200);
+    t.clock.advance(15_000);
+    const refused = await t.http('GET', '/health');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('45');
+    expect(refused.body).toEqual({
+      error: {
+        code: 'TOO_MANY_REQUESTS',
+        message: 'too many requests from this address; try again in 45 s',
+        details: { retryAfterSeconds: 45 },
+      },
+    });
+    // JSON-RPC counts too, and is answered in its own shape.
+    const rpc = await t.http('POST', '/jsonrpc', {
+      body: { jsonrpc: '2.0', id: 1, method: 'system.listMethods' },
+    });
+    expect(rpc.status).toBe(429);
+    expect(rpc.headers.get('retry-after')).toBe('45');
+    expect(rpc.body).toEqual({
+      jsonrpc: '2.0',
+      id: null,
+      error: {
+        code: -32029,
+        message: 'too many requests from this address; try again in 45 s',
+        data: { code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 45 },
+      },
+    });
+
+    t.clock.advance(45_000);
+    expect((await t.http('GET', '/health')).status).toBe(200);
+  });
+
+  it('limits each user on its own (on JSON-RPC each bearer token), apart from the address limit', async () => {
+    t = await TestApp.start({ SATNET_HTTP_RATE_LIMIT_PER_USER: '4' });
+    const alice = (await t.operator('alice')).token;
+    const bob = (await t.operator('bob')).token;
+    for (let i = 0; i < 4; i++) expect((await t.http('GET', '/api/me', { token: alice })).status).toBe(200);
+    const refused = await t.http('GET', '/api/me', { token: alice });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.message).toBe('too many requests for this user; try again in 60 s');
+    expect((await t.http('GET', '/api/me', { token: bob })).status).toBe(200);
+
+    // JSON-RPC authenticates inside its dispatcher: there the budget is the bearer token's.
+    const rpc = async () =>
+      (
+        await t.http('POST', '/jsonrpc', {
+          token: bob,
+          body: { jsonrpc: '2.0', id: 1, method: 'get_account' },
+        })
+      ).status;
+    expect([await rpc(), await rpc(), await rpc(), await rpc(), await rpc()]).toEqual([
+      200, 200, 200, 200, 429,
+    ]);
+  });
+});
