@@ -1,4 +1,11 @@
+import { asExpected, docText } from './helpers/doc-examples';
 import { TestApp } from './helpers/test-app';
+
+/** The two answers docs/api.md shows in its "Rate" limit, REST's then JSON-RPC's. */
+function documentedRefusals(): unknown[] {
+  const rate = /- \*\*Rate\*\*:[\s\S]*?(?=\n- \*\*)/.exec(docText('api.md'))![0];
+  return [...rate.matchAll(/`(\{.*?\})`/g)].map((match) => asExpected(JSON.parse(match[1])));
+}
 
 /** The general HTTP rate limit: per client address and per user, 429 with Retry-After, on both APIs. */
 describe('HTTP rate limit', () => {
@@ -38,6 +45,8 @@ describe('HTTP rate limit', () => {
         data: { code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 45 },
       },
     });
+
+    expect([refused.body, rpc.body]).toEqual(documentedRefusals());
 
     t.clock.advance(45_000);
     expect((await t.http('GET', '/health')).status).toBe(200);
