@@ -23,14 +23,28 @@ export function docSection(markdown: string, heading: string): string {
   return lines.slice(start, end < 0 ? undefined : end).join('\n');
 }
 
+/** The contents of the fenced code blocks of a markdown text, whatever their language tag. */
+export function codeBlocks(markdown: string): string[] {
+  const blocks: string[] = [];
+  let current: string[] | undefined;
+  for (const line of markdown.split('\n')) {
+    if (!line.startsWith('```')) current?.push(line);
+    else if (current === undefined) current = [];
+    else {
+      blocks.push(current.join('\n'));
+      current = undefined;
+    }
+  }
+  return blocks;
+}
+
 export interface Exchange {
   request: unknown;
   answer: unknown;
 }
 
 export function exchanges(section: string): Exchange[] {
-  const blocks = [...section.matchAll(/```\n([\s\S]*?)```/g)].map((match) => match[1]);
-  const messages = blocks.flatMap((block) =>
+  const messages = codeBlocks(section).flatMap((block) =>
     block
       .split(/^(?=>>> |<<< )/m)
       .filter((part) => /^(>>>|<<<) /.test(part))
