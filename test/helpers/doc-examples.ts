@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * Reading the example exchanges of docs/*.md so that tests can replay them: a `>>>` line (and its
- * continuation lines) is a JSON-RPC request, the `<<<` that follows is its answer. In an answer,
- * the string "…" stands for any value.
+ * Reading the example exchanges of docs/*.md so that tests can replay them. In a code block, a
+ * `>>>` line (and its continuation lines) is a request, the `<<<` that follows is its answer. A
+ * JSON-RPC request is JSON; `(as alice)` at the end of its first line names the caller. In the
+ * documents' JSON an ellipsis stands for what was trimmed: `…` for any value, `{…}` and `, …}` for
+ * more members, `[…]`, `, …]` and `/* … 2 more *\/` for more items; "…" as a string is any value,
+ * and a string ending with … is that beginning of a string.
  */
 
 export function docText(name: string): string {
@@ -39,31 +42,94 @@ export function codeBlocks(markdown: string): string[] {
 }
 
 export interface Exchange {
+  /** The JSON-RPC request, or the REST line (`GET /api/…`) as text. */
   request: unknown;
+  /** The JSON-RPC answer, or the REST answer as text. */
   answer: unknown;
+  /** From `(as …)`; undefined when the example names nobody. */
+  caller?: string;
 }
+
+/** An aside at the end of a line of a request: `(as alice)`, `(the clock moved past its end)`. */
+const ASIDE = /\s{2,}\(([^)]*)\)\s*$/;
 
 export function exchanges(section: string): Exchange[] {
   const messages = codeBlocks(section).flatMap((block) =>
     block
       .split(/^(?=>>> |<<< )/m)
       .filter((part) => /^(>>>|<<<) /.test(part))
-      .map((part) => ({ kind: part.slice(0, 3), json: JSON.parse(part.slice(4)) as unknown })),
+      .map((part) => {
+        // Asides on a line of their own, `(after alice selected …)`, are not part of a message.
+        const lines = part
+          .slice(4)
+          .split('\n')
+          .filter((line) => !/^\(/.test(line.trim()));
+        const asides = lines.map((line) => ASIDE.exec(line)?.[1] ?? '');
+        const caller = asides.map((aside) => /^as ([\w-]+)/.exec(aside)?.[1]).find(Boolean);
+        const text = lines
+          .map((line) => line.replace(ASIDE, ''))
+          .join('\n')
+          .trim();
+        return { kind: part.slice(0, 3), caller, body: text.startsWith('{') ? parseDocJson(text) : text };
+      }),
   );
   const pairs: Exchange[] = [];
   for (let i = 0; i + 1 < messages.length; i += 2) {
     if (messages[i].kind !== '>>>' || messages[i + 1].kind !== '<<<')
       throw new Error(`example ${i / 2 + 1}: a >>> request must be followed by its <<< answer`);
-    pairs.push({ request: messages[i].json, answer: messages[i + 1].json });
+    pairs.push({ request: messages[i].body, answer: messages[i + 1].body, caller: messages[i].caller });
   }
   return pairs;
 }
 
-/** The documented answer as a Jest expectation: "…" matches any value. */
+/** JSON with the documents' ellipses (see the top): each becomes a "…" member or item. */
+export function parseDocJson(text: string): unknown {
+  let out = '';
+  const stack: string[] = [];
+  let inString = false;
+  const placeholder = (from: number): string => {
+    const member = stack.at(-1) === '{' && !/:\s*$/.test(out);
+    // A trimmed run may stand between two items without the commas JSON wants around it.
+    const before = /[[{,:]\s*$/.test(out) ? '' : ',';
+    const after = /^\s*[,\]}]/.test(text.slice(from)) ? '' : ',';
+    return `${before}${member ? '"…": "…"' : '"…"'}${after}`;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      out += char;
+      if (char === '\\') out += text[++i];
+      else if (char === '"') inString = false;
+    } else if (text.startsWith('/*', i)) {
+      i = text.indexOf('*/', i) + 1;
+      out += placeholder(i + 1);
+    } else if (char === '…') out += placeholder(i + 1);
+    else {
+      if (char === '"') inString = true;
+      if (char === '{' || char === '[') stack.push(char);
+      if (char === '}' || char === ']') stack.pop();
+      out += char;
+    }
+  }
+  return JSON.parse(out);
+}
+
+/** The documented answer as a Jest expectation, ellipses matching what was trimmed. */
 export function asExpected(documented: unknown): unknown {
   if (documented === '…') return expect.anything();
-  if (Array.isArray(documented)) return documented.map(asExpected);
-  if (typeof documented === 'object' && documented !== null)
-    return Object.fromEntries(Object.entries(documented).map(([key, value]) => [key, asExpected(value)]));
+  // "sns_…", "invalid params: to: …": the start of the string as documented, the rest trimmed.
+  if (typeof documented === 'string' && documented.endsWith('…'))
+    return expect.stringMatching(
+      new RegExp(`^${documented.slice(0, -1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
+  if (Array.isArray(documented)) {
+    const items = documented.filter((item) => item !== '…').map(asExpected);
+    return items.length < documented.length ? expect.arrayContaining(items) : items;
+  }
+  if (typeof documented === 'object' && documented !== null) {
+    const entries = Object.entries(documented).filter(([key]) => key !== '…');
+    const members = Object.fromEntries(entries.map(([key, value]) => [key, asExpected(value)]));
+    return '…' in documented ? expect.objectContaining(members) : members;
+  }
   return documented;
 }
