@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ISS_TLE } from '../src/orbit/test-fixtures';
-import { asExpected, docSection, docText, exchanges } from './helpers/doc-examples';
 import { stationConfig } from './helpers/fixtures';
 import { TestApp } from './helpers/test-app';
 
@@ -91,15 +90,6 @@ describe('Annex D as the seed writes it', () => {
       rule_cfg: ruleCfg,
     });
     expect(again.error.data).toEqual({ code: 'RULE_NOT_FOUND' });
-  });
-
-  it('answers the examples of docs/api.md "Annex D\'s own parameter names" as documented', async () => {
-    const examples = exchanges(docSection(docText('api.md'), "Annex D's own parameter names"));
-    expect(examples).toHaveLength(2);
-    for (const { request, answer } of examples) {
-      const sent = await t.http('POST', '/jsonrpc', { token: gs, body: request });
-      expect(sent.body).toEqual(asExpected(answer));
-    }
   });
 
   it('refuses both spellings at once, naming the extra one', async () => {
