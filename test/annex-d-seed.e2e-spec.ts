@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ISS_TLE } from '../src/orbit/test-fixtures';
-import { stationConfig } from './helpers/fixtures';
+import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
 import { TestApp } from './helpers/test-app';
 
 /**
@@ -239,6 +239,51 @@ describe('Annex D as the seed writes it', () => {
         field: 'identifier',
         message: 'must be 1–30 characters of letters, digits, ".", "_" or "-"',
       });
+    });
+  });
+});
+
+describe('Annex D slot calls as the seed writes them', () => {
+  let t: TestApp;
+  let gs: string;
+  let mission: string;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    t.clock.set(ORBIT_NOW);
+    gs = (await t.operator('gs-ops')).token;
+    mission = (await t.operator('xatco-ops')).token;
+    const always = { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' };
+    const setUp = [
+      await t.http('POST', '/api/ground-stations', {
+        token: gs,
+        body: stationConfig('VigoGS', { autoConfirm: true }),
+      }),
+      await t.http('POST', '/api/ground-stations/VigoGS/rules', { token: gs, body: always }),
+      await t.http('POST', '/api/spacecraft', { token: mission, body: spacecraftConfig('XATCOBEO') }),
+    ];
+    expect(setUp.map((result) => result.status)).toEqual([201, 201, 201]);
+  });
+  afterAll(() => t.stop());
+
+  it('select_slots {identifier, slot_identifier} → {"OperationSlot": …}; cancel_reservations {identifier, slot_identifiers} → {"ChangedSlots": …}', async () => {
+    const [slot] = (await t.rpc('get_operational_slots', { identifier: 'XATCOBEO' }, mission)).result
+      .OperationSlot;
+    const selected = await t.rpc(
+      'select_slots',
+      { identifier: 'XATCOBEO', slot_identifier: slot.identifier },
+      mission,
+    );
+    expect(selected.result).toEqual({
+      OperationSlot: [expect.objectContaining({ identifier: slot.identifier, state: 'RESERVED' })],
+    });
+    const canceled = await t.rpc(
+      'cancel_reservations',
+      { identifier: 'VigoGS', slot_identifiers: [slot.identifier] },
+      gs,
+    );
+    expect(canceled.result).toEqual({
+      ChangedSlots: [expect.objectContaining({ identifier: slot.identifier, state: 'CANCELED' })],
     });
   });
 });

@@ -7,6 +7,7 @@ import {
   RemoveRuleDto,
   StationAvailabilityQueryDto,
 } from '../../../availability/dto/rule.dto';
+import { fromAnnexDSlotParams } from '../../../booking/annex-d-slot-params';
 import { BookingService } from '../../../booking/booking.service';
 import { GetChangesDto, SlotOperationDto } from '../../../booking/dto/booking.dto';
 import { IdentifierDto } from '../../../annex-d-configuration/dto/annex-d-configuration.dto';
@@ -25,7 +26,11 @@ export class BookingMethods implements OnModuleInit {
   onModuleInit(): void {
     this.registerRules();
     const m = this.methods;
-    const slotCall = { params: SlotOperationDto, positional: ['identifier', 'slots'] as const };
+    const slotCall = {
+      params: SlotOperationDto,
+      positional: ['identifier', 'slots'] as const,
+      adapt: fromAnnexDSlotParams,
+    };
     m.register({
       name: 'get_operational_slots',
       description:
