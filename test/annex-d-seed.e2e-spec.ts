@@ -266,7 +266,7 @@ describe('Annex D slot calls as the seed writes them', () => {
   });
   afterAll(() => t.stop());
 
-  it('select_slots {identifier, slot_identifier} → {"OperationSlot": …}; cancel_reservations {identifier, slot_identifiers} → {"ChangedSlots": …}', async () => {
+  it('select_slots {identifier, slot_identifier} → {"OperationSlot": …}; cancel_reservations {identifier, slot_identifiers} → {"ChangedSlots": …}; a station’s get_changes → {"GroundstationChanges": …}', async () => {
     const [slot] = (await t.rpc('get_operational_slots', { identifier: 'XATCOBEO' }, mission)).result
       .OperationSlot;
     const selected = await t.rpc(
@@ -285,5 +285,12 @@ describe('Annex D slot calls as the seed writes them', () => {
     expect(canceled.result).toEqual({
       ChangedSlots: [expect.objectContaining({ identifier: slot.identifier, state: 'CANCELED' })],
     });
+
+    // get_changes: a station's answer is the seed's GroundstationChanges (ChangedSlots kept).
+    const station = (await t.rpc('get_changes', { identifier: 'VigoGS' }, gs)).result;
+    expect(station.GroundstationChanges.map((c: { to: string }) => c.to)).toEqual(['RESERVED', 'CANCELED']);
+    expect(station.ChangedSlots).toEqual(station.GroundstationChanges);
+    const spacecraft = (await t.rpc('get_changes', { identifier: 'XATCOBEO' }, mission)).result;
+    expect(Object.keys(spacecraft).sort()).toEqual(['ChangedSlots', 'nextCursor']);
   });
 });

@@ -136,9 +136,19 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     identifier: string,
     cursor = 0,
   ): Promise<{ changes: SlotChangeView[]; nextCursor: number }> {
+    const { changes, nextCursor } = await this.changesBySide(ctx, identifier, cursor);
+    return { changes, nextCursor };
+  }
+
+  /** The same, saying whether the identifier named a station or a spacecraft (Annex D wraps them apart). */
+  async changesBySide(
+    ctx: RequestContext,
+    identifier: string,
+    cursor = 0,
+  ): Promise<{ side: 'station' | 'spacecraft'; changes: SlotChangeView[]; nextCursor: number }> {
     const party = await this.parties.resolve(ctx, identifier, 'either');
     const page = await this.slots.changesSince(party.side, party.ownerId, identifier, cursor);
-    return { changes: page.map(slotChangeView), nextCursor: page.at(-1)?.id ?? cursor };
+    return { side: party.side, changes: page.map(slotChangeView), nextCursor: page.at(-1)?.id ?? cursor };
   }
 
   /**

@@ -81,8 +81,11 @@ export class BookingMethods implements OnModuleInit {
       params: GetChangesDto,
       positional: ['identifier', 'cursor'],
       handler: async (ctx, p) => {
-        const { changes, nextCursor } = await this.booking.changes(ctx, p.identifier, p.cursor);
-        return { ChangedSlots: changes, nextCursor };
+        const { side, changes, nextCursor } = await this.booking.changesBySide(ctx, p.identifier, p.cursor);
+        // Annex D answers a station's call with GroundstationChanges; ChangedSlots stays for both.
+        return side === 'station'
+          ? { ChangedSlots: changes, GroundstationChanges: changes, nextCursor }
+          : { ChangedSlots: changes, nextCursor };
       },
     });
   }
