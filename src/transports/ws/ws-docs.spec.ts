@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ERROR_CODES, type ErrorCode } from '../../common/error-codes';
 import { codesIn, firstTable, readDoc, section } from '../../common/testing/markdown-tables';
 import { makeCspHeader } from '../../csp/csp-header';
@@ -9,8 +11,15 @@ import { WS_CLOSE } from './ws-session';
 // must say what the server does.
 const protocol = readDoc('protocol.md');
 const chapter = protocol.slice(protocol.indexOf('## 13. WebSocket gateway for mission software'));
-/** The README's example spacecraft, which the chapter's example packets are written for. */
-const CSP = { version: 1 as const, addresses: [10], uplinkPorts: [10, 11], downlinkPorts: [10, 11] };
+/** The README's example spacecraft's CSP settings, which the chapter's example packets are written for. */
+const CSP = JSON.parse(
+  /"csp": (\{[^}]*\})/.exec(readFileSync(join(__dirname, '../../../README.md'), 'utf8'))![1],
+) as {
+  version: 1;
+  addresses: number[];
+  uplinkPorts: number[];
+  downlinkPorts: number[];
+};
 /** Codes the WebSocket transport answers a handshake with itself, outside the registry. */
 const TRANSPORT_CODES = ['ROUTE_NOT_FOUND', 'SHUTTING_DOWN', 'INTERNAL_ERROR'];
 
