@@ -111,16 +111,17 @@ export class AccountsService {
   /** Resolves a bearer token (login token or API key) to the calling actor. */
   async authenticate(token: string): Promise<Actor> {
     if (token.startsWith(SECRET_PREFIX.apiKey)) return this.authenticateApiKey(token);
-    const session = token.startsWith(SECRET_PREFIX.session)
+    const found = token.startsWith(SECRET_PREFIX.session)
       ? await this.credentials.findSessionByHash(hashSecret(token))
       : null;
-    if (!session)
+    if (!found)
       throw new UnauthenticatedError('INVALID_TOKEN', 'the bearer token is not valid; log in again');
+    const { session, user } = found;
     if (session.revokedAt)
       throw new UnauthenticatedError('TOKEN_REVOKED', 'this token was revoked; log in again');
     if (session.expiresAt.getTime() <= this.clock.nowMs())
       throw new UnauthenticatedError('TOKEN_EXPIRED', 'this token has expired; log in again');
-    return this.actorFor(session.userId, 'SESSION', session.id);
+    return this.actorOf(user, 'SESSION', session.id);
   }
 
   /** API keys authenticate station and mission software (REST, JSON-RPC and the TLS gateway). */
@@ -128,7 +129,7 @@ export class AccountsService {
     const apiKey = await this.credentials.findApiKeyByHash(hashSecret(key));
     if (!apiKey) throw new UnauthenticatedError('INVALID_API_KEY', 'the API key is not valid');
     if (apiKey.revokedAt) throw new UnauthenticatedError('API_KEY_REVOKED', 'this API key was revoked');
-    const actor = await this.actorFor(apiKey.userId, 'API_KEY', apiKey.id);
+    const actor = this.actorOf(await this.users.findById(apiKey.userId), 'API_KEY', apiKey.id);
     const now = this.clock.now();
     // Record use at most once a minute: a busy client must not turn every call into a write.
     if (!apiKey.lastUsedAt || now.getTime() - apiKey.lastUsedAt.getTime() > 60_000)
@@ -166,6 +167,11 @@ export class AccountsService {
     return this.users.findById(id);
   }
 
+  /** The users with these ids that still exist (for other modules naming several users at once). */
+  findUsers(ids: string[]): Promise<User[]> {
+    return this.users.findByIds(ids);
+  }
+
   async currentUser(ctx: RequestContext): Promise<User> {
     const user = await this.users.findById(requireActor(ctx).userId);
     if (!user)
@@ -181,8 +187,7 @@ export class AccountsService {
       ]);
   }
 
-  private async actorFor(userId: string, via: Actor['via'], credentialId: string): Promise<Actor> {
-    const user = await this.users.findById(userId);
+  private actorOf(user: User | null, via: Actor['via'], credentialId: string): Actor {
     if (!user)
       throw new UnauthenticatedError('INVALID_TOKEN', 'the account behind this credential no longer exists');
     this.ensureActive(user);

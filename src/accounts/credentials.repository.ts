@@ -3,6 +3,7 @@ import { IsNull } from 'typeorm';
 import { Database } from '../database/database.service';
 import { ApiKey } from './api-key.entity';
 import { Session } from './session.entity';
+import { User } from './user.entity';
 
 /** Login sessions and API keys: the two kinds of bearer credential. */
 @Injectable()
@@ -17,8 +18,19 @@ export class CredentialsRepository {
     return this.db.manager().getRepository(ApiKey);
   }
 
-  findSessionByHash(tokenHash: string): Promise<Session | null> {
-    return this.sessions.findOneBy({ tokenHash });
+  /**
+   * The session with this token hash and its user (null when the account is gone), in one query:
+   * every authenticated request asks this, so it costs one round trip, not two.
+   */
+  async findSessionByHash(tokenHash: string): Promise<{ session: Session; user: User | null } | null> {
+    const found: (Session & { user?: User }) | null = await this.sessions
+      .createQueryBuilder('session')
+      .leftJoinAndMapOne('session.user', User, 'user', 'user.id = session.userId')
+      .where('session.tokenHash = :tokenHash', { tokenHash })
+      .getOne();
+    if (!found) return null;
+    const { user, ...session } = found;
+    return { session, user: user ?? null };
   }
 
   findSessionById(id: string): Promise<Session | null> {

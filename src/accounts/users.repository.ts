@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { Database } from '../database/database.service';
 import { User, type UserStatus } from './user.entity';
 
@@ -12,6 +13,11 @@ export class UsersRepository {
 
   findById(id: string): Promise<User | null> {
     return this.repo.findOneBy({ id });
+  }
+
+  /** The users with these ids that exist, in one query. */
+  findByIds(ids: string[]): Promise<User[]> {
+    return ids.length ? this.repo.findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
   findByUsername(username: string): Promise<User | null> {

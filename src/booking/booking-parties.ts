@@ -97,11 +97,7 @@ export class BookingParties {
           .map((s) => s.bookedBy ?? s.spacecraftOwnerId),
       ),
     ];
-    const users = new Map(
-      (await Promise.all(ids.map((id) => this.accounts.findUser(id)))).flatMap((u) =>
-        u ? [[u.id, u] as const] : [],
-      ),
-    );
+    const users = new Map((await this.accounts.findUsers(ids)).map((user) => [user.id, user]));
     return slots.map((slot) => {
       const user = isOccupying(effectiveState(slot, now))
         ? users.get(slot.bookedBy ?? slot.spacecraftOwnerId)
