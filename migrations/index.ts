@@ -3,6 +3,7 @@ import { StationsAndSpacecraft1763798400000 } from './1763798400000-StationsAndS
 import { Booking1763884800000 } from './1763884800000-Booking';
 import { Relay1763971200000 } from './1763971200000-Relay';
 import { PacketLogDurability1764057600000 } from './1764057600000-PacketLogDurability';
+import { SlotOccupancyIndex1764158400000 } from './1764158400000-SlotOccupancyIndex';
 
 /** Every migration in order; listed explicitly so the same list works from src (tests) and dist. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Booking1763884800000,
   Relay1763971200000,
   PacketLogDurability1764057600000,
+  SlotOccupancyIndex1764158400000,
 ];

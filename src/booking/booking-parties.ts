@@ -82,12 +82,6 @@ export class BookingParties {
     );
   }
 
-  /** Which of these stations reserve selections without a human confirming them. */
-  async autoConfirmStations(stationIds: string[]): Promise<Set<string>> {
-    const stations = await Promise.all([...new Set(stationIds)].map((id) => this.stations.findById(id)));
-    return new Set(stations.filter((station) => station?.autoConfirm).map((station) => station!.id));
-  }
-
   /** Station view: selections and reservations show who booked them (WEB-FUN-270). */
   async withMOperators(slots: OperationalSlot[], now: Date): Promise<SlotView[]> {
     const ids = [

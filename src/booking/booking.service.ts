@@ -3,6 +3,7 @@ import { UserDeletion } from '../accounts/user-deletion';
 import { Clock } from '../common/clock';
 import { ValidationFailedError } from '../common/errors';
 import { JobRunner } from '../common/jobs';
+import { KeyedQueue } from '../common/keyed-queue';
 import { type Actor, type RequestContext, requireActor } from '../common/request-context';
 import { windowsOverlap } from '../common/time-window';
 import type { AppConfig } from '../config/app-config';
@@ -54,6 +55,9 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     private readonly deletion: UserDeletion,
     private readonly jobs: JobRunner,
   ) {}
+
+  /** Booking calls wait here per station, holding no connection (see KeyedQueue). */
+  private readonly stationQueue = new KeyedQueue();
 
   onModuleInit(): void {
     // Before stations and spacecraft go: the other party of each booking is told it was cancelled.
@@ -191,8 +195,13 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     checkSlotIds(ids);
     const party = await this.parties.resolve(ctx, identifier, ACTIONS[action].side);
     const actorId = requireActor(ctx).userId;
-    const changed = await retryOnConflict(() =>
-      this.db.transaction(() => this.actLocked(party, action, ids, actorId), { readCommitted: true }),
+    const stationIds = await this.slots.stationsOf(ids);
+    const changed = await this.stationQueue.run(stationIds, () =>
+      retryOnConflict(() =>
+        this.db.transaction(() => this.actLocked(party, action, ids, stationIds, actorId), {
+          readCommitted: true,
+        }),
+      ),
     );
     this.logger.log({ by: ctx.actor?.username, action, identifier, slots: ids }, `slots: ${action}`);
     return changed.map((slot) => slotView(slot, this.clock.now()));
@@ -202,21 +211,28 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     party: Party,
     action: BookingAction,
     ids: string[],
+    stationIds: string[],
     actorId: string,
   ): Promise<OperationalSlot[]> {
-    await this.slots.lockStations((await this.slots.findByIds(ids)).map((slot) => slot.stationId));
-    const byId = new Map((await this.slots.findByIds(ids)).map((slot) => [slot.id, slot]));
+    // Lock first, then read: the slots as the previous holder of the station's lock left them.
+    // A selection reads, in the same query, what holds those stations (for exclusivity).
+    const stations = await this.slots.lockStations(stationIds);
     const now = this.clock.now();
-    // Selecting on an autoConfirm station reserves at once (each slot's own station decides).
-    const autoConfirm =
+    const read =
       action === 'select'
-        ? await this.parties.autoConfirmStations([...byId.values()].map((s) => s.stationId))
-        : new Set();
+        ? await this.slots.withOccupants(ids, stationIds, now)
+        : await this.slots.findByIds(ids);
+    const wanted = new Set(ids);
+    const byId = new Map(read.filter((slot) => wanted.has(slot.id)).map((slot) => [slot.id, slot]));
+    // Selecting on an autoConfirm station reserves at once (each slot's own station decides).
+    const autoConfirm = new Set(
+      action === 'select' ? stations.filter((s) => s.autoConfirm).map((station) => station.id) : [],
+    );
     const actionFor = (slot: OperationalSlot | undefined): SlotAction =>
       slot && autoConfirm.has(slot.stationId) ? 'autoReserve' : action;
     const failures = ids.flatMap((id) => this.check(byId.get(id), id, party, actionFor(byId.get(id)), now));
     if (failures.length === 0 && action === 'select')
-      failures.push(...(await this.exclusivity([...byId.values()], now)));
+      failures.push(...exclusivity([...byId.values()], read, now));
     if (failures.length > 0) throw new SlotsRejectedError(failures);
     const updates = ids.map((id) => {
       const slot = byId.get(id) as OperationalSlot;
@@ -254,29 +270,6 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
       : [slotFailure.illegal(id, new IllegalSlotTransitionError(state, action, id).message)];
   }
 
-  /** A station serves one slot at a time: no overlap with a hold or reservation, nor within the request. */
-  private async exclusivity(wanted: OperationalSlot[], now: Date): Promise<SlotFailure[]> {
-    const failures: SlotFailure[] = [];
-    for (const slot of wanted) {
-      const others = await this.slots.occupying([slot.stationId], slot.startAt, slot.endAt);
-      const blocker =
-        others.find(
-          (other) =>
-            other.id !== slot.id &&
-            isOccupying(effectiveState(other, now)) &&
-            windowsOverlap(window(other), window(slot)),
-        ) ??
-        wanted.find(
-          (other) =>
-            other.id < slot.id &&
-            other.stationId === slot.stationId &&
-            windowsOverlap(window(other), window(slot)),
-        );
-      if (blocker) failures.push(slotFailure.busy(slot.id, slot.stationIdentifier, blocker));
-    }
-    return failures;
-  }
-
   /** Unregistering: cancel every selection and reservation of the user's objects, then drop their slots. */
   private async releaseUser(userId: string): Promise<void> {
     const now = this.clock.now();
@@ -291,6 +284,22 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     );
     await this.slots.delete(slots.map((slot) => slot.id));
   }
+}
+
+/**
+ * A station serves one slot at a time: no overlap with a hold or reservation among `others`
+ * (read under the station's lock), nor within the request.
+ */
+function exclusivity(wanted: OperationalSlot[], others: OperationalSlot[], now: Date): SlotFailure[] {
+  return wanted.flatMap((slot) => {
+    const overlaps = (other: OperationalSlot) =>
+      other.stationId === slot.stationId && windowsOverlap(window(other), window(slot));
+    const blocker =
+      others.find(
+        (other) => other.id !== slot.id && isOccupying(effectiveState(other, now)) && overlaps(other),
+      ) ?? wanted.find((other) => other.id < slot.id && overlaps(other));
+    return blocker ? [slotFailure.busy(slot.id, slot.stationIdentifier, blocker)] : [];
+  });
 }
 
 function window(slot: OperationalSlot) {

@@ -10,6 +10,8 @@ import type { SlotState } from './slot-transitions';
 @Entity('operational_slots')
 @Index('idx_slots_station_time', ['stationId', 'startAt'])
 @Index('idx_slots_spacecraft_time', ['spacecraftId', 'startAt'])
+/** Who holds a station around a window: its selected and reserved slots that have not ended. */
+@Index('idx_slots_station_occupancy', ['stationId', 'state', 'endAt'])
 export class OperationalSlot {
   @PrimaryColumn({ type: 'varchar', length: 40 })
   id!: string;

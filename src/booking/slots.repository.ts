@@ -11,6 +11,12 @@ export interface SlotScope {
   spacecraftIds?: string[];
 }
 
+/** A station row locked for a booking transaction, with what booking needs to know of it. */
+export interface LockedStation {
+  id: string;
+  autoConfirm: boolean;
+}
+
 const CHANGES_PAGE = 500;
 
 @Injectable()
@@ -28,23 +34,50 @@ export class SlotsRepository {
   /**
    * Serialises booking on these stations until the transaction ends (MySQL row locks, always in
    * id order so two transactions never wait on each other in a cycle). SQLite needs none: its
-   * transactions already run one at a time.
+   * transactions already run one at a time. Returns the stations (deleted ones are absent), with
+   * `autoConfirm`, so the booking needs no second look at them.
    */
-  async lockStations(stationIds: string[]): Promise<void> {
-    if (this.db.kind !== 'mysql' || stationIds.length === 0) return;
-    await this.db
+  async lockStations(stationIds: string[]): Promise<LockedStation[]> {
+    if (stationIds.length === 0) return [];
+    const query = this.db
       .manager()
       .getRepository(GroundStation)
       .createQueryBuilder('station')
-      .select('station.id')
+      .select(['station.id', 'station.autoConfirm'])
       .where('station.id IN (:...ids)', { ids: [...new Set(stationIds)].sort() })
-      .orderBy('station.id')
-      .setLock('pessimistic_write')
-      .getMany();
+      .orderBy('station.id');
+    if (this.db.kind === 'mysql') query.setLock('pessimistic_write');
+    return (await query.getMany()).map(({ id, autoConfirm }) => ({ id, autoConfirm }));
+  }
+
+  /** The stations these slots are on (a plain read: what to lock before reading them again). */
+  async stationsOf(slotIds: string[]): Promise<string[]> {
+    if (slotIds.length === 0) return [];
+    const rows: { stationId: string }[] = await this.slots
+      .createQueryBuilder('slot')
+      .select('DISTINCT slot.stationId', 'stationId')
+      .where('slot.id IN (:...ids)', { ids: slotIds })
+      .getRawMany();
+    return rows.map((row) => row.stationId);
   }
 
   findByIds(ids: string[]): Promise<OperationalSlot[]> {
     return ids.length ? this.slots.findBy({ id: In(ids) }) : Promise.resolve([]);
+  }
+
+  /**
+   * These slots, and in the same query every slot holding one of these stations (SELECTED,
+   * RESERVED…, expired holds included) that ends after `after`: what a selection checks.
+   */
+  withOccupants(ids: string[], stationIds: string[], after: Date): Promise<OperationalSlot[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    if (stationIds.length === 0) return this.findByIds(ids);
+    return this.slots.find({
+      where: [
+        { id: In(ids) },
+        { stationId: In(stationIds), state: In([...OCCUPYING_STATES]), endAt: MoreThan(after) },
+      ],
+    });
   }
 
   /** Live slots (FREE, SELECTED, RESERVED…) of the scope that end after `after`. */
