@@ -11,8 +11,10 @@ import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
 import { retryOnConflict } from '../database/retry';
 import { BookingParties, type Party } from './booking-parties';
+import { SLOT_PAGE, type SlotListQueryDto } from './dto/booking.dto';
 import type { OperationalSlot } from './operational-slot.entity';
 import { slotFailure, type SlotFailure, SlotsRejectedError } from './slot-rejections';
+import { decodeSlotCursor, encodeSlotCursor } from './slot-cursor';
 import { SlotLedger } from './slot-ledger';
 import {
   canTransition,
@@ -25,6 +27,11 @@ import {
 } from './slot-transitions';
 import { type SlotChangeView, slotChangeView, slotView, type SlotView } from './slot-views';
 import { SlotsRepository } from './slots.repository';
+
+export interface SlotPage {
+  slots: SlotView[];
+  nextCursor: string | null;
+}
 
 /** Which side may take each booking action, and whether the window returns to FREE afterwards. */
 const ACTIONS = {
@@ -94,34 +101,74 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   /**
-   * For a spacecraft: its FREE slots (minus any overlapping a hold or reservation on the same
-   * station — held slots are invisible to everyone else) and its own selections and reservations.
-   * For a station: everything on it, with the M-operator of each selection or reservation.
+   * One page of slots. For a spacecraft: its FREE slots (minus any overlapping a hold or
+   * reservation on the same station — held slots are invisible to everyone else) and its own
+   * selections and reservations. For a station: everything on it, with the M-operator of each
+   * selection or reservation. Filtered, ordered and cut in the database (docs/api.md "Paging
+   * through slots"); `nextCursor` is null on the last page.
    */
-  async operationalSlots(ctx: RequestContext, identifier: string): Promise<SlotView[]> {
+  async operationalSlots(
+    ctx: RequestContext,
+    identifier: string,
+    query: SlotListQueryDto = {},
+  ): Promise<SlotPage> {
+    const after = query.cursor === undefined ? undefined : decodeSlotCursor(query.cursor);
+    const from = query.from === undefined ? undefined : new Date(query.from);
+    const to = query.to === undefined ? undefined : new Date(query.to);
+    if (from && to && to <= from)
+      throw new ValidationFailedError([{ field: 'to', message: 'must be after from' }]);
     const party = await this.parties.resolve(ctx, identifier, 'either');
     const now = this.clock.now();
-    const own = await this.slots.live(
-      party.side === 'station' ? { stationIds: [party.id] } : { spacecraftIds: [party.id] },
-      now,
-    );
-    if (party.side === 'station') return this.parties.withMOperators(own, now);
-    const stations = [...new Set(own.map((slot) => slot.stationId))];
-    const occupied = (await this.slots.occupying(stations, now)).filter((s) =>
-      isOccupying(effectiveState(s, now)),
-    );
-    return own
-      .filter((slot) => {
-        const state = effectiveState(slot, now);
-        if (state !== 'FREE') return isOccupying(state);
-        return !occupied.some(
-          (other) =>
-            other.id !== slot.id &&
-            other.stationId === slot.stationId &&
-            windowsOverlap(window(other), window(slot)),
-        );
-      })
-      .map((slot) => slotView(slot, now));
+    const limit = query.limit ?? SLOT_PAGE.defaultLimit;
+    const owner = party.side === 'station' ? { stationId: party.id } : { spacecraftId: party.id };
+    const span = { endsAfter: from && from > now ? from : now, startsBefore: to };
+    // One more than shown tells whether another page follows. A spacecraft does not see windows
+    // other operators hold, so its page may need a few reads; after SLOT_PAGE.maxReads it comes
+    // back short, with the cursor of the last slot read.
+    const shown: OperationalSlot[] = [];
+    let cursor = after;
+    let exhausted = false;
+    for (let read = 0; read < SLOT_PAGE.maxReads && shown.length <= limit && !exhausted; read++) {
+      const rows = await this.slots.page(owner, { ...span, after: cursor, limit: limit + 1 });
+      exhausted = rows.length <= limit;
+      cursor = rows.at(-1) ?? cursor;
+      shown.push(...(party.side === 'station' ? rows : await this.visibleToSpacecraft(rows, now)));
+    }
+    const page = shown.slice(0, limit);
+    const next = shown.length > limit ? page.at(-1) : exhausted ? undefined : cursor;
+    return {
+      slots:
+        party.side === 'station'
+          ? await this.parties.withMOperators(page, now)
+          : page.map((slot) => slotView(slot, now)),
+      nextCursor: next ? encodeSlotCursor(next) : null,
+    };
+  }
+
+  /**
+   * What an M-operator sees of its spacecraft's slots: its selections and reservations, and the
+   * FREE slots (an expired hold reads as FREE) that no selection or reservation of the same
+   * station overlaps, whoever holds it (docs/api.md "Visibility"). One read for all of them.
+   */
+  private async visibleToSpacecraft(rows: OperationalSlot[], now: Date): Promise<OperationalSlot[]> {
+    if (rows.length === 0) return [];
+    const occupied = (
+      await this.slots.occupying(
+        [...new Set(rows.map((slot) => slot.stationId))],
+        new Date(Math.min(...rows.map((slot) => slot.startAt.getTime()))),
+        new Date(Math.max(...rows.map((slot) => slot.endAt.getTime()))),
+      )
+    ).filter((slot) => isOccupying(effectiveState(slot, now)));
+    return rows.filter((slot) => {
+      const state = effectiveState(slot, now);
+      if (state !== 'FREE') return isOccupying(state);
+      return !occupied.some(
+        (other) =>
+          other.id !== slot.id &&
+          other.stationId === slot.stationId &&
+          windowsOverlap(window(other), window(slot)),
+      );
+    });
   }
 
   /** The slot with this id, or null (for the relay; no access check: the caller decides who may use it). */

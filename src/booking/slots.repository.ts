@@ -11,6 +11,17 @@ export interface SlotScope {
   spacecraftIds?: string[];
 }
 
+/** One page of a station's or a spacecraft's live slots, in (startAt, id) order. */
+export interface SlotPageQuery {
+  /** Only slots ending after this instant (now, or a later window start). */
+  endsAfter: Date;
+  /** Only slots starting before this instant, when given. */
+  startsBefore?: Date;
+  /** Resume after this slot of the (startAt, id) order (keyset pagination). */
+  after?: { startAt: Date; id: string };
+  limit: number;
+}
+
 /** A station row locked for a booking transaction, with what booking needs to know of it. */
 export interface LockedStation {
   id: string;
@@ -88,6 +99,34 @@ export class SlotsRepository {
     if (scope.spacecraftIds) where.push({ ...base, spacecraftId: In(scope.spacecraftIds) });
     if (!scope.stationIds && !scope.spacecraftIds) where.push(base);
     return this.slots.find({ where, order: { startAt: 'ASC', id: 'ASC' } });
+  }
+
+  /**
+   * Up to `limit` live slots of one station or spacecraft, in (startAt, id) order from `after`:
+   * a reader loads no more rows than a page needs.
+   */
+  page(
+    owner: { stationId: string } | { spacecraftId: string },
+    query: SlotPageQuery,
+  ): Promise<OperationalSlot[]> {
+    const builder = this.slots
+      .createQueryBuilder('slot')
+      .where('stationId' in owner ? 'slot.stationId = :owner' : 'slot.spacecraftId = :owner', {
+        owner: 'stationId' in owner ? owner.stationId : owner.spacecraftId,
+      })
+      .andWhere('slot.state IN (:...live)', { live: [...LIVE_STATES] })
+      .andWhere('slot.endAt > :endsAfter', { endsAfter: query.endsAfter });
+    if (query.startsBefore)
+      builder.andWhere('slot.startAt < :startsBefore', { startsBefore: query.startsBefore });
+    if (query.after)
+      builder.andWhere(
+        '(slot.startAt > :afterStart OR (slot.startAt = :afterStart AND slot.id > :afterId))',
+        {
+          afterStart: query.after.startAt,
+          afterId: query.after.id,
+        },
+      );
+    return builder.orderBy('slot.startAt', 'ASC').addOrderBy('slot.id', 'ASC').limit(query.limit).getMany();
   }
 
   /**

@@ -5,11 +5,19 @@ import {
   ArrayNotEmpty,
   IsArray,
   IsInt,
+  IsISO8601,
   IsOptional,
   IsString,
   Length,
+  Max,
   Min,
 } from 'class-validator';
+
+/**
+ * Slot lists come in pages (docs/api.md "Paging through slots"): small by default. A spacecraft's
+ * page reads the database at most `maxReads` times to fill up past slots hidden by others' holds.
+ */
+export const SLOT_PAGE = { defaultLimit: 100, maxLimit: 1000, maxReads: 4 } as const;
 
 export class SlotIdsDto {
   @ApiProperty({ type: [String], example: ['slot-AbCdEfGhIjk'] })
@@ -40,6 +48,46 @@ export class ChangesQueryDto {
 
 export class GetChangesDto extends ChangesQueryDto {
   @ApiProperty({ example: 'VigoGS' })
+  @IsString()
+  @Length(1, 30)
+  identifier!: string;
+}
+
+/** A window, a page size and a cursor for the slot lists (REST query, JSON-RPC params). */
+export class SlotListQueryDto {
+  @ApiPropertyOptional({
+    description: 'ISO 8601: slots ending after this instant; default (and at the earliest) now',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({
+    description: 'ISO 8601: slots starting before this instant; default the planning horizon',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({
+    description: `slots per page, 1-${SLOT_PAGE.maxLimit}; default ${SLOT_PAGE.defaultLimit}`,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(SLOT_PAGE.maxLimit)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'the nextCursor of the previous page; absent for the first' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 80)
+  cursor?: string;
+}
+
+export class GetOperationalSlotsDto extends SlotListQueryDto {
+  @ApiProperty({ example: 'XATCOBEO' })
   @IsString()
   @Length(1, 30)
   identifier!: string;

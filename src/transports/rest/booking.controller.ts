@@ -1,13 +1,24 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { AvailabilityService } from '../../availability/availability.service';
 import { AvailabilityQueryDto, RuleDto } from '../../availability/dto/rule.dto';
 import { BookingService } from '../../booking/booking.service';
-import { ChangesQueryDto, SlotIdsDto } from '../../booking/dto/booking.dto';
+import { ChangesQueryDto, SlotIdsDto, SlotListQueryDto } from '../../booking/dto/booking.dto';
+import type { SlotPage } from '../../booking/booking.service';
 import type { RequestContext } from '../../common/request-context';
 import { Ctx } from './auth';
 import { ApiDoc } from './openapi';
 import { arrayOf, AVAILABILITY, CHANGES, RULE, SLOT } from './openapi-schemas';
+
+/** The header naming the next page of a slot list (absent on the last page); the body stays a bare array. */
+const NEXT_CURSOR = 'X-Next-Cursor';
+
+async function slotPage(page: Promise<SlotPage>, response: Response) {
+  const { slots, nextCursor } = await page;
+  if (nextCursor) response.setHeader(NEXT_CURSOR, nextCursor);
+  return slots;
+}
 
 /** Availability rules and the station side of booking. */
 @ApiTags('booking')
@@ -79,8 +90,14 @@ export class StationBookingController {
     errors: ['NOT_OWNER', 'GROUND_STATION_NOT_FOUND'],
   })
   @Get('slots')
-  slots(@Ctx() ctx: RequestContext, @Param('identifier') identifier: string) {
-    return this.booking.operationalSlots(ctx, identifier);
+  @ApiOkResponse({ description: `one page of slots; the next page's cursor is in the ${NEXT_CURSOR} header` })
+  slots(
+    @Ctx() ctx: RequestContext,
+    @Param('identifier') identifier: string,
+    @Query() query: SlotListQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return slotPage(this.booking.operationalSlots(ctx, identifier, query), response);
   }
 
   @ApiDoc({
@@ -180,8 +197,14 @@ export class SpacecraftBookingController {
     errors: ['NOT_OWNER', 'SPACECRAFT_NOT_FOUND'],
   })
   @Get('slots')
-  slots(@Ctx() ctx: RequestContext, @Param('identifier') identifier: string) {
-    return this.booking.operationalSlots(ctx, identifier);
+  @ApiOkResponse({ description: `one page of slots; the next page's cursor is in the ${NEXT_CURSOR} header` })
+  slots(
+    @Ctx() ctx: RequestContext,
+    @Param('identifier') identifier: string,
+    @Query() query: SlotListQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return slotPage(this.booking.operationalSlots(ctx, identifier, query), response);
   }
 
   @ApiDoc({

@@ -9,8 +9,7 @@ import {
 } from '../../../availability/dto/rule.dto';
 import { fromAnnexDSlotParams } from '../../../booking/annex-d-slot-params';
 import { BookingService } from '../../../booking/booking.service';
-import { GetChangesDto, SlotOperationDto } from '../../../booking/dto/booking.dto';
-import { IdentifierDto } from '../../../annex-d-configuration/dto/annex-d-configuration.dto';
+import { GetChangesDto, GetOperationalSlotsDto, SlotOperationDto } from '../../../booking/dto/booking.dto';
 import { ValidationFailedError } from '../../../common/errors';
 import { JsonRpcMethods } from '../json-rpc-methods';
 
@@ -35,9 +34,12 @@ export class BookingMethods implements OnModuleInit {
       name: 'get_operational_slots',
       description:
         'Slots of a spacecraft (bookable and your own) or of your station (all, with who booked them).',
-      params: IdentifierDto,
-      positional: ['identifier'],
-      handler: async (ctx, p) => ({ OperationSlot: await this.booking.operationalSlots(ctx, p.identifier) }),
+      params: GetOperationalSlotsDto,
+      positional: ['identifier', 'cursor', 'limit', 'from', 'to'],
+      handler: async (ctx, { identifier, ...query }) => {
+        const page = await this.booking.operationalSlots(ctx, identifier, query);
+        return { OperationSlot: page.slots, nextCursor: page.nextCursor };
+      },
     });
     m.register({
       name: 'select_slots',
