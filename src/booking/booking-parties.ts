@@ -32,10 +32,11 @@ export class BookingParties {
     side: 'station' | 'spacecraft' | 'either',
   ): Promise<Party> {
     const actor = requireActor(ctx);
-    const [station, spacecraft] = await Promise.all([
-      side === 'spacecraft' ? null : this.stations.findByIdentifier(identifier),
-      side === 'station' ? null : this.spacecraft.findByIdentifier(identifier),
-    ]);
+    // One namespace for both kinds (IDENTIFIER_TAKEN), so at most one matches: ask for a
+    // spacecraft first, since most calls naming either kind come from the many M-operators.
+    const spacecraft = side === 'station' ? null : await this.spacecraft.findByIdentifier(identifier);
+    const station =
+      spacecraft || side === 'spacecraft' ? null : await this.stations.findByIdentifier(identifier);
     if (station) {
       assertCanManage(actor, station.ownerId, `ground station "${identifier}"`);
       return {

@@ -240,9 +240,12 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     ids: string[],
   ): Promise<SlotView[]> {
     checkSlotIds(ids);
-    const party = await this.parties.resolve(ctx, identifier, ACTIONS[action].side);
+    // Which stations to wait for is read beside the caller's side, not after it: one round trip.
+    const [party, stationIds] = await Promise.all([
+      this.parties.resolve(ctx, identifier, ACTIONS[action].side),
+      this.slots.stationsOf(ids),
+    ]);
     const actorId = requireActor(ctx).userId;
-    const stationIds = await this.slots.stationsOf(ids);
     const changed = await this.stationQueue.run(stationIds, () =>
       retryOnConflict(() =>
         this.db.transaction(() => this.actLocked(party, action, ids, stationIds, actorId), {
