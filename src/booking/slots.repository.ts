@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { In, LessThan, LessThanOrEqual, MoreThan, type FindOptionsWhere } from 'typeorm';
+import {
+  type EntityTarget,
+  type FindOptionsWhere,
+  In,
+  LessThan,
+  LessThanOrEqual,
+  MoreThan,
+  type ObjectLiteral,
+} from 'typeorm';
 import { Database } from '../database/database.service';
 import { GroundStation } from '../stations/ground-station.entity';
 import { OperationalSlot } from './operational-slot.entity';
@@ -29,6 +37,8 @@ export interface LockedStation {
 }
 
 const CHANGES_PAGE = 500;
+/** Rows per INSERT: 500 × 17 values stays far below SQLite's and MySQL's bound-value limits. */
+const ROWS_PER_INSERT = 500;
 
 @Injectable()
 export class SlotsRepository {
@@ -170,9 +180,8 @@ export class SlotsRepository {
     return this.slots.find({ where: [{ stationOwnerId: userId }, { spacecraftOwnerId: userId }] });
   }
 
-  async insert(slots: OperationalSlot[]): Promise<void> {
-    // Chunked: one INSERT per few hundred rows keeps statements within driver limits.
-    for (let i = 0; i < slots.length; i += 200) await this.slots.insert(slots.slice(i, i + 200));
+  insert(slots: OperationalSlot[]): Promise<void> {
+    return this.insertMany(OperationalSlot, slots);
   }
 
   /** Writes a changed slot row (a plain UPDATE: save() would first SELECT it again). */
@@ -185,8 +194,41 @@ export class SlotsRepository {
     for (let i = 0; i < ids.length; i += 500) await this.slots.delete({ id: In(ids.slice(i, i + 500)) });
   }
 
-  async appendChanges(changes: Omit<SlotChange, 'id'>[]): Promise<void> {
-    for (let i = 0; i < changes.length; i += 200) await this.changes.insert(changes.slice(i, i + 200));
+  appendChanges(changes: Omit<SlotChange, 'id'>[]): Promise<void> {
+    return this.insertMany(SlotChange, changes);
+  }
+
+  /**
+   * Many rows in few statements, each value converted by the driver as TypeORM's own insert
+   * does, and bound by position. TypeORM's insert builder names every value as a parameter and
+   * copies its whole parameter map for each one, which grows with the square of the rows: it was
+   * most of a first full plan's time (bench/planning.ts, issue 13). Auto-increment ids are left
+   * to the database.
+   */
+  private async insertMany<T extends ObjectLiteral>(
+    target: EntityTarget<T>,
+    rows: readonly T[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const manager = this.db.manager();
+    const { driver } = manager.connection;
+    const metadata = manager.connection.getMetadata(target);
+    const columns = metadata.columns.filter((column) => column.generationStrategy !== 'increment');
+    const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
+    const row = `(${columns.map(() => '?').join(', ')})`;
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+      const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+      const values = chunk.flatMap((entity) =>
+        columns.map((column): unknown => {
+          const value: unknown = driver.preparePersistentValue(column.getEntityValue(entity), column);
+          return value ?? null;
+        }),
+      );
+      await manager.query(
+        `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES ${chunk.map(() => row).join(', ')}`,
+        values,
+      );
+    }
   }
 
   /** One page of changes after `cursor` for one side (the station's or the spacecraft's owner). */
