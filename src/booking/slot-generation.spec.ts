@@ -203,6 +203,11 @@ describe('reconcileSlots', () => {
     expect(reconcileSlots([slot], [moved], { now }).updated).toEqual([{ slot, candidate: moved }]);
   });
 
+  it('takes the same pass found from another search start as unchanged (peak elevation equal but for float noise)', () => {
+    const slot = stored(10, 20, 'RESERVED', { maxElevationDeg: 30 + 6e-14 });
+    expect(reconcileSlots([slot], [candidate(10, 20)], { now }).unchanged).toEqual([slot]);
+  });
+
   it('compares the pass figures only when the stored slot keeps them', () => {
     const slot = stored(10, 20, 'FREE', { tca: null, maxElevationDeg: undefined });
     expect(reconcileSlots([slot], [candidate(10, 20, { maxElevationDeg: 80 })], { now }).unchanged).toEqual([

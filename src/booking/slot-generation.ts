@@ -230,12 +230,19 @@ function closestMatch(slot: ExistingSlot, pool: Pool, toleranceMs: number): numb
 }
 
 /** Same times, and the same pass figures where the stored slot keeps them. */
+/**
+ * The same pass found again from another search start differs in its peak elevation by float
+ * noise (~1e-14°) though its times agree to the millisecond; that is no change to store.
+ */
+const SAME_ELEVATION_DEG = 1e-9;
+
 function sameCandidate(slot: ExistingSlot, candidate: SlotCandidate): boolean {
   return (
     slot.start.getTime() === candidate.start.getTime() &&
     slot.end.getTime() === candidate.end.getTime() &&
     (slot.tca == null || slot.tca.getTime() === candidate.tca.getTime()) &&
-    (slot.maxElevationDeg == null || slot.maxElevationDeg === candidate.maxElevationDeg)
+    (slot.maxElevationDeg == null ||
+      Math.abs(slot.maxElevationDeg - candidate.maxElevationDeg) <= SAME_ELEVATION_DEG)
   );
 }
 

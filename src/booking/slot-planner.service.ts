@@ -7,7 +7,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
 import { retryOnConflict } from '../database/retry';
-import { findPassesForSites } from '../orbit/passes';
+import { coarseStepS, findPassesForSites } from '../orbit/passes';
 import { TleError } from '../orbit/tle';
 import { compatiblePairs } from '../radio/compatibility';
 import type { ScChannel } from '../spacecraft/sc-channel.entity';
@@ -33,6 +33,12 @@ export interface PlanResult {
   removed: number;
 }
 
+/** Slots starting in [from, to): the part of the horizon a roll plans. */
+interface StartRange {
+  from: Date;
+  to: Date;
+}
+
 interface Planned extends SlotCandidate {
   stationIdentifier: string;
   spacecraftIdentifier: string;
@@ -49,6 +55,11 @@ interface Planned extends SlotCandidate {
 @Injectable()
 export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(SlotPlanner.name);
+  /**
+   * Where the last full plan or roll ended: slots starting before it are planned. A cache of
+   * this process (a restart begins with a full replan), never needed for correctness.
+   */
+  private plannedUntil: Date | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -78,35 +89,84 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     if (this.config.booking.replanMinutes === 0) return;
     // Rolls the horizon forward; a failure is logged by the runner and the next run retries.
-    this.jobs.every(REPLAN_JOB, this.config.booking.replanMinutes * 60_000, () => this.replan({}));
+    this.jobs.every(REPLAN_JOB, this.config.booking.replanMinutes * 60_000, () => this.rollHorizon());
   }
 
-  /** Recomputes the slots of the given stations and/or spacecraft (everything when empty). */
+  /**
+   * Recomputes the slots of the given stations and/or spacecraft (everything when empty). A full
+   * replan stores station by station, each in its own short transaction, so booking on a station
+   * waits for that station's share only, never for the whole network.
+   */
   async replan(scope: SlotScope): Promise<PlanResult> {
     const now = this.clock.now();
-    const planned = await this.candidates(scope, now);
-    const result = await retryOnConflict(() =>
-      this.db.transaction(() => this.store(scope, planned, now), { readCommitted: true }),
-    );
+    const horizonEnd = this.horizonEnd(now);
+    const planned = await this.candidates(scope, { searchFrom: now, startsFrom: null, horizonEnd });
+    const full = !scope.stationIds && !scope.spacecraftIds;
+    const result = full
+      ? await this.storeByStation(planned, now)
+      : await this.storeInTransaction(scope, planned, now, null);
+    if (full) this.plannedUntil = horizonEnd;
     if (result.created + result.updated + result.removed > 0)
       this.logger.log({ scope, ...result }, 'operational slots replanned');
     return result;
   }
 
-  private async candidates(scope: SlotScope, now: Date): Promise<Planned[]> {
-    const from = new Date(now.getTime() - LOOK_BACK_MS);
-    const horizonEnd = new Date(now.getTime() + this.config.booking.horizonDays * 86_400_000);
+  /**
+   * The periodic job: plans the hour(s) the horizon moved into since the last full plan or roll
+   * (passes starting from there on), rather than the whole network again. Stations, spacecraft,
+   * TLEs, channels and rules replan their own slots as they change, so nothing before that point
+   * is stale. The first run after a start (the point lives in memory) is a full replan.
+   */
+  async rollHorizon(): Promise<PlanResult> {
+    const now = this.clock.now();
+    const startsFrom = this.plannedUntil;
+    if (!startsFrom || startsFrom.getTime() <= now.getTime()) return this.replan({});
+    const horizonEnd = this.horizonEnd(now);
+    if (horizonEnd.getTime() <= startsFrom.getTime()) return { created: 0, updated: 0, removed: 0 };
+    const planned = await this.candidates({}, { searchFrom: startsFrom, startsFrom, horizonEnd });
+    const range = { from: startsFrom, to: horizonEnd };
+    const result = await this.storeInTransaction({}, planned, now, range);
+    this.plannedUntil = horizonEnd;
+    if (result.created + result.updated + result.removed > 0)
+      this.logger.log({ from: startsFrom, to: horizonEnd, ...result }, 'planning horizon rolled');
+    return result;
+  }
+
+  private horizonEnd(now: Date): Date {
+    return new Date(now.getTime() + this.config.booking.horizonDays * 86_400_000);
+  }
+
+  /**
+   * Candidate slots starting before `horizonEnd` (and from `startsFrom` on, when given), from
+   * passes searched from LOOK_BACK_MS before `searchFrom`, so a pass under way is seen whole.
+   */
+  private async candidates(
+    scope: SlotScope,
+    span: { searchFrom: Date; startsFrom: Date | null; horizonEnd: Date },
+  ): Promise<Planned[]> {
+    // The search starts on a multiple of the coarse step, so every replan samples the orbit at
+    // the same instants and finds an unchanged pass to the millisecond: otherwise each pass moved
+    // by a fraction of a second as the clock moved, and every replan rewrote every slot.
+    const stepMs = coarseStepS({ minDurationS: this.config.booking.minSlotSeconds }) * 1000;
+    const from = new Date(Math.floor((span.searchFrom.getTime() - LOOK_BACK_MS) / stepMs) * stepMs);
     // Passes are followed past the horizon so one starting just before it is not cut short.
-    const to = new Date(horizonEnd.getTime() + LOOK_BACK_MS);
+    const to = new Date(span.horizonEnd.getTime() + LOOK_BACK_MS);
     const stations = (await this.stations.loadMany()).filter(
       (s) => !scope.stationIds || scope.stationIds.includes(s.station.id),
     );
     const spacecraft = await this.spacecraft.loadMany(scope.spacecraftIds);
     const availability = await this.availability.windowsByStation(stations, from, to);
     const planned: Planned[] = [];
+    const startsFrom = span.startsFrom?.getTime() ?? -Infinity;
+    const horizonEndMs = span.horizonEnd.getTime();
     for (const { spacecraft: sc, channels } of spacecraft) {
-      for (const candidate of this.plan(sc, channels, stations, availability, from, to))
-        if (candidate.start < horizonEnd) planned.push(candidate);
+      for (const candidate of this.plan(sc, channels, stations, availability, from, to)) {
+        const start = candidate.start.getTime();
+        if (start >= startsFrom && start < horizonEndMs) planned.push(candidate);
+      }
+      // Pass search is CPU work: let requests in between spacecraft (tens of ms each), or a
+      // full plan would hold every booking call for seconds.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return planned;
   }
@@ -159,13 +219,49 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
     );
   }
 
-  private async store(scope: SlotScope, planned: Planned[], now: Date): Promise<PlanResult> {
-    const existingBefore = await this.slots.live(scope, now);
+  /** Every station with slots planned or stored, one transaction each. */
+  private async storeByStation(planned: Planned[], now: Date): Promise<PlanResult> {
+    const byStation = new Map<string, Planned[]>();
+    for (const station of await this.slots.stationsWithLiveSlots(now)) byStation.set(station, []);
+    for (const candidate of planned) {
+      const list = byStation.get(candidate.stationId);
+      if (list) list.push(candidate);
+      else byStation.set(candidate.stationId, [candidate]);
+    }
+    const total: PlanResult = { created: 0, updated: 0, removed: 0 };
+    for (const [stationId, ofStation] of byStation) {
+      const result = await this.storeInTransaction({ stationIds: [stationId] }, ofStation, now, null);
+      total.created += result.created;
+      total.updated += result.updated;
+      total.removed += result.removed;
+    }
+    return total;
+  }
+
+  private storeInTransaction(
+    scope: SlotScope,
+    planned: Planned[],
+    now: Date,
+    range: StartRange | null,
+  ): Promise<PlanResult> {
+    return retryOnConflict(() =>
+      this.db.transaction(() => this.store(scope, planned, now, range), { readCommitted: true }),
+    );
+  }
+
+  /** Reconciles the stored live slots of `scope` (starting within `range`, if given) with `planned`. */
+  private async store(
+    scope: SlotScope,
+    planned: Planned[],
+    now: Date,
+    range: StartRange | null,
+  ): Promise<PlanResult> {
+    const existingBefore = await this.slots.live(scope, now, range);
     await this.slots.lockStations([
       ...existingBefore.map((s) => s.stationId),
       ...planned.map((p) => p.stationId),
     ]);
-    const existing = (await this.slots.live(scope, now)).map((slot) => ({
+    const existing = (await this.slots.live(scope, now, range)).map((slot) => ({
       ...slot,
       start: slot.startAt,
       end: slot.endAt,

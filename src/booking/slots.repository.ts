@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import {
+  And,
   type EntityTarget,
   type FindOptionsWhere,
   In,
   LessThan,
   LessThanOrEqual,
   MoreThan,
+  MoreThanOrEqual,
   type ObjectLiteral,
 } from 'typeorm';
 import { Database } from '../database/database.service';
@@ -101,10 +103,21 @@ export class SlotsRepository {
     });
   }
 
-  /** Live slots (FREE, SELECTED, RESERVED…) of the scope that end after `after`. */
-  live(scope: SlotScope, after: Date): Promise<OperationalSlot[]> {
+  /**
+   * Live slots (FREE, SELECTED, RESERVED…) of the scope that end after `after` and, when
+   * `starting` is given, start within [from, to).
+   */
+  live(
+    scope: SlotScope,
+    after: Date,
+    starting: { from: Date; to: Date } | null = null,
+  ): Promise<OperationalSlot[]> {
     const where: FindOptionsWhere<OperationalSlot>[] = [];
-    const base = { state: In([...LIVE_STATES]), endAt: MoreThan(after) };
+    const base = {
+      state: In([...LIVE_STATES]),
+      endAt: MoreThan(after),
+      ...(starting ? { startAt: And(MoreThanOrEqual(starting.from), LessThan(starting.to)) } : {}),
+    };
     if (scope.stationIds) where.push({ ...base, stationId: In(scope.stationIds) });
     if (scope.spacecraftIds) where.push({ ...base, spacecraftId: In(scope.spacecraftIds) });
     if (!scope.stationIds && !scope.spacecraftIds) where.push(base);
@@ -166,6 +179,17 @@ export class SlotsRepository {
       },
       order: { startAt: 'ASC', id: 'ASC' },
     });
+  }
+
+  /** The stations that have live slots ending after `after`. */
+  async stationsWithLiveSlots(after: Date): Promise<string[]> {
+    const rows: { stationId: string }[] = await this.slots
+      .createQueryBuilder('slot')
+      .select('DISTINCT slot.stationId', 'stationId')
+      .where('slot.state IN (:...live)', { live: [...LIVE_STATES] })
+      .andWhere('slot.endAt > :after', { after })
+      .getRawMany();
+    return rows.map((row) => row.stationId);
   }
 
   /** Selections whose hold ran out by `now`. */

@@ -1,0 +1,91 @@
+import { REPLAN_JOB, SlotPlanner } from '../src/booking/slot-planner.service';
+import { JobRunner } from '../src/common/jobs';
+import { ISS_TLE } from '../src/orbit/test-fixtures';
+import { tleChecksum } from '../src/orbit/tle';
+import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
+import { TestApp } from './helpers/test-app';
+
+const ALWAYS = { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' };
+
+interface Slot {
+  identifier: string;
+  slotStart: string;
+  slotEnd: string;
+  state: string;
+}
+
+/** The ISS element set with its mean anomaly moved by `degrees`: a TLE update moving passes a little. */
+function nudgedIss(degrees: number) {
+  const anomaly = (Number(ISS_TLE.line2.slice(43, 51)) + degrees).toFixed(4).padStart(8, ' ');
+  const body = ISS_TLE.line2.slice(0, 43) + anomaly + ISS_TLE.line2.slice(51, 68);
+  return { ...ISS_TLE, line2: body + String(tleChecksum(body)) };
+}
+
+/** Replanning (issue 13): the hourly roll plans only what the horizon moved into; bookings stay. */
+describe('replanning keeps bookings', () => {
+  let t: TestApp;
+  let gs: string;
+  let mission: string;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ SATNET_PLANNING_HORIZON_DAYS: '1' });
+    t.clock.set(ORBIT_NOW);
+    gs = (await t.operator('gs-plan')).token;
+    mission = (await t.operator('mission-plan')).token;
+    await t.http('POST', '/api/ground-stations', { token: gs, body: stationConfig('PlanGS') });
+    await t.http('POST', '/api/ground-stations/PlanGS/rules', { token: gs, body: ALWAYS });
+    await t.http('POST', '/api/spacecraft', { token: mission, body: spacecraftConfig('PLANSAT') });
+  });
+  afterAll(() => t.stop());
+
+  const stationSlots = async (): Promise<Slot[]> =>
+    (await t.rpc('get_operational_slots', { identifier: 'PlanGS', limit: 1000 }, gs)).result.OperationSlot;
+  const reserve = async (slot: Slot) => {
+    expect((await t.rpc('select_slots', ['PLANSAT', [slot.identifier]], mission)).result).toBeDefined();
+    expect((await t.rpc('confirm_selections', ['PlanGS', [slot.identifier]], gs)).result).toBeDefined();
+  };
+
+  it('rolls the horizon by planning only the new hours, exactly as a full replan would', async () => {
+    const jobs = t.app.get(JobRunner);
+    await jobs.tick(REPLAN_JOB); // the first run after a start plans everything
+    const before = await stationSlots();
+    const booked = before[before.length - 1];
+    await reserve(booked);
+
+    t.clock.advance(12 * 3600_000); // the ISS passes over Vigo in groups, about twice a day
+    await jobs.tick(REPLAN_JOB);
+    const after = await stationSlots();
+    const horizonBefore = Date.parse(ORBIT_NOW) + 86_400_000;
+    expect(after.some((slot) => Date.parse(slot.slotStart) >= horizonBefore)).toBe(true);
+    expect(after.find((slot) => slot.identifier === booked.identifier)).toMatchObject({
+      state: 'RESERVED',
+      slotStart: booked.slotStart,
+    });
+    // What the roll left is what a full replan makes: it finds nothing to add, move or remove.
+    expect(await t.app.get(SlotPlanner).replan({})).toEqual({ created: 0, updated: 0, removed: 0 });
+    expect(await stationSlots()).toEqual(after);
+  });
+
+  it('keeps a reservation through a TLE update that moves its pass slightly, with the new times', async () => {
+    const booked = (await stationSlots()).find((slot) => slot.state === 'FREE')!;
+    await reserve(booked);
+    const updated = await t.http('PUT', '/api/spacecraft/PLANSAT', {
+      token: mission,
+      body: spacecraftConfig('PLANSAT', { tracking: { tle: nudgedIss(0.05) } }),
+    });
+    expect(updated.status).toBe(200);
+    const now = (await stationSlots()).find((slot) => slot.identifier === booked.identifier);
+    expect(now?.state).toBe('RESERVED');
+    expect(now?.slotStart).not.toBe(booked.slotStart);
+    expect(Math.abs(Date.parse(now!.slotStart) - Date.parse(booked.slotStart))).toBeLessThan(60_000);
+    const changes = (await t.rpc('get_changes', ['PLANSAT', 0], mission)).result.ChangedSlots;
+    expect(changes).toContainEqual(
+      expect.objectContaining({
+        slot: booked.identifier,
+        reason: 'reschedule',
+        from: 'RESERVED',
+        to: 'RESERVED',
+      }),
+    );
+  });
+});
