@@ -14,59 +14,14 @@ import {
   type GroundSite,
   type PassSearchOptions,
 } from '../src/orbit/passes';
-import { parseTle, tleChecksum, type Tle } from '../src/orbit/tle';
+import { type Tle } from '../src/orbit/tle';
+import { generateStation, generateTle, NETWORK_START, random } from './network';
 
 const SPACECRAFT = 100;
 const STATIONS = 50;
 const DAYS = 7;
 const OPTIONS: PassSearchOptions = { minDurationS: 120 };
-const START = new Date('2025-03-01T00:00:00Z');
-/** TLE epoch: a day before the window, as a freshly refreshed TLE would be. */
-const EPOCH_DAY_OF_YEAR = 59.5;
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same work. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const fixed = (value: number, width: number, digits: number) => value.toFixed(digits).padStart(width, ' ');
-const withChecksum = (line: string) => line + String(tleChecksum(line));
-
-/** A LEO element set: inclinations from equatorial to retrograde sun-synchronous. */
-function generateTle(index: number, next: () => number): Tle {
-  const id = String(90000 + index).padStart(5, '0');
-  const inclination = [5, 28.5, 45, 51.6, 65, 82, 97.5, 98.7][index % 8] + next() * 2;
-  const meanMotion = 14.2 + next() * 1.4;
-  const eccentricity = String(Math.floor(next() * 0.005 * 1e7)).padStart(7, '0');
-  const line1 = `1 ${id}U 25001A   25${fixed(EPOCH_DAY_OF_YEAR, 12, 8)}  .00000100  00000-0  10000-3 0  999`;
-  const line2 =
-    `2 ${id} ${fixed(inclination, 8, 4)} ${fixed(next() * 360, 8, 4)} ${eccentricity} ` +
-    `${fixed(next() * 360, 8, 4)} ${fixed(next() * 360, 8, 4)} ${fixed(meanMotion, 11, 8)}    1`;
-  return parseTle(withChecksum(line1), withChecksum(line2), `BENCH-${index}`);
-}
-
-/** Stations on a Fibonacci lattice (even global spread), a few with a horizon mask. */
-function generateStation(index: number, next: () => number): GroundSite {
-  const latitudeDeg = (Math.asin((2 * (index + 0.5)) / STATIONS - 1) * 180) / Math.PI;
-  const longitudeDeg = ((index * 137.508) % 360) - 180;
-  const site: GroundSite = {
-    latitudeDeg,
-    longitudeDeg,
-    altitudeM: Math.round(next() * 1500),
-    minElevationDeg: [0, 5, 10][index % 3],
-  };
-  if (index % 10 === 0) {
-    site.horizonMask = [{ fromAzimuthDeg: 330, toAzimuthDeg: 30, minElevationDeg: 20 }];
-  }
-  return site;
-}
+const START = NETWORK_START;
 
 interface Measurement {
   seconds: number;
@@ -113,5 +68,5 @@ function report({ seconds, cpuSeconds, passes }: Measurement): void {
 
 const next = random(20250301);
 const tles = Array.from({ length: SPACECRAFT }, (_, i) => generateTle(i, next));
-const stations = Array.from({ length: STATIONS }, (_, i) => generateStation(i, next));
+const stations = Array.from({ length: STATIONS }, (_, i) => generateStation(i, next, STATIONS));
 report(measure(tles, stations));
