@@ -16,7 +16,7 @@ export { CROSSING_TOLERANCE_S } from './site-scan';
  * so every visible window at least that long contains a sample — and the samples serve every
  * site. A dot product per sample and site (reach.ts) rules out samples far from a site; per site
  * (site-scan.ts) crossings
- * between samples are narrowed to ≤ CROSSING_TOLERANCE_S, the peak to ≤ 0.5 s, both on the
+ * between samples are narrowed to ≤ CROSSING_TOLERANCE_S (0.1 s), the peak to ≤ 0.5 s, both on the
  * Hermite-interpolated track (track.ts explains why that is accurate to metres). A window
  * shorter than the step may fall between two samples; it is shorter than the minimum duration
  * too, and would be dropped anyway.

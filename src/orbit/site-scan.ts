@@ -16,8 +16,12 @@ import {
 import { bracketRoot } from './root-bracket';
 import { stateAt, type SampledTrack } from './track';
 
-/** AOS/LOS brackets are narrowed until they are at most this wide (s). */
-export const CROSSING_TOLERANCE_S = 0.5;
+/**
+ * AOS/LOS brackets are narrowed until they are at most this wide (s): a reported AOS or LOS is
+ * within this of the true crossing (issue 13; pass-timing.spec.ts checks it against a
+ * 10-millisecond scan). Each halving costs one interpolated evaluation, not a propagation.
+ */
+export const CROSSING_TOLERANCE_S = 0.1;
 /** Fallback sub-step where a mask is crossed while the azimuth turns back (s); see scanFinely. */
 export const MASK_SCAN_STEP_S = 2;
 const TCA_TOLERANCE_S = 0.5;

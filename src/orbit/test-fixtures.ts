@@ -27,6 +27,13 @@ export const EQUATORIAL_TLE = {
   line2: '2 38358   6.0200 120.5000 0011000 200.1000 160.0000 14.87000000 86540',
 } as const;
 
+/** A GPS-like MEO: 55.5°, 2.0056 rev/day (~20,200 km), propagated by SDP4 (deep space). */
+export const MEO_TLE = {
+  name: 'MEO-TEST',
+  line1: '1 24876U 97035A   08264.50000000  .00000000  00000-0  00000-0 0  9996',
+  line2: '2 24876  55.5000 120.0000 0040000 250.0000 110.0000  2.00560000    14',
+} as const;
+
 export const FIXTURE_START = new Date('2008-09-20T12:00:00Z');
 
 /** Mid-latitude station (Vigo, Spain). */
