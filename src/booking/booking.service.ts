@@ -246,10 +246,12 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
       this.slots.stationsOf(ids),
     ]);
     const actorId = requireActor(ctx).userId;
-    const changed = await this.stationQueue.run(stationIds, () =>
+    // The next request for these stations goes at commit, not after the emails of this one.
+    const changed = await this.stationQueue.run(stationIds, (release) =>
       retryOnConflict(() =>
         this.db.transaction(() => this.actLocked(party, action, ids, stationIds, actorId), {
           readCommitted: true,
+          afterCommit: release,
         }),
       ),
     );

@@ -57,6 +57,23 @@ describe('KeyedQueue', () => {
     expect(order).toEqual(['a', 'both', 'reversed']);
   });
 
+  it('lets the next caller go when work releases its keys before it ends', async () => {
+    const queue = new KeyedQueue();
+    const rest = gate();
+    const order: string[] = [];
+    const a = queue.run(['GS1'], async (release) => {
+      order.push('a: the part that needs GS1');
+      release();
+      await rest.promise;
+      order.push('a: the rest');
+    });
+    await queue.run(['GS1'], () => Promise.resolve(order.push('b')));
+    rest.open();
+    await a;
+    expect(order).toEqual(['a: the part that needs GS1', 'b', 'a: the rest']);
+    expect(queue.busyKeys).toBe(0);
+  });
+
   it('moves on to the next caller when work fails', async () => {
     const queue = new KeyedQueue();
     const failing = queue.run(['GS1'], () => Promise.reject(new Error('no')));

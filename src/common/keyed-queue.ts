@@ -11,18 +11,26 @@
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<void>>();
 
-  async run<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` once every earlier caller on any of `keys` is done. `work` may call `release`
+   * to let the next caller go before it ends itself (once the part that needed the keys is over);
+   * otherwise its end releases them.
+   */
+  async run<T>(keys: readonly string[], work: (release: () => void) => Promise<T>): Promise<T> {
     const unique = [...new Set(keys)];
     const before = unique.flatMap((key) => this.tails.get(key) ?? []);
-    let release = (): void => undefined;
-    const mine = new Promise<void>((resolve) => (release = resolve));
+    let resolve = (): void => undefined;
+    const mine = new Promise<void>((done) => (resolve = done));
     for (const key of unique) this.tails.set(key, mine);
+    const release = () => {
+      resolve();
+      for (const key of unique) if (this.tails.get(key) === mine) this.tails.delete(key);
+    };
     try {
       await Promise.all(before);
-      return await work();
+      return await work(release);
     } finally {
       release();
-      for (const key of unique) if (this.tails.get(key) === mine) this.tails.delete(key);
     }
   }
 

@@ -35,8 +35,13 @@ export class Database {
    * `readCommitted`: on MySQL, every read sees the latest commit rather than a snapshot taken at
    * the transaction's first read. Booking needs this: it locks a station row, then must see the
    * slots the previous lock holder committed. (SQLite runs one transaction at a time anyway.)
+   * `afterCommit` runs once the transaction committed, before its events are delivered (booking
+   * lets the next request for the same station go there, not after the emails).
    */
-  async transaction<T>(work: () => Promise<T>, options: { readCommitted?: boolean } = {}): Promise<T> {
+  async transaction<T>(
+    work: () => Promise<T>,
+    options: { readCommitted?: boolean; afterCommit?: () => void } = {},
+  ): Promise<T> {
     if (this.inTransaction()) return work();
     const pendingEvents: DomainEvent[] = [];
     const inScope = (manager: EntityManager) => this.scope.run({ manager, pendingEvents }, work);
@@ -45,6 +50,7 @@ export class Database {
         ? this.dataSource.transaction('READ COMMITTED', inScope)
         : this.dataSource.transaction(inScope);
     const result = await (this.kind === 'mysql' ? run() : this.enqueue(run));
+    options.afterCommit?.();
     // Outside the queue: a handler may open a transaction of its own.
     await this.events.deliver(pendingEvents);
     return result;
