@@ -271,20 +271,19 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
       toleranceS: this.config.booking.rescheduleToleranceSeconds,
     });
     await this.slots.insert(plan.created.map((candidate) => this.newSlot(candidate as Planned, now)));
-    const rescheduled = [];
-    for (const { slot, candidate } of plan.updated) {
-      const moved = {
-        ...stored(slot),
-        startAt: candidate.start,
-        endAt: candidate.end,
-        tca: candidate.tca,
-        maxElevationDeg: candidate.maxElevationDeg,
-        updatedAt: now,
-      };
-      await this.slots.save(moved);
-      const state = effectiveState(moved, now);
-      if (isOccupying(state)) rescheduled.push(changeRecord(moved, state, state, 'reschedule', null, now));
-    }
+    const moved = plan.updated.map(({ slot, candidate }) => ({
+      ...stored(slot),
+      startAt: candidate.start,
+      endAt: candidate.end,
+      tca: candidate.tca,
+      maxElevationDeg: candidate.maxElevationDeg,
+      updatedAt: now,
+    }));
+    await this.slots.moveMany(moved, now);
+    const rescheduled = moved.flatMap((slot) => {
+      const state = effectiveState(slot, now);
+      return isOccupying(state) ? [changeRecord(slot, state, state, 'reschedule', null, now)] : [];
+    });
     await this.ledger.record(rescheduled);
     const booked = plan.vanished.filter((slot) => isOccupying(effectiveState(slot, now)));
     await this.ledger.apply(

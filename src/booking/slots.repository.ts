@@ -214,6 +214,38 @@ export class SlotsRepository {
     await this.slots.update({ id }, fields);
   }
 
+  /**
+   * Stores new times and pass figures for many slots in few statements (one UPDATE per
+   * ROWS_PER_INSERT rows, a CASE per column): a TLE update moves every slot of its spacecraft a
+   * little, ~1,700 of them in a week over 50 stations, which one UPDATE each made take seconds.
+   */
+  async moveMany(
+    slots: readonly Pick<OperationalSlot, 'id' | 'startAt' | 'endAt' | 'tca' | 'maxElevationDeg'>[],
+    updatedAt: Date,
+  ): Promise<void> {
+    const manager = this.db.manager();
+    const { driver } = manager.connection;
+    const metadata = manager.connection.getMetadata(OperationalSlot);
+    const fields = ['startAt', 'endAt', 'tca', 'maxElevationDeg'] as const;
+    const column = (name: string) => metadata.findColumnWithPropertyName(name)!;
+    const value = (name: string, raw: unknown): unknown => driver.preparePersistentValue(raw, column(name));
+    for (let i = 0; i < slots.length; i += ROWS_PER_INSERT) {
+      const chunk = slots.slice(i, i + ROWS_PER_INSERT);
+      const params: unknown[] = [];
+      const sets = fields.map((field) => {
+        for (const slot of chunk) params.push(slot.id, value(field, slot[field]));
+        const cases = chunk.map(() => 'WHEN ? THEN ?').join(' ');
+        return `${driver.escape(column(field).databaseName)} = CASE ${driver.escape('id')} ${cases} END`;
+      });
+      params.push(value('updatedAt', updatedAt), ...chunk.map((slot) => slot.id));
+      await manager.query(
+        `UPDATE ${driver.escape(metadata.tableName)} SET ${sets.join(', ')}, ${driver.escape('updatedAt')} = ? ` +
+          `WHERE ${driver.escape('id')} IN (${chunk.map(() => '?').join(', ')})`,
+        params,
+      );
+    }
+  }
+
   async delete(ids: string[]): Promise<void> {
     for (let i = 0; i < ids.length; i += 500) await this.slots.delete({ id: In(ids.slice(i, i + 500)) });
   }
