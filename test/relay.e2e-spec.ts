@@ -8,6 +8,7 @@ import { Packet } from '../src/relay/packet.entity';
 import { RelayService } from '../src/relay/relay.service';
 import { ORBIT_NOW } from './helpers/fixtures';
 import { frames, gatewayClient, next, type ReservedSlot, reservedSlot } from './helpers/relay-fixture';
+import { rejection } from './helpers/rejection';
 import { TestApp } from './helpers/test-app';
 
 const REMOTE_READY = 0;
@@ -15,15 +16,7 @@ const CLIENTS_COINCIDE = -1;
 const REMOTE_NOT_CONNECTED = -2;
 const EVENT = { REMOTE_DISCONNECTED: -1, SLOT_END: -2, END_REMOTE: -3, REMOTE_CONNECTED: -4 };
 
-async function rpcError(call: Promise<unknown>): Promise<GatewayRpcError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof GatewayRpcError) return error;
-    throw error;
-  }
-  throw new Error('expected an error response');
-}
+const rpcError = (call: Promise<unknown>) => rejection(call, GatewayRpcError);
 
 describe('TLS relay between station and mission clients (Annex E)', () => {
   let t: TestApp;

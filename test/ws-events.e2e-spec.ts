@@ -1,5 +1,6 @@
 import { BookingEventsClient, type ChangeMessage, WsHandshakeError } from '../src/client/websocket-client';
 import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
+import { rejection } from './helpers/rejection';
 import { TestApp } from './helpers/test-app';
 
 const ALWAYS = { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' };
@@ -88,8 +89,7 @@ describe('booking event stream /ws/events (docs/protocol.md §13.6)', () => {
 
   it('refuses a bad cursor or credential at the handshake', async () => {
     const refused = async (opening: Promise<unknown>) => {
-      const error = await opening.catch((e: unknown) => e);
-      if (!(error instanceof WsHandshakeError)) throw new Error(`expected a refusal, got ${String(error)}`);
+      const error = await rejection(opening, WsHandshakeError);
       return [error.status, error.code];
     };
     expect(

@@ -17,29 +17,13 @@ import { RelayService } from '../src/relay/relay.service';
 import { WS_KEEPALIVE_JOB, WsGateway } from '../src/transports/ws/ws-gateway';
 import { ORBIT_NOW } from './helpers/fixtures';
 import { frames, gatewayClient, next, type ReservedSlot, reservedSlot } from './helpers/relay-fixture';
+import { rejection } from './helpers/rejection';
 import { TestApp } from './helpers/test-app';
 
 const EVENT = { REMOTE_DISCONNECTED: -1, SLOT_END: -2, END_REMOTE: -3, REMOTE_CONNECTED: -4 };
 
-async function handshakeError(opening: Promise<unknown>): Promise<WsHandshakeError> {
-  try {
-    await opening;
-  } catch (error) {
-    if (error instanceof WsHandshakeError) return error;
-    throw error;
-  }
-  throw new Error('expected the handshake to be refused');
-}
-
-async function serverError(call: Promise<unknown>): Promise<WsServerError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof WsServerError) return error;
-    throw error;
-  }
-  throw new Error('expected an error answer');
-}
+const handshakeError = (opening: Promise<unknown>) => rejection(opening, WsHandshakeError);
+const serverError = (call: Promise<unknown>) => rejection(call, WsServerError);
 
 describe('mission WebSocket gateway (CSP over JSON, docs/protocol.md §13)', () => {
   let t: TestApp;
