@@ -123,14 +123,15 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     const owner = party.side === 'station' ? { stationId: party.id } : { spacecraftId: party.id };
     const span = { endsAfter: from && from > now ? from : now, startsBefore: to };
     // One more than shown tells whether another page follows. A spacecraft does not see windows
-    // other operators hold, so its page may need a few reads; after SLOT_PAGE.maxReads it comes
-    // back short, with the cursor of the last slot read.
+    // other operators hold, so its page may need more reads, each twice as long as the last;
+    // after SLOT_PAGE.maxReads it comes back short, with the cursor of the last slot read.
     const shown: OperationalSlot[] = [];
     let cursor = after;
     let exhausted = false;
     for (let read = 0; read < SLOT_PAGE.maxReads && shown.length <= limit && !exhausted; read++) {
-      const rows = await this.slots.page(owner, { ...span, after: cursor, limit: limit + 1 });
-      exhausted = rows.length <= limit;
+      const size = (limit + 1) * 2 ** read;
+      const rows = await this.slots.page(owner, { ...span, after: cursor, limit: size });
+      exhausted = rows.length < size;
       cursor = rows.at(-1) ?? cursor;
       shown.push(...(party.side === 'station' ? rows : await this.visibleToSpacecraft(rows, now)));
     }
@@ -156,7 +157,6 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
       await this.slots.occupying(
         [...new Set(rows.map((slot) => slot.stationId))],
         new Date(Math.min(...rows.map((slot) => slot.startAt.getTime()))),
-        new Date(Math.max(...rows.map((slot) => slot.endAt.getTime()))),
       )
     ).filter((slot) => isOccupying(effectiveState(slot, now)));
     return rows.filter((slot) => {
