@@ -166,6 +166,12 @@ describe('Annex D as the seed writes it', () => {
     });
 
     it('accepts the spacecraft with numbers as strings, and finds it compatible with the station', async () => {
+      // The station this test pairs with (set_configuration replaces it if another test made it).
+      const station = {
+        identifier: 'MyGroundStation',
+        configuration: { GroundStationConfiguration: seedStation },
+      };
+      expect((await rpc('set_configuration', station)).result).toBe('OK');
       // The seed's tracking names a Celestrak file; the test serves one locally (no internet).
       const tleFile = createServer((_, response) =>
         response.end(`XATCOBEO\n${ISS_TLE.line1}\n${ISS_TLE.line2}\n`),
