@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Type-checked lint; CI fails on any warning (npm run lint uses --max-warnings 0).
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Two projects: fast unit specs beside the code, and e2e specs that start the real app.
 // satellite.js 7 ships ESM only; Jest (on Node < 24.9) cannot require() ESM, so it is transpiled.
 const transform = {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadAppConfig } from './src/config/app-config';

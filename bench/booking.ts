@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Booking under contention (issue 4): 50 M-operators over the JSON-RPC API, all with spacecraft
  * on the same orbit, compete for the slots of 20 stations while their owner confirms selections.

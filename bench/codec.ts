@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Per-frame cost of the relay's pure codecs on 200-byte CSP frames (the size bench/relay.ts uses):
  * CRC32-C, CSP header decode, validateCspFrame, and the gateway frame encode/decode/parse of a

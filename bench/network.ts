@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The generated network the benchmarks share (bench/passes.ts, bench/planning.ts): element sets
  * with valid layout and checksums and varied inclination, RAAN, mean anomaly, mean motion and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Pass-prediction benchmark (issue 3, "Performance"): every pass of 100 spacecraft over 50
  * ground stations across 7 days, minimum pass duration 120 s. Target: ≤ 3 s on 2 cores.

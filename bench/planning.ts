@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Planning at network scale (issue 13): 100 spacecraft × 50 stations × 7 days, every station
  * available all day with a channel every spacecraft fits. Prints, on the database of

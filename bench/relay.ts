@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Live relay (issue 5, "Performance"): a G-client and an M-client exchange 200-byte CSP v1 frames
  * (CRC32-C flagged, so the server checks it) through the real server over TLS, packet log on.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { type MigrationInterface, type QueryRunner, Table, TableForeignKey } from 'typeorm';
 
 const id = { name: 'id', type: 'varchar', length: '36', isPrimary: true };

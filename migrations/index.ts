@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Accounts1763712000000 } from './1763712000000-Accounts';
 import { StationsAndSpacecraft1763798400000 } from './1763798400000-StationsAndSpacecraft';
 import { Booking1763884800000 } from './1763884800000-Booking';

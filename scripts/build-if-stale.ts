@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Builds dist/ only when a source is newer than the last successful build, so that `npm run cli`
 // and `npm run client` start in about a second instead of recompiling the project on every call.
 // tsconfig.build.json sets noEmitOnError: a failed build writes nothing, so dist/src/main.js is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fails (exit 1) when the modules under src/ import each other in a cycle, or when files do.
 // A module is a top-level folder of src/ (transports/rest, transports/json-rpc and
 // transports/gateway count as separate modules; files directly in src/ form `app`).

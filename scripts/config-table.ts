@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rewrites the configuration table in README.md (between the config-table markers) from
 // src/config/config-schema.ts, so the documented options never drift from the real ones.
 // Run: npm run docs:config

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The module-cycle check behind scripts/check-module-cycles.ts: from the relative imports of each
 // source file, build the graph of top-level modules under src/ and of files, and find their
 // cycles. Everything but `sourceImports` is pure, so the spec can feed it a synthetic graph.

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 // npm records optional platform packages (darwin/win32 builds of msgpackr-extract, unrs-resolver…)
 // only when the registry serves them. This machine's registry mirror answers 404 for other
 // platforms, so a freshly written lockfile lacks them and `npm ci` refuses it as out of sync.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { AccountsService } from './accounts/accounts.service';

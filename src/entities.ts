@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ApiKey } from './accounts/api-key.entity';
 import { Session } from './accounts/session.entity';
 import { User } from './accounts/user.entity';

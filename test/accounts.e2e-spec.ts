@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ADMIN, TestApp } from './helpers/test-app';
 
 describe('accounts over HTTP', () => {

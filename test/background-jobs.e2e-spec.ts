@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Logger } from '@nestjs/common';
 import { SlotsRepository } from '../src/booking/slots.repository';
 import { HOLD_SWEEP_JOB } from '../src/booking/booking.service';

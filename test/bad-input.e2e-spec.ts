@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { gzipSync } from 'node:zlib';
 import { spacecraftConfig, stationConfig } from './helpers/fixtures';
 import { TestApp } from './helpers/test-app';

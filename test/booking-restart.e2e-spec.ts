@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { SlotPlanner } from '../src/booking/slot-planner.service';
 import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
 import { TestApp } from './helpers/test-app';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
 import { runCli } from '../src/cli';

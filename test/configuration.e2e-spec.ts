@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ISS_TLE } from '../src/orbit/test-fixtures';
 import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
 import { TestApp } from './helpers/test-app';

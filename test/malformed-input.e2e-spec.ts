@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { getMetadataStorage } from 'class-validator';
 import fc from 'fast-check';
 import { JsonRpcMethods } from '../src/transports/json-rpc/json-rpc-methods';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { ENTITIES } from '../src/entities';

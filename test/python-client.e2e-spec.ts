@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { RelayService } from '../src/relay/relay.service';
 import { ORBIT_NOW } from './helpers/fixtures';
 import { PythonRun, requirePythonModule } from './helpers/python';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { asExpected, docText } from './helpers/doc-examples';
 import { TestApp } from './helpers/test-app';
 

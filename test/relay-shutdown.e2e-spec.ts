@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { DataSource } from 'typeorm';
 import type { GatewayClient } from '../src/client/gateway-client';
 import { MissionSocketClient } from '../src/client/websocket-client';

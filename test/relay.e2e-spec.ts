@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { connect as tlsConnect } from 'node:tls';
 import { DataSource } from 'typeorm';
 import { GatewayClosedError, type GatewayClient, GatewayRpcError } from '../src/client/gateway-client';

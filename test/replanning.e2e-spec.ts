@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { REPLAN_JOB, SlotPlanner } from '../src/booking/slot-planner.service';
 import { JobRunner } from '../src/common/jobs';
 import { ISS_TLE } from '../src/orbit/test-fixtures';

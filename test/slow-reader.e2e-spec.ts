@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { DataSource } from 'typeorm';
 import type { GatewayClient } from '../src/client/gateway-client';

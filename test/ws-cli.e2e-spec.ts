@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Readable } from 'node:stream';
 import { type CliIo, EXIT, runClientCli } from '../src/client/cli';
 import { type GatewayClient } from '../src/client/gateway-client';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { BookingEventsClient, type ChangeMessage, WsHandshakeError } from '../src/client/websocket-client';
 import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
 import { rejection } from './helpers/rejection';

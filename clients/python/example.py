@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 # Copyright SATNet contributors
 #
 # Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file

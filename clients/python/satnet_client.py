@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Copyright SATNet contributors
 #
 # Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ApiKey } from './api-key.entity';
 import type { User } from './user.entity';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Module } from '@nestjs/common';
 import { MailModule } from '../mail/mail.module';
 import { AccountMailer } from './account-mailer';

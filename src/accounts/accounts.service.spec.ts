@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ServiceHarness } from '../../test/helpers/service-harness';
 import { AccountsModule } from './accounts.module';
 import { AccountsService } from './accounts.service';

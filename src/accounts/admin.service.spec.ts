@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { RequestContext } from '../common/request-context';
 import { ServiceHarness } from '../../test/helpers/service-harness';
 import { AccountsModule } from './accounts.module';

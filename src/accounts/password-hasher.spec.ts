@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { hashPassword, UNUSABLE_PASSWORD_HASH, verifyPassword } from './password-hasher';
 
 describe('password hasher', () => {

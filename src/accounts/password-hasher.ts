@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 /**

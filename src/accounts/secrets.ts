@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { createHash, randomBytes } from 'node:crypto';
 
 /** Bearer tokens from a login start with this; API keys with SECRET_PREFIX.apiKey. */

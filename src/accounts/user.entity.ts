@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Role } from '../common/request-context';
 import { TimestampColumn } from '../database/columns';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { spacecraftConfig, stationConfig } from '../../test/helpers/fixtures';
 import { ServiceHarness } from '../../test/helpers/service-harness';
 import { AccountsFixture } from '../accounts/testing/accounts-fixture';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { fromAnnexDGetRulesParams, fromAnnexDRuleParams } from './annex-d-rule-params';
 
 describe('Annex D rule params (channel_id, rule_cfg)', () => {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The availability-rule methods as the SATNet seed's Annex D writes them (docs/api.md, "Annex D's
  * own parameter names"): `add_rule` and `remove_rule` take `{identifier, channel_id, rule_cfg}`,

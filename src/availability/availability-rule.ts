@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { DateTime, IANAZone } from 'luxon';
 import { type FieldError } from '../common/errors';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Module } from '@nestjs/common';
 import { StationsModule } from '../stations/stations.module';
 import { AvailabilityRulesRepository } from './availability-rules.repository';

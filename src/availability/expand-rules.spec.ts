@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { DateTime } from 'luxon';
 import { intersectWindows } from '../common/time-window';
 import { type AvailabilityRuleSpec, type Weekday, WEEKDAYS } from './availability-rule';

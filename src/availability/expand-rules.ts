@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { IANAZone } from 'luxon';
 import { type FieldError } from '../common/errors';
 import { intersectWindows, subtractWindows, type TimeWindow } from '../common/time-window';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { fromAnnexDSlotParams } from './annex-d-slot-params';
 
 describe('Annex D slot params (slot_identifier, slot_identifiers)', () => {

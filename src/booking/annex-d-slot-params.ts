@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The slot methods as the SATNet seed's Annex D writes them (docs/api.md, "Annex D's own parameter
  * names"): `select_slots`, `confirm_selections`, `deny_selections`, `cancel_selections` and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { SlotChange } from './slot-change.entity';
 
 declare module '../common/domain-event-map' {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ValidationFailedError } from '../common/errors';
 import { decodeSlotCursor, encodeSlotCursor } from './slot-cursor';
 

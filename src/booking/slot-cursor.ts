@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ValidationFailedError } from '../common/errors';
 
 /** A position in the (startAt, id) order of a slot list: the last slot of the previous page. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { intersectWindows, type TimeWindow } from '../common/time-window';
 import {
   type ChannelPair,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { clipWindow, mergeWindows, type TimeWindow } from '../common/time-window';
 import { isLive, type SlotState } from './slot-transitions';
 

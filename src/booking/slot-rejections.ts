@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { type ErrorCode, kindOf } from '../common/error-codes';
 import { DomainError } from '../common/errors';
 

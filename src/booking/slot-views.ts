@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { OperationalSlot } from './operational-slot.entity';
 import type { SlotChange } from './slot-change.entity';
 import { effectiveState, type SlotState } from './slot-transitions';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { readProcessEnvironment } from '../config/process-env';
 import { type RelaySide, START_REMOTE } from '../relay/relay-port';

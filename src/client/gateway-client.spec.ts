@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { once } from 'node:events';
 import { Duplex } from 'node:stream';
 import { Logger } from '@nestjs/common';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The TLS gateway server driven by the real client library. It sits with the client because the
 // client depends on the gateway's codec and not the reverse (scripts/check-module-cycles.ts).
 import { once } from 'node:events';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The only source of "now" for domain code: tests replace it with a clock they move by hand,
  * so no rule that depends on time needs a sleep to be tested.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Typed domain events. Each module declares its events by merging into this interface:
  *   declare module '../common/domain-event-map' { interface DomainEventMap { 'x.happened': {...} } }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Injectable, Logger } from '@nestjs/common';
 import type { DomainEvent, DomainEventMap, DomainEventType } from './domain-event-map';
 import { TransactionScope } from './transaction-scope';

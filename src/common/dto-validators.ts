@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Transform } from 'class-transformer';
 
 /** Annex C gives some lists as single values ("modulation": "FM"); accept both, store a list. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Every code a DomainError may carry, with its kind: each transport maps the kind to its own
  * status through its one table (REST `HTTP_STATUS_BY_KIND`, JSON-RPC `RPC_CODE_BY_KIND`), so a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ErrorCode, ErrorCodeOf, ErrorKind } from './error-codes';
 
 export type { ErrorCode, ErrorKind } from './error-codes';

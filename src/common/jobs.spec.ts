@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Logger } from '@nestjs/common';
 import { ManualClock } from './clock';
 import { JOB_SHUTDOWN_WAIT_MS, JobRunner } from './jobs';

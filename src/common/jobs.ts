@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Clock } from './clock';
 

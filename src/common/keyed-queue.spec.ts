@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { KeyedQueue } from './keyed-queue';
 
 /** A promise with its resolve function, to hold work open until the test lets it finish. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Runs work one at a time per key, first come first served, within this process. Work that names
  * several keys waits for every one of them; since a caller takes its place on all of its keys at

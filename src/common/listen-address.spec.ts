@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { describeListenAddress } from './listen-address';
 
 describe('describeListenAddress (the start-up log line)', () => {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ForbiddenError } from './errors';
 import type { Actor } from './request-context';
 

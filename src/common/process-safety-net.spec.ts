@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
 import { installProcessSafetyNet } from './process-safety-net';

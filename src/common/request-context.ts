@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { UnauthenticatedError } from './errors';
 
 /** Who is calling, passed first to every service method (never a transport object). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Half-open time windows [start, end) and the set operations availability and slot generation
  * are built from. Pure: no clock, no I/O.

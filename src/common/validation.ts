@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { type FieldError, ValidationFailedError } from './errors';

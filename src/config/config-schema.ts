@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Every configuration option in one table: its JSON-file key, its environment variable, its type,
  * its default and what it does. The loader validates against it and the README lists it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { readUint32BE, writeUint32BE } from './big-endian';
 
 describe('big-endian 32-bit access', () => {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Big-endian (network order) 32-bit access on plain byte arrays. Done byte by byte rather than
  * through a DataView so that the per-frame paths allocate nothing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { crc32c } from './crc32c';
 
 /** Bit-at-a-time reference: slow but obviously the textbook reflected CRC. */

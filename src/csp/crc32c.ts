@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * CRC32-C (Castagnoli): reflected polynomial 0x82F63B78, initial value and final xor 0xFFFFFFFF.
  * This is the CRC that libcsp appends to packets carrying the CRC32 flag (see csp-frame.ts).

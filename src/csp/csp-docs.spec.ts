@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { codesIn, firstTable, readDoc, section } from '../common/testing/markdown-tables';
 import { crc32c } from './crc32c';
 import { CSP_RULES } from './csp-frame';

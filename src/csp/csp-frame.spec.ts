@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { crc32c } from './crc32c';
 import { buildCspFrame, validateCspFrame, type CspSettings } from './csp-frame';
 import {

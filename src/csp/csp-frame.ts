@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Per-frame CSP validation for the relay (DESIGN.md section 4, "Every frame is a CSP packet"):
  * bounded size, header decoded as the spacecraft is configured, addresses and ports checked against

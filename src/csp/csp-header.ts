@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * CSP (CubeSat Space Protocol) header codec, both wire versions, big-endian on the wire
  * (DESIGN.md section 4; the layouts match libcsp's src/csp_id.c):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Column, type ColumnOptions } from 'typeorm';
 
 /** Millisecond timestamps stored as UTC on both SQLite and MySQL (DATETIME(3)). */

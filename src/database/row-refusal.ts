@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { QueryFailedError } from 'typeorm';
 
 /** MySQL errors about a value, whose SQLSTATE is the generic HY000 rather than class 22/23. */

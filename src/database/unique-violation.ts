@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { QueryFailedError } from 'typeorm';
 
 /** True when a write failed on a UNIQUE constraint (MySQL ER_DUP_ENTRY, SQLite SQLITE_CONSTRAINT_*). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { lookAnglesAt, type GeodeticPoint } from './propagator';
 import type { Tle } from './tle';
 

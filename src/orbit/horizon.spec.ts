@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { assertValidSite, edgesSwept, horizonElevationDeg, type GroundSite } from './horizon';
 import { VIGO } from './test-fixtures';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { assertValidSite, type GroundSite } from './horizon';
 import { siteFrame } from './propagator';
 import { samplesInReach } from './reach';

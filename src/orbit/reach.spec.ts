@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { siteFrame, sinElevation, STATE_STRIDE } from './propagator';
 import { samplesInReach } from './reach';
 import { FIXTURE_START, ISS_TLE, SINGAPORE, SSO_TLE, SVALBARD, VIGO } from './test-fixtures';

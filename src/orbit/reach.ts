@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { STATE_STRIDE, type SiteFrame } from './propagator';
 import type { SampledTrack } from './track';
 

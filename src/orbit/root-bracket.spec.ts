@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { bracketRoot } from './root-bracket';
 
 function counting(f: (t: number) => number): { f: (t: number) => number; calls: () => number } {

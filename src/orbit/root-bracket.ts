@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Root bracketing by false position with the Illinois modification: like bisection it keeps a
  * sign change inside [lo, hi], so it cannot miss the root, but on the smooth functions of pass

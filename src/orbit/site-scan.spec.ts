@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { type GroundSite } from './horizon';
 import { siteFrame, STATE_STRIDE } from './propagator';
 import { samplesInReach } from './reach';

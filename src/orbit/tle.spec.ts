@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { DomainError } from '../common/errors';
 import { ISS_TLE, SSO_TLE } from './test-fixtures';
 import {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import * as satellite from 'satellite.js';
 import { DomainError } from '../common/errors';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { propagateEcfInto, STATE_STRIDE } from './propagator';
 import { EQUATORIAL_TLE, FIXTURE_START, ISS_TLE, SSO_TLE } from './test-fixtures';
 import { parseTle } from './tle';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { propagateEcfInto, STATE_STRIDE } from './propagator';
 import type { Tle } from './tle';
 

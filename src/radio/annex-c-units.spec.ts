@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { annexCNumber, bandwidthHz, frequencyHz, isWrittenInMhz } from './annex-c-units';
 
 describe('Annex C channel numbers', () => {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * How channel numbers written as the SATNet seed's Annex C writes them are read (docs/api.md,
  * "Annex C documents as the seed writes them"). Annex C gives numbers as decimal strings

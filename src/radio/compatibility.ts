@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Direction, Polarization } from './radio';
 
 /** What compatibility needs of a ground-station channel (units: Hz, bit/s). */

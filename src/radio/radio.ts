@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** Radio vocabulary shared by ground-station and spacecraft channels (DESIGN §3 "Configuration"). */
 export const DIRECTIONS = ['DOWNLINK', 'UPLINK', 'BOTH'] as const;
 export type Direction = (typeof DIRECTIONS)[number];

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { DomainError } from '../common/errors';
 import { ByteRateLimit } from './byte-rate-limit';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { DomainError } from '../common/errors';
 
 /** Seconds of traffic a session may send at once after a quiet spell. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { parseFrameTimestamp } from './frame-timestamp';
 
 const instant = (value: string | number) => {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The `timestamp` of a sendMsg (docs/protocol.md §5.3), read the same way for both sides:
  * integer milliseconds since 1970-01-01 UTC, or an ISO 8601 date-time with seconds and an

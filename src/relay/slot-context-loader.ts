@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Injectable } from '@nestjs/common';
 import type { OperationalSlot } from '../booking/operational-slot.entity';
 import { DomainError } from '../common/errors';

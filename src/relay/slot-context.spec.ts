@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { OperationalSlot } from '../booking/operational-slot.entity';
 import * as dopplerModule from '../orbit/doppler';
 import { findPasses } from '../orbit/passes';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { OperationalSlot } from '../booking/operational-slot.entity';
 import { DomainError } from '../common/errors';
 import type { CspSettings } from '../csp/csp-frame';

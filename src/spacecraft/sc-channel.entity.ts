@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Direction, Polarization } from '../radio/radio';
 import type { ScChannelSpec } from '../radio/compatibility';

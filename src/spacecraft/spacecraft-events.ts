@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 declare module '../common/domain-event-map' {
   interface DomainEventMap {
     /** Created, reconfigured, new TLE or a channel changed: its slots must be recomputed. */

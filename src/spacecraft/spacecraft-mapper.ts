@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { randomUUID } from 'node:crypto';
 import { type FieldError, ValidationFailedError } from '../common/errors';
 import { parseTle, type Tle, tleAgeDays } from '../orbit/tle';

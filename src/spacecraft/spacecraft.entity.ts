@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { CspVersion } from '../csp/csp-header';
 import { TimestampColumn } from '../database/columns';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { DomainError } from '../common/errors';
 import { findTleEntry, parseTle, parseTleFile, TleError, type Tle } from '../orbit/tle';
 

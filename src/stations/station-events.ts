@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 declare module '../common/domain-event-map' {
   interface DomainEventMap {
     /** Created, reconfigured, or a channel changed: slots over it must be recomputed. */

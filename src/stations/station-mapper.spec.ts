@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { stationConfig } from '../../test/helpers/fixtures';
 import type { GroundStationConfigDto, GsChannelDto } from './dto/ground-station.dto';
 import type { GroundStation } from './ground-station.entity';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { randomUUID } from 'node:crypto';
 import { type FieldError, ValidationFailedError } from '../common/errors';
 import type { GroundSite } from '../orbit/horizon';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { DataSource } from 'typeorm';
 import type { TestApp } from './test-app';
 

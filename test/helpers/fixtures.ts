@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ISS_TLE } from '../../src/orbit/test-fixtures';
 
 /** Annex C documents for e2e tests: a UHF station in Vigo and an ISS-orbit cubesat that fits it. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The error `call` rejects with. The test fails when the call succeeds, or rejects with anything
  * but a `type` (a bug behind an expected refusal must not pass for it).

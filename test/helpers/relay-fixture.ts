@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { GatewayClient } from '../../src/client/gateway-client';
 import { makeCspHeader } from '../../src/csp/csp-header';
 import { buildCspFrame } from '../../src/csp/csp-frame';

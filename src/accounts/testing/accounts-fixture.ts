@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ServiceHarness } from '../../../test/helpers/service-harness';
 import type { RequestContext } from '../../common/request-context';
 import { AccountsService } from '../accounts.service';

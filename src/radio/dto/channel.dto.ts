@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Matches } from 'class-validator';
 import { DIRECTIONS, type Direction, IDENTIFIER_PATTERN, IDENTIFIER_RULE } from '../radio';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import 'reflect-metadata';
 import { parseTle } from '../../orbit/tle';
 import { TleDto } from './spacecraft.dto';

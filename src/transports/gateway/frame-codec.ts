@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Wire format of the TLS gateway (DESIGN.md section 4, Annex E; specified in docs/protocol.md):
  * every message is a 4-byte big-endian unsigned length N, then N bytes holding exactly one msgpack

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { kindOf } from '../../common/error-codes';
 import { DomainError } from '../../common/errors';
 import type { RpcError } from './rpc-message';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Actor } from '../../common/request-context';
 import {
   type RelayPeer,

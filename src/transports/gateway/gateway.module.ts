@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { GatewayServer } from './gateway.server';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Duplex } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import { FRAME_HEADER_BYTES, FrameDecoder, FrameError } from './frame-codec';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Duplex } from 'node:stream';
 import { FrameDecoder } from './frame-codec';
 import { type OutboundHooks, OutboundWriter } from './outbound-writer';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ERROR_CODES, type ErrorCode } from '../../common/error-codes';
 import { codesIn, firstTable, readDoc, section } from '../../common/testing/markdown-tables';
 import { FRAME_ERROR_REASONS } from './frame-codec';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { buildCspFrame, validateCspFrame } from '../../csp/csp-frame';
 import { makeCspHeader } from '../../csp/csp-header';
 import { readDoc, section } from '../../common/testing/markdown-tables';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Gateway message shapes, following the msgpack-RPC conventions (DESIGN.md section 4, Annex E;
  * specified in docs/protocol.md). Each frame carries one of:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ERROR_CODES, type ErrorCode } from '../../common/error-codes';
 import { codesIn, firstTable, readDoc, section } from '../../common/testing/markdown-tables';
 import { HTTP_LAYER_CODES, HTTP_STATUS_BY_KIND } from '../rest/http-errors';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { bodyErrorHandler } from '../rest/body-errors';
 import { type JsonRpcResponse, RPC } from './json-rpc-errors';
 

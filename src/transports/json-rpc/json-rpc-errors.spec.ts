@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { RPC, RPC_CODE_BY_KIND } from './json-rpc-errors';
 
 // The rule of docs/api.md: validation is "invalid params"; every other kind has its own code in the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ErrorKind } from '../../common/errors';
 
 /** JSON-RPC 2.0 reserved codes. */

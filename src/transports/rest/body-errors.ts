@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { NextFunction, Request, Response } from 'express';
 import { HTTP_LAYER_CODES, HTTP_STATUS_CODES, type HttpLayerCode } from './http-errors';
 

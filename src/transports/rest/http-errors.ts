@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ErrorKind } from '../../common/errors';
 
 /** The REST transport's one mapping table: error kind → HTTP status. */

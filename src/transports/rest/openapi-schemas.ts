@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { SLOT_STATES } from '../../booking/slot-transitions';
 

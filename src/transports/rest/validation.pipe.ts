@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { ValidationFailedError } from '../../common/errors';
 import { assertJsonShape, toFieldErrors, VALIDATION_OPTIONS } from '../../common/validation';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { BookingService } from '../../booking/booking.service';
 import { DomainEvents } from '../../common/domain-events';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { WsErrorMessage } from './ws-session';
 
 /** A client's `id` is echoed in the answer; bounded so an echo cannot be used to amplify. */

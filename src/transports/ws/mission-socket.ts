@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../common/errors';
 import { JobRunner } from '../../common/jobs';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { DomainError, NotFoundError, UnauthenticatedError } from '../../../common/errors';
 import type { Actor } from '../../../common/request-context';
 import {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Duplex } from 'node:stream';
 import { encodeFrame, FrameDecoder } from '../frame-codec';
 import { rpcRequest } from '../rpc-message';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AccountsService } from '../../../accounts/accounts.service';
 import { AdminService } from '../../../accounts/admin.service';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AnnexDConfigurationService } from '../../../annex-d-configuration/annex-d-configuration.service';
 import {
