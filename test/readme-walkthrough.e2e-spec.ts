@@ -131,6 +131,28 @@ describe('README walk-through, pasted top to bottom', () => {
     expect(missionOut).toContainEqual(expect.stringMatching(/^sent #1 12 bytes: delivered doppler=/));
     expect(missionStatus).toBe(EXIT.OK);
     expect(stationOut).toContainEqual(expect.stringMatching(new RegExp(`^recv 12 bytes .* data=${typed}$`)));
+
+    // "Mission software over WebSocket": the same mission, its --ws line as written (input ends at once).
+    const wsLine = commands(shellBlocks('Mission software over WebSocket')[0]).find((line) =>
+      line.includes('--ws'),
+    )!;
+    const wsArgs = wsLine
+      .slice(wsLine.indexOf('npm run client -- ') + 'npm run client -- '.length)
+      .split(/\s+/)
+      .map((arg) => arg.replace('http://localhost:8080', t.baseUrl));
+    const sentHex = wsArgs[wsArgs.indexOf('--send') + 1];
+    const wsOut: string[] = [];
+    const wsStatus = await runClientCli(wsArgs, {
+      out: (line) => wsOut.push(line),
+      err: (line) => wsOut.push(line),
+      stdin: Readable.from([]),
+      env: { SATNET_API_KEY: mission.key },
+    });
+    expect(wsOut).toContainEqual(expect.stringMatching(/^sent #1 .*stored and relayed/));
+    expect(wsStatus).toBe(EXIT.OK);
+    expect(stationOut).toContainEqual(
+      expect.stringMatching(new RegExp(`^recv \\d+ bytes .* data=${sentHex}$`)),
+    );
     stop.abort();
     expect(await stationRun).toBe(EXIT.OK);
   });
