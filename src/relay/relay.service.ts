@@ -197,7 +197,8 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     data: Uint8Array,
     clientTimestamp: string | number,
   ): SendResult {
-    const session: RelaySession = { slotId: sender.slotId, side: sender.side };
+    // The sender is its own slot and side: no copy per frame.
+    const session: RelaySession = sender;
     const received = this.clock.now();
     if (received >= relay.context.slot.endAt) {
       this.endSlotSoon(session.slotId);

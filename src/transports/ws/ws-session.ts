@@ -79,6 +79,8 @@ export class WsSession {
   readonly whenClosed: Promise<void>;
 
   private corked = false;
+  /** The route has been told of the end (once). */
+  private finished = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -242,8 +244,6 @@ export class WsSession {
       code === WS_CLOSE.NORMAL || code === WS_CLOSE.GOING_AWAY ? 'CLOSED' : 'CONNECTION_LOST';
     this.finish();
   };
-
-  private finished = false;
 
   private finish(): void {
     if (this.finished) return;
