@@ -5,6 +5,7 @@ import { Booking1763884800000 } from './1763884800000-Booking';
 import { Relay1763971200000 } from './1763971200000-Relay';
 import { PacketLogDurability1764057600000 } from './1764057600000-PacketLogDurability';
 import { SlotOccupancyIndex1764158400000 } from './1764158400000-SlotOccupancyIndex';
+import { PacketArchive1764244800000 } from './1764244800000-PacketArchive';
 
 /** Every migration in order; listed explicitly so the same list works from src (tests) and dist. */
 export const MIGRATIONS = [
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   Relay1763971200000,
   PacketLogDurability1764057600000,
   SlotOccupancyIndex1764158400000,
+  PacketArchive1764244800000,
 ];

@@ -182,6 +182,11 @@ function record(slotId: string, i: number): PacketRecord {
   const rejected = i % 5 === 4;
   return {
     slotId,
+    stationId: 'b6a4c3e2-0000-4000-8000-000000000001',
+    spacecraftId: i % 11 ? 'b6a4c3e2-0000-4000-8000-000000000002' : null,
+    sequence: i % 13 ? i + 1 : null,
+    frequencyHz: i % 2 ? 437_250_000.5 : null,
+    dedupKey: null,
     fromSide: i % 2 ? 'mission' : 'station',
     direction: i % 2 ? 'UPLINK' : 'DOWNLINK',
     frameBytes: 8 + (i % 3),

@@ -51,6 +51,7 @@ interface ActiveSession extends RelaySession {
 /** One frame as the relay received it, for the packet log. */
 interface LoggedFrame {
   session: RelaySession;
+  slot: OperationalSlot;
   direction: LinkDirection;
   data: Uint8Array;
   clientTimestamp: string | number;
@@ -206,7 +207,14 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     }
     sender.rate.take(data.length, received.getTime());
     const direction = DIRECTION[session.side];
-    const frame: LoggedFrame = { session, direction, data, clientTimestamp, received };
+    const frame: LoggedFrame = {
+      session,
+      slot: relay.context.slot,
+      direction,
+      data,
+      clientTimestamp,
+      received,
+    };
     const time = this.frameTime(session.side, clientTimestamp, received);
     if (time instanceof DomainError) {
       this.log(frame, { gsTime: null, dopplerShiftHz: null, outcome: 'REJECTED', rule: time.code });
@@ -276,6 +284,11 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     const header = verdict.header;
     return this.packets.append({
       slotId: frame.session.slotId,
+      stationId: frame.slot.stationId,
+      spacecraftId: frame.slot.spacecraftId,
+      sequence: null,
+      frequencyHz: null,
+      dedupKey: null,
       fromSide: frame.session.side,
       direction: frame.direction,
       frameBytes: data.byteLength,
