@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { Database } from '../database/database.service';
-import { Packet } from './packet.entity';
+import { Packet, type PacketOutcome } from './packet.entity';
 
 /** A frame to log; `storeError` is the log's own (see PacketLog's storeRepaired). */
 export type PacketRecord = Omit<Packet, 'id' | 'storeError'>;
@@ -22,6 +22,28 @@ export const ROWS_PER_STATEMENT = { sqlite: 100, mysql: 1000 } as const;
  * under MySQL's max_allowed_packet (4 MB in MySQL 5.7, the smallest default in use).
  */
 const DATA_BYTES_PER_STATEMENT = 1024 * 1024;
+
+/** A position in the archive's order: (serverReceivedAt, id). */
+export interface PacketPosition {
+  time: Date;
+  id: number;
+}
+
+/** Which packets to read; every field given narrows the result (at least one owner field is expected). */
+export interface PacketQuery {
+  spacecraftId?: string;
+  stationId?: string;
+  slotId?: string;
+  direction?: Packet['direction'];
+  outcomes?: readonly PacketOutcome[];
+  /** serverReceivedAt at or after. */
+  from?: Date;
+  /** serverReceivedAt before. */
+  to?: Date;
+  /** Strictly after this position (the last packet of the previous page). */
+  after?: PacketPosition;
+  limit: number;
+}
 
 /** The packets table as one INSERT needs it: its columns (id excluded) and `INSERT … VALUES `. */
 interface InsertShape {
@@ -47,6 +69,30 @@ export class PacketsRepository {
   /** Inserts `rows` in one transaction, in order, ROWS_PER_STATEMENT (and 1 MB) per statement. */
   insertMany(rows: readonly PacketRecord[]): Promise<void> {
     return this.db.transaction(() => this.insert(this.db.manager(), rows));
+  }
+
+  /**
+   * The archive's read: packets matching `query` in (serverReceivedAt, id) order, at most
+   * `limit`. Paging by position, not offset: a page costs the same at any depth, and rows
+   * committed meanwhile are neither skipped nor repeated.
+   */
+  page(query: PacketQuery): Promise<Packet[]> {
+    const select = this.db.manager().getRepository(Packet).createQueryBuilder('p');
+    const equal = ['spacecraftId', 'stationId', 'slotId', 'direction'] as const;
+    for (const field of equal)
+      if (query[field] !== undefined) select.andWhere(`p.${field} = :${field}`, { [field]: query[field] });
+    if (query.outcomes) select.andWhere('p.outcome IN (:...outcomes)', { outcomes: query.outcomes });
+    if (query.from) select.andWhere('p.serverReceivedAt >= :from', { from: query.from });
+    if (query.to) select.andWhere('p.serverReceivedAt < :to', { to: query.to });
+    if (query.after)
+      select.andWhere(
+        '(p.serverReceivedAt > :afterTime OR (p.serverReceivedAt = :afterTime AND p.id > :afterId))',
+        {
+          afterTime: query.after.time,
+          afterId: query.after.id,
+        },
+      );
+    return select.orderBy('p.serverReceivedAt', 'ASC').addOrderBy('p.id', 'ASC').limit(query.limit).getMany();
   }
 
   /** The columns insertMany fills, with their declared lengths (to cut a refused row's strings). */

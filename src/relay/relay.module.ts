@@ -4,6 +4,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { BookingModule } from '../booking/booking.module';
 import { SpacecraftModule } from '../spacecraft/spacecraft.module';
 import { StationsModule } from '../stations/stations.module';
+import { PacketFeed } from './packet-feed';
 import { PacketLog } from './packet-log';
 import { PacketsRepository } from './packets.repository';
 import { MissionRelayPort, RelayPort } from './relay-port';
@@ -19,12 +20,13 @@ import { SlotContextLoader } from './slot-context-loader';
     RelayService,
     { provide: RelayPort, useExisting: RelayService },
     { provide: MissionRelayPort, useExisting: RelayService },
+    PacketFeed,
     PacketLog,
     PacketsRepository,
     RelaySessionAudit,
     RelaySessionsRepository,
     SlotContextLoader,
   ],
-  exports: [RelayPort, MissionRelayPort, RelayService, PacketLog],
+  exports: [RelayPort, MissionRelayPort, RelayService, PacketLog, PacketFeed, PacketsRepository],
 })
 export class RelayModule {}
