@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MissionSocketClient, WsHandshakeError } from '../src/client/websocket-client';
 import { ISS_TLE } from '../src/orbit/test-fixtures';
 import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
+import { rejection } from './helpers/rejection';
 import { TestApp } from './helpers/test-app';
 
 /**
@@ -103,16 +105,10 @@ describe('Annex D as the seed writes it', () => {
     ]);
   });
 
-  describe('Annex C documents in set_configuration', () => {
-    /**
-     * The seed's ground-station document, as printed but for what this server cannot take: an
-     * identifier without spaces ("My Ground Station" is refused, see the next test) and a
-     * callsign, which it requires. Frequencies in MHz, bandwidths in kHz, no direction, no
-     * altitude, an availability array with a US date.
-     */
+  describe('Annex C documents in set_configuration, verbatim', () => {
+    /** The seed's ground-station document exactly as printed (but for its trailing commas). */
     const seedStation = {
-      identifier: 'MyGroundStation',
-      callsign: 'EA1XYZ',
+      identifier: 'My Ground Station',
       contactElevation: 10.4,
       location: { latitude: 25.5, longitude: 0.0 },
       channels: [
@@ -127,16 +123,17 @@ describe('Annex D as the seed writes it', () => {
       ],
       availability: [{ date: '07/17/2014', slotStart: '10:00', slotEnd: '11:00', channelId: 'channel-01' }],
     };
+    const stationParams = {
+      identifier: 'My Ground Station',
+      configuration: { GroundStationConfiguration: seedStation },
+    };
 
-    it('accepts the ground station: MHz and kHz read as Hz, direction BOTH, availability[] as a rule', async () => {
-      const params = {
-        identifier: 'MyGroundStation',
-        configuration: { GroundStationConfiguration: seedStation },
-      };
-      expect((await rpc('set_configuration', params)).result).toBe('OK');
-      const read = await rpc('get_configuration', { identifier: 'MyGroundStation' });
+    it('accepts the ground station: spaces in its identifier, no callsign, MHz and kHz read as Hz, availability[] as a rule', async () => {
+      expect((await rpc('set_configuration', stationParams)).result).toBe('OK');
+      const read = await rpc('get_configuration', { identifier: 'My Ground Station' });
       expect(read.result.GroundStationConfiguration).toMatchObject({
-        identifier: 'MyGroundStation',
+        identifier: 'My Ground Station',
+        callsign: null,
         contactElevation: 10.4,
         location: { latitude: 25.5, longitude: 0, altitude: 0 },
         channels: [
@@ -151,8 +148,8 @@ describe('Annex D as the seed writes it', () => {
         ],
       });
       // Sent again unchanged: still one rule.
-      expect((await rpc('set_configuration', params)).result).toBe('OK');
-      expect((await rpc('get_rules', { identifier: 'MyGroundStation' })).result.GetRules).toEqual([
+      expect((await rpc('set_configuration', stationParams)).result).toBe('OK');
+      expect((await rpc('get_rules', { identifier: 'My Ground Station' })).result.GetRules).toEqual([
         {
           ruleId: expect.any(String),
           channelId: 'channel-01',
@@ -164,16 +161,16 @@ describe('Annex D as the seed writes it', () => {
           timeZone: 'UTC',
         },
       ]);
+      // REST reaches it with the space encoded.
+      const rest = await t.http('GET', '/api/ground-stations/My%20Ground%20Station', { token: gs });
+      expect(rest.status).toBe(200);
+      expect(rest.body.identifier).toBe('My Ground Station');
     });
 
-    it('accepts the spacecraft with numbers as strings, and finds it compatible with the station', async () => {
-      // The station this test pairs with (set_configuration replaces it if another test made it).
-      const station = {
-        identifier: 'MyGroundStation',
-        configuration: { GroundStationConfiguration: seedStation },
-      };
-      expect((await rpc('set_configuration', station)).result).toBe('OK');
-      // The seed's tracking names a Celestrak file; the test serves one locally (no internet).
+    it('accepts the spacecraft as printed (no noradId, no csp, numbers as strings): the NORAD id is learned from its TLE, it is compatible with the station, and relaying waits for csp', async () => {
+      expect((await rpc('set_configuration', stationParams)).result).toBe('OK');
+      // The seed's tracking names a Celestrak file; the test serves it locally (no internet), so
+      // its URL is the one deviation from the printed document.
       const tleFile = createServer((_, response) =>
         response.end(`XATCOBEO\n${ISS_TLE.line1}\n${ISS_TLE.line2}\n`),
       );
@@ -181,9 +178,8 @@ describe('Annex D as the seed writes it', () => {
       const url = `http://127.0.0.1:${(tleFile.address() as AddressInfo).port}/NORAD/elements/f.txt`;
       try {
         const seedSpacecraft = {
-          identifier: 'MySpacecraft', // the seed's "My Spacecraft", without the space
+          identifier: 'My Spacecraft',
           callsign: 'KXSC02',
-          noradId: 25544, // required here (the TLE's catalogue number)
           tracking: { url, spacecraftId: 'XATCOBEO' },
           channels: [
             {
@@ -203,15 +199,17 @@ describe('Annex D as the seed writes it', () => {
               polarization: 'RHCP',
             },
           ],
-          csp: { version: 1, addresses: [10], uplinkPorts: [10], downlinkPorts: [20] }, // required here
         };
         const params = {
-          identifier: 'MySpacecraft',
+          identifier: 'My Spacecraft',
           configuration: { SpacecraftConfiguration: seedSpacecraft },
         };
         expect((await rpc('set_configuration', params)).result).toBe('OK');
-        const read = await rpc('get_configuration', { identifier: 'MySpacecraft' });
-        expect(read.result.SpacecraftConfiguration.channels).toEqual([
+        const read = (await rpc('get_configuration', { identifier: 'My Spacecraft' })).result
+          .SpacecraftConfiguration;
+        expect(read).toMatchObject({ identifier: 'My Spacecraft', noradId: 25544, csp: null });
+        expect(read.status.warnings).toContainEqual(expect.stringContaining('no CSP settings'));
+        expect(read.channels).toEqual([
           expect.objectContaining({
             channelId: 'fastChannel',
             direction: 'BOTH',
@@ -227,26 +225,40 @@ describe('Annex D as the seed writes it', () => {
             bitrate: 600,
           }),
         ]);
-        const compatible = await rpc('get_compatibility', { identifier: 'MySpacecraft' });
-        expect(JSON.stringify(compatible.result)).toContain('MyGroundStation');
-        expect(JSON.stringify(compatible.result)).toContain('slowChannel');
-        expect(JSON.stringify(compatible.result)).toContain('fastChannel');
+        const compatible = JSON.stringify(
+          (await rpc('get_compatibility', { identifier: 'My Spacecraft' })).result,
+        );
+        expect(compatible).toContain('My Ground Station');
+        expect(compatible).toContain('slowChannel');
+        expect(compatible).toContain('fastChannel');
+        // Without CSP settings, nothing can be checked, so nothing is relayed: a mission
+        // WebSocket session is refused before it opens, saying what to set.
+        const refused = await rejection(
+          MissionSocketClient.connect({ baseUrl: t.baseUrl, token: gs, spacecraft: 'My Spacecraft' }),
+          WsHandshakeError,
+        );
+        expect([refused.status, refused.code]).toEqual([409, 'CSP_NOT_CONFIGURED']);
+        expect(refused.message).toContain('set csp');
       } finally {
         tleFile.close();
       }
     });
 
-    it("refuses the seed's identifier with spaces, saying which characters identifiers may hold", async () => {
-      const params = {
-        identifier: 'My Ground Station',
-        configuration: { GroundStationConfiguration: { ...seedStation, identifier: 'My Ground Station' } },
-      };
-      const refused = await rpc('set_configuration', params);
-      expect(refused.error.data.fields).toContainEqual({
-        field: 'identifier',
-        message: 'must be 1–30 characters of letters, digits, ".", "_" or "-"',
-      });
-    });
+    it.each([' leading', 'double  space', 'trailing '])(
+      'refuses the identifier %p, saying which characters identifiers may hold',
+      async (identifier) => {
+        const params = {
+          identifier,
+          configuration: { GroundStationConfiguration: { ...seedStation, identifier } },
+        };
+        const refused = await rpc('set_configuration', params);
+        expect(refused.error.data.fields).toContainEqual({
+          field: 'identifier',
+          message:
+            'must be 1–30 characters of letters, digits, ".", "_" or "-", words separated by single spaces',
+        });
+      },
+    );
   });
 });
 

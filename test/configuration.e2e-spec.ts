@@ -240,7 +240,7 @@ describe('ground stations and spacecraft', () => {
   describe('bad input is refused with a clear error and nothing is stored', () => {
     const stationIds = async () => (await t.rpc('list_groundstations', {}, gsOp)).result.Identifier;
 
-    it.each([
+    it.each<[string, object, string, string]>([
       [
         'latitude outside ±90',
         { location: { latitude: 91, longitude: 0, altitude: 0 } },
@@ -254,12 +254,15 @@ describe('ground stations and spacecraft', () => {
         'must not be less than -180',
       ],
       ['elevation outside 0–90', { contactElevation: 95 }, 'contactElevation', 'must not be greater than 90'],
-      [
-        'a bad identifier',
-        { identifier: 'has space' },
-        'identifier',
-        'must be 1–30 characters of letters, digits, ".", "_" or "-"',
-      ],
+      ...[' leading', 'trailing ', 'double  space', 'slash/ed', 'x'.repeat(31)].map(
+        (identifier) =>
+          [
+            `a bad identifier ${JSON.stringify(identifier)}`,
+            { identifier },
+            'identifier',
+            'must be 1–30 characters of letters, digits, ".", "_" or "-", words separated by single spaces',
+          ] as [string, object, string, string],
+      ),
       ['an extra Annex C field', { availability: [] }, 'availability', 'is not a known field'],
     ])('%s', async (_, change, field, message) => {
       const before = await stationIds();

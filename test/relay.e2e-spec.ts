@@ -7,7 +7,7 @@ import { buildCspFrame } from '../src/csp/csp-frame';
 import { PacketLog } from '../src/relay/packet-log';
 import { Packet } from '../src/relay/packet.entity';
 import { RelayService } from '../src/relay/relay.service';
-import { ORBIT_NOW } from './helpers/fixtures';
+import { ORBIT_NOW, spacecraftConfig } from './helpers/fixtures';
 import { frames, gatewayClient, next, type ReservedSlot, reservedSlot } from './helpers/relay-fixture';
 import { rejection } from './helpers/rejection';
 import { TestApp } from './helpers/test-app';
@@ -298,6 +298,22 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
         (s: { state: string }) => s.state === 'FREE',
       );
       expect((await rpcError(mission.startRemote(free.identifier))).code).toBe('SLOT_NOT_RESERVED');
+    });
+
+    it('refuses CSP_NOT_CONFIGURED to both sides of a slot whose spacecraft has no CSP settings', async () => {
+      const bare = await reservedSlot(t, 'nocsp');
+      const owner = await t.login('nocsp-m', 'nocsp-m-password');
+      const { csp: _, ...withoutCsp } = spacecraftConfig(bare.spacecraft);
+      const put = await t.http('PUT', `/api/spacecraft/${bare.spacecraft}`, {
+        token: owner,
+        body: withoutCsp,
+      });
+      expect([put.status, put.body.csp]).toEqual([200, null]);
+      for (const key of [bare.stationKey, bare.missionKey]) {
+        const refused = await rpcError((await client(key)).startRemote(bare.slotId));
+        expect(refused.code).toBe('CSP_NOT_CONFIGURED');
+        expect(refused.message).toContain(`spacecraft "${bare.spacecraft}" has no CSP settings`);
+      }
     });
 
     it('answers a frame sent after the end SLOT_ENDED, then ends the slot for both sides', async () => {

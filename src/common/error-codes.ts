@@ -88,6 +88,7 @@ export const ERROR_CODES = {
   ILLEGAL_SLOT_TRANSITION: { kind: 'STATE', docs: API },
   SLOT_NOT_RESERVED: { kind: 'STATE', docs: GATEWAY_WS },
   TOO_EARLY: { kind: 'STATE', docs: GATEWAY_WS },
+  CSP_NOT_CONFIGURED: { kind: 'STATE', docs: GATEWAY_WS },
   SLOT_ENDED: { kind: 'STATE', docs: GATEWAY_WS },
   ALREADY_LOGGED_IN: { kind: 'STATE', docs: GATEWAY },
   SESSION_ACTIVE: { kind: 'STATE', docs: GATEWAY },

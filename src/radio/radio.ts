@@ -28,6 +28,11 @@ export type Modulation = (typeof MODULATIONS)[number];
 export const POLARIZATIONS = ['RHCP', 'LHCP', 'LINEAR', 'ANY'] as const;
 export type Polarization = (typeof POLARIZATIONS)[number];
 
-/** Identifiers of stations, spacecraft and channels: 1–30 of [A-Za-z0-9._-] (Annex C). */
-export const IDENTIFIER_PATTERN = /^[A-Za-z0-9._-]{1,30}$/;
-export const IDENTIFIER_RULE = 'must be 1–30 characters of letters, digits, ".", "_" or "-"';
+/**
+ * Identifiers of stations, spacecraft and channels: 1–30 of [A-Za-z0-9._-], words separated by
+ * single spaces (Annex C names its examples "My Ground Station"). No leading, trailing or double
+ * space, so that an identifier reads the same wherever it is printed or typed.
+ */
+export const IDENTIFIER_PATTERN = /^(?=.{1,30}$)[A-Za-z0-9._-]+( [A-Za-z0-9._-]+)*$/;
+export const IDENTIFIER_RULE =
+  'must be 1–30 characters of letters, digits, ".", "_" or "-", words separated by single spaces';

@@ -14,6 +14,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { validateCspFrame } from '../csp/csp-frame';
 import type { LinkDirection } from '../orbit/doppler';
 import type { CspHeader } from '../csp/csp-header';
+import { cspSettingsOf } from '../spacecraft/spacecraft-mapper';
 import { SpacecraftService } from '../spacecraft/spacecraft.service';
 import { ByteRateLimit } from './byte-rate-limit';
 import { parseFrameTimestamp } from './frame-timestamp';
@@ -409,6 +410,12 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     if (!spacecraft)
       throw new NotFoundError('SPACECRAFT_NOT_FOUND', `no spacecraft "${spacecraftIdentifier}"`);
     assertCanManage(actor, spacecraft.ownerId, `spacecraft "${spacecraftIdentifier}"`);
+    if (!cspSettingsOf(spacecraft))
+      throw new DomainError(
+        'STATE',
+        'CSP_NOT_CONFIGURED',
+        `spacecraft "${spacecraftIdentifier}" has no CSP settings: set csp (version, addresses, ports) before connecting`,
+      );
     const seats = this.missionSeats.get(spacecraft.id) ?? new Set<MissionSeat>();
     const limit = this.config.websocket.maxSessionsPerMission;
     // Checked and taken in one turn of the event loop: two handshakes cannot both take the last seat.

@@ -2,7 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import type { OperationalSlot } from '../booking/operational-slot.entity';
 import { DomainError } from '../common/errors';
-import { tleOf } from '../spacecraft/spacecraft-mapper';
+import { cspSettingsOf, tleOf } from '../spacecraft/spacecraft-mapper';
 import { SpacecraftService } from '../spacecraft/spacecraft.service';
 import { GroundStationsService } from '../stations/ground-stations.service';
 import { groundSite } from '../stations/station-mapper';
@@ -27,12 +27,13 @@ export class SlotContextLoader {
         'SLOT_NOT_RESERVED',
         `slot ${slot.id} lost its ${spacecraft ? 'ground station' : 'spacecraft'}`,
       );
-    const csp = {
-      version: spacecraft.cspVersion,
-      addresses: spacecraft.cspAddresses,
-      uplinkPorts: spacecraft.cspUplinkPorts,
-      downlinkPorts: spacecraft.cspDownlinkPorts,
-    };
+    const csp = cspSettingsOf(spacecraft);
+    if (!csp)
+      throw new DomainError(
+        'STATE',
+        'CSP_NOT_CONFIGURED',
+        `spacecraft "${spacecraft.identifier}" has no CSP settings: its owner must set csp (version, addresses, ports) before its frames can be relayed`,
+      );
     return new SlotContext(
       slot,
       csp,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { randomUUID } from 'node:crypto';
 import { type FieldError, ValidationFailedError } from '../common/errors';
+import type { CspSettings } from '../csp/csp-frame';
 import { parseTle, type Tle, tleAgeDays } from '../orbit/tle';
 import { byChannelId, duplicateChannelIds } from '../radio/channel-rules';
 import type { ScChannelDto, SpacecraftConfigDto } from './dto/spacecraft.dto';
@@ -22,10 +23,12 @@ export interface ScChannelView {
 export interface SpacecraftView {
   identifier: string;
   callsign: string;
-  noradId: number;
+  /** Null until learned from the first TLE, when the configuration did not give it. */
+  noradId: number | null;
   tracking: { tle?: { name?: string; line1: string; line2: string }; url?: string; spacecraftId?: string };
   channels: ScChannelView[];
-  csp: { version: 1 | 2; addresses: number[]; uplinkPorts: number[]; downlinkPorts: number[] };
+  /** Null when not configured: the spacecraft can be booked, its slots cannot be relayed. */
+  csp: CspSettings | null;
   /** Read-only: where the TLE stands. Leave it out when sending the configuration back. */
   status: {
     tleEpoch: string | null;
@@ -69,12 +72,7 @@ export function spacecraftView(
       ...(spacecraft.trackingSpacecraftId ? { spacecraftId: spacecraft.trackingSpacecraftId } : {}),
     },
     channels: byChannelId(channels).map(scChannelView),
-    csp: {
-      version: spacecraft.cspVersion,
-      addresses: spacecraft.cspAddresses,
-      uplinkPorts: spacecraft.cspUplinkPorts,
-      downlinkPorts: spacecraft.cspDownlinkPorts,
-    },
+    csp: cspSettingsOf(spacecraft),
     status: {
       tleEpoch: spacecraft.tleEpoch?.toISOString() ?? null,
       tleAgeDays: ageDays,
@@ -91,9 +89,23 @@ function tleWarnings(spacecraft: Spacecraft, ageDays: number | null, maxAgeDays:
   if (ageDays === null) warnings.push('no TLE yet: passes cannot be predicted until one is given or fetched');
   else if (ageDays > maxAgeDays)
     warnings.push(`the TLE epoch is ${ageDays} days old (more than ${maxAgeDays}); predictions may be off`);
+  if (spacecraft.cspVersion === null)
+    warnings.push('no CSP settings (csp): slots can be booked but not relayed until they are set');
   if (spacecraft.lastRefreshError)
     warnings.push(`the last TLE refresh failed: ${spacecraft.lastRefreshError}`);
   return warnings;
+}
+
+/** The CSP settings frames are checked against, or null when none were configured. */
+export function cspSettingsOf(spacecraft: Spacecraft): CspSettings | null {
+  const { cspVersion, cspAddresses, cspUplinkPorts, cspDownlinkPorts } = spacecraft;
+  if (cspVersion === null || !cspAddresses || !cspUplinkPorts || !cspDownlinkPorts) return null;
+  return {
+    version: cspVersion,
+    addresses: cspAddresses,
+    uplinkPorts: cspUplinkPorts,
+    downlinkPorts: cspDownlinkPorts,
+  };
 }
 
 /** The TLE in use, or null when none is known yet. */
@@ -105,6 +117,8 @@ export function tleOf(spacecraft: Spacecraft): Tle | null {
 export function withTle(spacecraft: Spacecraft, tle: Tle, now: Date): Spacecraft {
   return {
     ...spacecraft,
+    // A catalogue number not given is learned from the first TLE; later ones must match it.
+    noradId: spacecraft.noradId ?? tle.noradId,
     tleName: tle.name ?? null,
     tleLine1: tle.line1,
     tleLine2: tle.line2,
@@ -117,13 +131,13 @@ export function applySpacecraftConfig(spacecraft: Spacecraft, dto: SpacecraftCon
   return {
     ...spacecraft,
     callsign: dto.callsign,
-    noradId: dto.noradId,
+    noradId: dto.noradId ?? null, // omitted: learned from the TLE (withTle)
     trackingUrl: dto.tracking.url ?? null,
     trackingSpacecraftId: dto.tracking.url ? (dto.tracking.spacecraftId ?? dto.identifier) : null,
-    cspVersion: dto.csp.version,
-    cspAddresses: [...new Set(dto.csp.addresses)],
-    cspUplinkPorts: [...new Set(dto.csp.uplinkPorts)],
-    cspDownlinkPorts: [...new Set(dto.csp.downlinkPorts)],
+    cspVersion: dto.csp?.version ?? null,
+    cspAddresses: dto.csp ? [...new Set(dto.csp.addresses)] : null,
+    cspUplinkPorts: dto.csp ? [...new Set(dto.csp.uplinkPorts)] : null,
+    cspDownlinkPorts: dto.csp ? [...new Set(dto.csp.downlinkPorts)] : null,
   };
 }
 
@@ -160,7 +174,7 @@ export function checkSpacecraftConfig(dto: SpacecraftConfigDto): Tle | null {
     });
   if (url && !URL.canParse(url.includes('://') ? url : `https://${url}`))
     problems.push({ field: 'tracking.url', message: 'must be a URL' });
-  if (dto.csp.version === 1)
+  if (dto.csp?.version === 1)
     dto.csp.addresses.forEach((address, index) => {
       if (address > 31)
         problems.push({ field: `csp.addresses.${index}`, message: 'CSP v1 addresses are 0–31' });
@@ -168,12 +182,13 @@ export function checkSpacecraftConfig(dto: SpacecraftConfigDto): Tle | null {
   if (problems.length > 0) throw new ValidationFailedError(problems);
   if (!tle) return null;
   const parsed = parseTle(tle.line1, tle.line2, tle.name);
-  checkNoradId(dto.noradId, parsed);
+  checkNoradId(dto.noradId ?? null, parsed);
   return parsed;
 }
 
-export function checkNoradId(noradId: number, tle: Tle): void {
-  if (tle.noradId !== noradId)
+/** A TLE must be for the spacecraft's catalogue number, once that is known. */
+export function checkNoradId(noradId: number | null, tle: Tle): void {
+  if (noradId !== null && tle.noradId !== noradId)
     throw new ValidationFailedError([
       { field: 'noradId', message: `is ${noradId} but the TLE is for catalogue number ${tle.noradId}` },
     ]);

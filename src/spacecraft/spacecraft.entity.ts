@@ -18,8 +18,9 @@ export class Spacecraft {
   @Column({ type: 'varchar', length: 20 })
   callsign!: string;
 
-  @Column({ type: 'int' })
-  noradId!: number;
+  /** Null until learned from the first TLE when the configuration did not give it (Annex C has none). */
+  @Column({ type: 'int', nullable: true })
+  noradId!: number | null;
 
   /** The TLE in use: given directly, or the last good one fetched from trackingUrl. */
   @Column({ type: 'varchar', length: 80, nullable: true })
@@ -50,17 +51,21 @@ export class Spacecraft {
   @Column({ type: 'varchar', length: 500, nullable: true })
   lastRefreshError!: string | null;
 
-  @Column({ type: 'int' })
-  cspVersion!: CspVersion;
+  /**
+   * The CSP settings, all four set or all null: a spacecraft configured without them (Annex C's
+   * document has none) can be booked, but its slots cannot be relayed until they are set.
+   */
+  @Column({ type: 'int', nullable: true })
+  cspVersion!: CspVersion | null;
 
-  @Column({ type: 'simple-json' })
-  cspAddresses!: number[];
+  @Column({ type: 'simple-json', nullable: true })
+  cspAddresses!: number[] | null;
 
-  @Column({ type: 'simple-json' })
-  cspUplinkPorts!: number[];
+  @Column({ type: 'simple-json', nullable: true })
+  cspUplinkPorts!: number[] | null;
 
-  @Column({ type: 'simple-json' })
-  cspDownlinkPorts!: number[];
+  @Column({ type: 'simple-json', nullable: true })
+  cspDownlinkPorts!: number[] | null;
 
   @TimestampColumn()
   createdAt!: Date;

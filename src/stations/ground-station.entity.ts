@@ -15,8 +15,9 @@ export class GroundStation {
   @Column({ type: 'varchar', length: 36 })
   ownerId!: string;
 
-  @Column({ type: 'varchar', length: 20 })
-  callsign!: string;
+  /** Optional: Annex C's ground-station document has none. */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  callsign!: string | null;
 
   @Column({ type: 'double' })
   contactElevationDeg!: number;

@@ -21,7 +21,7 @@ export interface GsChannelView {
 
 export interface GroundStationView {
   identifier: string;
-  callsign: string;
+  callsign: string | null;
   contactElevation: number;
   location: { latitude: number; longitude: number; altitude: number };
   horizonMask: { fromAzimuth: number; toAzimuth: number; minElevation: number }[];
@@ -80,7 +80,7 @@ export function groundSite(station: GroundStation): GroundSite {
 export function applyStationConfig(station: GroundStation, dto: GroundStationConfigDto): GroundStation {
   return {
     ...station,
-    callsign: dto.callsign,
+    callsign: dto.callsign ?? null,
     contactElevationDeg: dto.contactElevation,
     latitudeDeg: dto.location.latitude,
     longitudeDeg: dto.location.longitude,

@@ -144,11 +144,15 @@ export class SpacecraftConfigDto {
   @Length(1, 20)
   callsign!: string;
 
-  @ApiProperty({ example: 38082 })
+  @ApiPropertyOptional({
+    example: 38082,
+    description: "the NORAD catalogue number; when left out, it is learned from the spacecraft's first TLE",
+  })
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(999999999)
-  noradId!: number;
+  noradId?: number;
 
   @ApiProperty()
   @IsObject({ message: 'must be an object' })
@@ -163,9 +167,13 @@ export class SpacecraftConfigDto {
   @Type(() => ScChannelDto)
   channels!: ScChannelDto[];
 
-  @ApiProperty()
+  @ApiPropertyOptional({
+    description:
+      'the CSP settings frames are checked against; without them slots can be booked but not relayed',
+  })
+  @IsOptional()
   @IsObject({ message: 'must be an object' })
   @ValidateNested()
   @Type(() => CspSettingsDto)
-  csp!: CspSettingsDto;
+  csp?: CspSettingsDto;
 }

@@ -143,10 +143,11 @@ export class GroundStationConfigDto {
   @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_RULE })
   identifier!: string;
 
-  @ApiProperty({ example: 'EA1XYZ' })
+  @ApiPropertyOptional({ example: 'EA1XYZ', description: 'optional (Annex C has none)' })
+  @IsOptional()
   @IsString()
   @Length(1, 20)
-  callsign!: string;
+  callsign?: string;
 
   @ApiProperty({ example: 10, description: 'minimum contact elevation, degrees 0…90' })
   @IsNumber()

@@ -77,7 +77,7 @@ const LOCATION = object({ latitude: number, longitude: number, altitude: number 
 export const GROUND_STATION = object(
   {
     identifier: string,
-    callsign: string,
+    callsign: { type: 'string', nullable: true },
     contactElevation: number,
     location: LOCATION,
     horizonMask: arrayOf(object({ fromAzimuth: number, toAzimuth: number, minElevation: number })),
@@ -102,7 +102,7 @@ export const SC_CHANNEL = object({
 export const SPACECRAFT = object({
   identifier: string,
   callsign: string,
-  noradId: { type: 'integer' },
+  noradId: { type: 'integer', nullable: true, description: 'null until learned from the first TLE' },
   tracking: object(
     {
       tle: object({ name: string, line1: string, line2: string }, ['name']),
@@ -112,12 +112,16 @@ export const SPACECRAFT = object({
     ['tle', 'url', 'spacecraftId'],
   ),
   channels: arrayOf(SC_CHANNEL),
-  csp: object({
-    version: { type: 'integer', enum: [1, 2] },
-    addresses: arrayOf({ type: 'integer' }),
-    uplinkPorts: arrayOf({ type: 'integer' }),
-    downlinkPorts: arrayOf({ type: 'integer' }),
-  }),
+  csp: {
+    ...object({
+      version: { type: 'integer', enum: [1, 2] },
+      addresses: arrayOf({ type: 'integer' }),
+      uplinkPorts: arrayOf({ type: 'integer' }),
+      downlinkPorts: arrayOf({ type: 'integer' }),
+    }),
+    nullable: true,
+    description: 'null when not configured: slots can be booked, not relayed',
+  },
   status: object({
     tleEpoch: nullableInstant,
     tleAgeDays: { type: 'number', nullable: true },
