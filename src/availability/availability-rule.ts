@@ -68,7 +68,8 @@ export function isCalendarDate(text: unknown): text is string {
 
 /** True for a time zone luxon (that is, the runtime's ICU data) knows; IANAZone caches the answer. */
 export function isKnownTimeZone(name: string): boolean {
-  return name !== '' && IANAZone.create(name).isValid;
+  // Node 24's ICU also takes UTC offsets ("+02:00") as zones; a rule names a place, as documented.
+  return name !== '' && !/^[+-]/.test(name) && IANAZone.create(name).isValid;
 }
 
 /** The zone a rule's wall times are read in. */
