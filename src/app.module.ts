@@ -8,6 +8,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ENTITIES } from './entities';
+import { NonScheduledModule } from './non-scheduled/non-scheduled.module';
 import { RelayModule } from './relay/relay.module';
 import { GatewayModule } from './transports/gateway/gateway.module';
 import { WsModule } from './transports/ws/ws.module';
@@ -31,7 +32,7 @@ export class AppModule {
         AccountsModule,
         RestModule,
         JsonRpcModule,
-        GatewayModule.forRelay(RelayModule),
+        GatewayModule.forRelay(RelayModule, NonScheduledModule),
         WsModule.forRelay(RelayModule),
       ],
     };

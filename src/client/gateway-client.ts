@@ -57,6 +57,20 @@ export interface SendMsgResult {
   gsTimestamp: string;
 }
 
+export interface NonScheduledFrame {
+  data: Uint8Array;
+  gsTimestamp: string | number;
+  frequencyHz?: number;
+}
+
+export interface NonScheduledResult {
+  groundStation: string;
+  stored: number;
+  duplicates: number;
+  attributed: number;
+  frames: { index: number; status: 'STORED' | 'DUPLICATE'; id: number; spacecraft: string | null }[];
+}
+
 export interface GatewayClientEvents {
   /** A frame from the other side. `data` is a view into the received bytes: copy what you keep. */
   notifyMsg: [data: Buffer, dopplerShift: number, gsTimestamp: string];
@@ -212,6 +226,11 @@ export class GatewayClient extends EventEmitter {
 
   async endRemote(): Promise<void> {
     await this.call('endRemote', []);
+  }
+
+  /** Frames your station heard outside any slot (docs/protocol.md §14); no session needed. */
+  async sendNonScheduled(groundStation: string, frames: NonScheduledFrame[]): Promise<NonScheduledResult> {
+    return (await this.call('sendNonScheduled', [groundStation, frames])) as NonScheduledResult;
   }
 
   async ping(): Promise<string> {

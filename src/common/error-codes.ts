@@ -27,6 +27,7 @@ const API = ['api'] as const;
 const GATEWAY = ['gateway'] as const;
 const WS = ['websocket'] as const;
 const API_WS = ['api', 'websocket'] as const;
+const API_GATEWAY = ['api', 'gateway'] as const;
 const GATEWAY_WS = ['gateway', 'websocket'] as const;
 const ALL = ['api', 'gateway', 'websocket'] as const;
 const INTERNAL = [] as const;
@@ -42,6 +43,8 @@ export const ERROR_CODES = {
   INVALID_PARAMS: { kind: 'VALIDATION', docs: GATEWAY },
   INVALID_MESSAGE: { kind: 'VALIDATION', docs: GATEWAY_WS },
   AMBIGUOUS_SLOT: { kind: 'VALIDATION', docs: WS },
+  FRAMES_REFUSED: { kind: 'VALIDATION', docs: API_GATEWAY },
+  UPLOAD_TOO_LARGE: { kind: 'VALIDATION', docs: API_GATEWAY },
   // not authenticated
   AUTHENTICATION_REQUIRED: { kind: 'UNAUTHENTICATED', docs: API_WS },
   INVALID_CREDENTIALS: { kind: 'UNAUTHENTICATED', docs: API },
@@ -58,13 +61,13 @@ export const ERROR_CODES = {
   ADMIN_REQUIRED: { kind: 'FORBIDDEN', docs: API },
   SESSION_REQUIRED: { kind: 'FORBIDDEN', docs: API },
   SELF_DECISION: { kind: 'FORBIDDEN', docs: API },
-  NOT_OWNER: { kind: 'FORBIDDEN', docs: API_WS },
+  NOT_OWNER: { kind: 'FORBIDDEN', docs: ALL },
   NOT_YOUR_SLOT: { kind: 'FORBIDDEN', docs: GATEWAY },
   // not found
   USER_NOT_FOUND: { kind: 'NOT_FOUND', docs: API },
   API_KEY_NOT_FOUND: { kind: 'NOT_FOUND', docs: API },
   IDENTIFIER_NOT_FOUND: { kind: 'NOT_FOUND', docs: API },
-  GROUND_STATION_NOT_FOUND: { kind: 'NOT_FOUND', docs: API },
+  GROUND_STATION_NOT_FOUND: { kind: 'NOT_FOUND', docs: API_GATEWAY },
   SPACECRAFT_NOT_FOUND: { kind: 'NOT_FOUND', docs: API_WS },
   CHANNEL_NOT_FOUND: { kind: 'NOT_FOUND', docs: API },
   RULE_NOT_FOUND: { kind: 'NOT_FOUND', docs: API },
@@ -97,7 +100,7 @@ export const ERROR_CODES = {
   REMOTE_NOT_CONNECTED: { kind: 'STATE', docs: WS },
   // throttled
   TOO_MANY_REQUESTS: { kind: 'RATE_LIMITED', docs: API },
-  RATE_LIMITED: { kind: 'RATE_LIMITED', docs: GATEWAY_WS },
+  RATE_LIMITED: { kind: 'RATE_LIMITED', docs: ALL },
   TOO_MANY_SESSIONS: { kind: 'RATE_LIMITED', docs: WS },
   // unavailable
   TLE_REFRESH_FAILED: { kind: 'UNAVAILABLE', docs: API },

@@ -58,6 +58,11 @@ export interface AppConfig {
     maxClockSkewSeconds: number;
     maxSessionBytesPerSecond: number;
   };
+  nonScheduled: {
+    maxFramesPerUpload: number;
+    stationBytesPerSecond: number;
+    passMarginSeconds: number;
+  };
   websocket: {
     maxSessionsPerMission: number;
     maxMessageBytes: number;

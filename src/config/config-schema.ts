@@ -404,6 +404,36 @@ export const OPTIONS: readonly OptionSpec[] = [
       'Frame bytes one session may send per second (averaged over 2 s bursts); beyond, frames are refused (RATE_LIMITED) and not logged.',
   },
   {
+    key: 'nonScheduled.maxFramesPerUpload',
+    env: 'SATNET_NONSCHED_MAX_FRAMES_PER_UPLOAD',
+    type: 'int',
+    min: 1,
+    max: 10000,
+    default: 1000,
+    description:
+      'Most frames in one non-scheduled upload; a larger upload is refused whole (UPLOAD_TOO_LARGE).',
+  },
+  {
+    key: 'nonScheduled.stationBytesPerSecond',
+    env: 'SATNET_NONSCHED_STATION_BYTES_PER_SECOND',
+    type: 'int',
+    min: 65536,
+    max: 1073741824,
+    default: 1048576,
+    description:
+      'Non-scheduled frame bytes one station may upload per second (averaged over 2 s bursts); beyond, uploads are refused (RATE_LIMITED).',
+  },
+  {
+    key: 'nonScheduled.passMarginSeconds',
+    env: 'SATNET_NONSCHED_PASS_MARGIN_SECONDS',
+    type: 'int',
+    min: 0,
+    max: 3600,
+    default: 120,
+    description:
+      "A non-scheduled frame is attributed to a spacecraft whose pass over the station starts or ends at most this far from the frame's time.",
+  },
+  {
     key: 'websocket.maxSessionsPerMission',
     env: 'SATNET_WS_MAX_SESSIONS_PER_MISSION',
     type: 'int',

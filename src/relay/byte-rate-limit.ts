@@ -11,10 +11,20 @@ const BURST_SECONDS = 2;
  * relay's injected clock).
  */
 export class ByteRateLimit {
+  /** The most bytes one take() can ever get (a larger one is always refused). */
+  static burstBytes(bytesPerSecond: number): number {
+    return bytesPerSecond * BURST_SECONDS;
+  }
+
   private tokens: number;
   private lastMs: number | undefined;
 
-  constructor(private readonly bytesPerSecond: number) {
+  /** `who` and `what`: whose budget and what was refused, as the refusal names them. */
+  constructor(
+    private readonly bytesPerSecond: number,
+    private readonly who = 'this session',
+    private readonly what = 'the frame',
+  ) {
     this.tokens = bytesPerSecond * BURST_SECONDS;
   }
 
@@ -32,7 +42,7 @@ export class ByteRateLimit {
     throw new DomainError(
       'RATE_LIMITED',
       'RATE_LIMITED',
-      `this session may send ${this.bytesPerSecond} frame bytes per second; the frame was not accepted, send it again in ${waitMs} ms`,
+      `${this.who} may send ${this.bytesPerSecond} frame bytes per second; ${this.what} was not accepted, send it again in ${waitMs} ms`,
       { retryAfterMs: waitMs },
     );
   }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { Database } from '../database/database.service';
 import { Packet, type PacketOutcome } from './packet.entity';
@@ -22,6 +22,9 @@ export const ROWS_PER_STATEMENT = { sqlite: 100, mysql: 1000 } as const;
  * under MySQL's max_allowed_packet (4 MB in MySQL 5.7, the smallest default in use).
  */
 const DATA_BYTES_PER_STATEMENT = 1024 * 1024;
+
+/** Keys per `IN (…)` read: well under SQLite's 32,766 placeholders and MySQL's packet size. */
+const KEYS_PER_QUERY = 500;
 
 /** A position in the archive's order: (serverReceivedAt, id). */
 export interface PacketPosition {
@@ -72,6 +75,30 @@ export class PacketsRepository {
   }
 
   /**
+   * Inserts the rows whose dedupKey is not stored yet (in the caller's transaction, if any) and
+   * returns the rows this call stored, with their ids. The unique index idx_packets_dedup is the
+   * guard: a row another writer committed meanwhile is skipped by the database, not refused.
+   */
+  async insertNewByDedupKey(rows: readonly PacketRecord[]): Promise<Packet[]> {
+    const keys = rows.map((row) => row.dedupKey).filter((key): key is string => key !== null);
+    if (keys.length !== rows.length) throw new Error('insertNewByDedupKey needs a dedupKey on every row');
+    const before = new Set((await this.byDedupKeys(keys)).map((packet) => packet.dedupKey));
+    const fresh = rows.filter((row) => !before.has(row.dedupKey));
+    if (fresh.length === 0) return [];
+    await this.insert(this.db.manager(), fresh, { ignoreDuplicates: true });
+    return this.byDedupKeys(fresh.map((row) => row.dedupKey as string));
+  }
+
+  /** The stored packets with these dedupKeys, in id order. */
+  async byDedupKeys(keys: readonly string[]): Promise<Packet[]> {
+    const found: Packet[] = [];
+    const repository = this.db.manager().getRepository(Packet);
+    for (let start = 0; start < keys.length; start += KEYS_PER_QUERY)
+      found.push(...(await repository.findBy({ dedupKey: In(keys.slice(start, start + KEYS_PER_QUERY)) })));
+    return found.sort((a, b) => a.id - b.id);
+  }
+
+  /**
    * The archive's read: packets matching `query` in (serverReceivedAt, id) order, at most
    * `limit`. Paging by position, not offset: a page costs the same at any depth, and rows
    * committed meanwhile are neither skipped nor repeated.
@@ -107,9 +134,14 @@ export class PacketsRepository {
    * than relaying the frame did, and on SQLite it runs on the event loop. Values still go through
    * the driver's preparePersistentValue, so they are stored exactly as TypeORM would store them.
    */
-  private async insert(manager: EntityManager, batch: readonly PacketRecord[]): Promise<void> {
+  private async insert(
+    manager: EntityManager,
+    batch: readonly PacketRecord[],
+    options: { ignoreDuplicates?: boolean } = {},
+  ): Promise<void> {
     const { columns, prefix, row } = (this.shape ??= insertShape(manager));
     const driver = manager.connection.driver;
+    const statement = options.ignoreDuplicates ? ignoringDuplicates(prefix, this.db.kind) : prefix;
     for (let start = 0, end = 0; start < batch.length; start = end) {
       end = statementEnd(batch, start, ROWS_PER_STATEMENT[this.db.kind]);
       const values: unknown[] = [];
@@ -119,7 +151,7 @@ export class PacketsRepository {
           values.push(driver.preparePersistentValue(record[column.propertyName] ?? null, column));
       }
       await manager.query(
-        prefix +
+        statement +
           Array<string>(end - start)
             .fill(row)
             .join(', '),
@@ -137,6 +169,14 @@ function statementEnd(batch: readonly PacketRecord[], start: number, maxRows: nu
   while (end < last && bytes + batch[end].data.length <= DATA_BYTES_PER_STATEMENT)
     bytes += batch[end++].data.length;
   return end;
+}
+
+/**
+ * The same INSERT, skipping rows that would break a unique index. MySQL's IGNORE also turns other
+ * errors into warnings: only rows whose values are already checked against their columns may use it.
+ */
+function ignoringDuplicates(prefix: string, kind: 'sqlite' | 'mysql'): string {
+  return prefix.replace(/^INSERT /, kind === 'mysql' ? 'INSERT IGNORE ' : 'INSERT OR IGNORE ');
 }
 
 function insertShape(manager: EntityManager): InsertShape {

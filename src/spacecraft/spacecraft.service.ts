@@ -220,6 +220,11 @@ export class SpacecraftService implements OnModuleInit {
     return this.repository.hasIdentifier(identifier);
   }
 
+  /** Every spacecraft, without channels (for other modules; no ownership check). */
+  all(): Promise<Spacecraft[]> {
+    return this.repository.list();
+  }
+
   /** Spacecraft with channels for other modules (booking); all when `ids` is omitted. */
   async loadMany(ids?: readonly string[]): Promise<SpacecraftWithChannels[]> {
     const loaded: SpacecraftWithChannels[] = [];

@@ -76,6 +76,8 @@ export interface ConnectionOptions {
   connectionId: string;
   remoteAddress: string;
   relay: RelayPort;
+  /** sendNonScheduled's service; absent, the method is not offered. */
+  nonScheduled?: MethodHost['nonScheduled'];
   limits: ConnectionLimits;
   clock: Clock;
   /** Called once, when the connection reaches CLOSED. */
@@ -87,6 +89,7 @@ export class ClientConnection implements RelayPeer, MethodHost {
   readonly connectionId: string;
   readonly remoteAddress: string;
   readonly relay: RelayPort;
+  readonly nonScheduled: MethodHost['nonScheduled'];
   readonly peer: RelayPeer = this;
   private readonly limits: ConnectionLimits;
   private readonly clock: Clock;
@@ -113,6 +116,7 @@ export class ClientConnection implements RelayPeer, MethodHost {
     this.connectionId = options.connectionId;
     this.remoteAddress = options.remoteAddress;
     this.relay = options.relay;
+    this.nonScheduled = options.nonScheduled;
     this.limits = options.limits;
     this.clock = options.clock;
     this.onClosed = options.onClosed;

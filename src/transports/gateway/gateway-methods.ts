@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Actor } from '../../common/request-context';
+import type {
+  NonScheduledService,
+  UploadFrame,
+  UploadResult,
+} from '../../non-scheduled/non-scheduled.service';
 import {
   type RelayPeer,
   type RelayPort,
@@ -25,6 +30,10 @@ export interface MethodHost {
   /** Set once login succeeded; handlers of phase 'session' run only then. */
   readonly actor: Actor | undefined;
   readonly session: RelaySession | undefined;
+  /** The client's address, for the request context of non-relay calls. */
+  readonly remoteAddress: string;
+  /** Non-scheduled uploads (sendNonScheduled); absent in a gateway built without them. */
+  readonly nonScheduled: Pick<NonScheduledService, 'upload'> | undefined;
   loggedIn(actor: Actor): void;
   /** Takes over a session the relay started (or hands it back at once if the connection closed). */
   sessionStarted(session: RelaySession): void;
@@ -53,6 +62,8 @@ export class AfterStored {
 export const MAX_API_KEY_LENGTH = 512;
 export const MAX_SLOT_ID_LENGTH = 128;
 export const MAX_TIMESTAMP_LENGTH = 64;
+/** Station identifiers are at most 30 characters (docs/api.md). */
+export const MAX_STATION_ID_LENGTH = 30;
 
 export interface SendMsgResultWire {
   delivered: boolean;
@@ -111,6 +122,44 @@ async function endRemote(host: MethodHost, params: readonly unknown[]): Promise<
   return null;
 }
 
+/**
+ * `sendNonScheduled(groundStation, frames)` (docs/protocol.md §14): after login, no session needed.
+ * Answered once the frames are committed (the service returns after its transaction).
+ */
+async function sendNonScheduled(host: MethodHost, params: readonly unknown[]): Promise<UploadResult> {
+  if (!host.nonScheduled) throw gatewayError('METHOD_NOT_FOUND', 'no method "sendNonScheduled"');
+  checkArity('sendNonScheduled(groundStation, frames)', params, 2, 2);
+  const station = stringParam(params[0], 'groundStation', MAX_STATION_ID_LENGTH);
+  const frames = params[1];
+  if (!Array.isArray(frames) || frames.length === 0)
+    throw invalidParams(`frames must be a non-empty array of maps, got ${typeName(frames)}`);
+  const uploads = frames.map(nonScheduledFrame);
+  const ctx = { actor: host.actor as Actor, clientAddress: host.remoteAddress };
+  return host.nonScheduled.upload(ctx, station, uploads);
+}
+
+function nonScheduledFrame(value: unknown, index: number): UploadFrame {
+  const where = `frames[${index}]`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array)
+    throw invalidParams(`${where} must be a map {data, gsTimestamp, frequencyHz?}, got ${typeName(value)}`);
+  const { data, gsTimestamp, frequencyHz, ...rest } = value as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0)
+    throw invalidParams(
+      `${where} has ${unknown.length} unknown keys; it takes data, gsTimestamp, frequencyHz`,
+    );
+  if (!(data instanceof Uint8Array))
+    throw invalidParams(`${where}.data must be msgpack bin, got ${typeName(data)}`);
+  if (frequencyHz !== undefined && frequencyHz !== null && typeof frequencyHz !== 'number')
+    throw invalidParams(`${where}.frequencyHz must be a number of Hz, got ${typeName(frequencyHz)}`);
+  // The decoder's bin is a view into the received chunk; the archive keeps its own copy.
+  return {
+    data: Buffer.from(data),
+    gsTimestamp: timestampParam(gsTimestamp),
+    frequencyHz: frequencyHz ?? null,
+  };
+}
+
 function ping(_host: MethodHost, params: readonly unknown[]): Promise<string> {
   checkArity('ping()', params, 0, 0);
   return Promise.resolve('pong');
@@ -122,6 +171,7 @@ export const GATEWAY_METHODS: ReadonlyMap<string, GatewayMethod> = new Map<strin
   ['sendMsg', { phase: 'session', handle: sendMsg }],
   ['endRemote', { phase: 'session', handle: endRemote }],
   ['ping', { phase: 'session', handle: ping }],
+  ['sendNonScheduled', { phase: 'session', handle: sendNonScheduled }],
 ]);
 
 export function noSession(): Error {

@@ -9,10 +9,11 @@ import { GatewayServer } from './gateway.server';
  */
 @Module({})
 export class GatewayModule {
-  static forRelay(relayModule: Type | DynamicModule): DynamicModule {
+  /** `others`: modules of further services the method table may call (NonScheduledModule). */
+  static forRelay(relayModule: Type | DynamicModule, ...others: (Type | DynamicModule)[]): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [relayModule],
+      imports: [relayModule, ...others],
       providers: [GatewayServer],
       exports: [GatewayServer],
     };

@@ -8,10 +8,12 @@ import {
   Logger,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
+  Optional,
 } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { NonScheduledService } from '../../non-scheduled/non-scheduled.service';
 import { RelayPort } from '../../relay/relay-port';
 import {
   CLOSE_GRACE_MS,
@@ -43,6 +45,7 @@ export class GatewayServer implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly relay: RelayPort,
     private readonly clock: Clock,
+    @Optional() private readonly nonScheduled?: NonScheduledService,
   ) {
     this.limits = connectionLimits(config.gateway);
   }
@@ -145,6 +148,7 @@ export class GatewayServer implements OnApplicationBootstrap, OnModuleDestroy {
       connectionId: randomUUID(),
       remoteAddress: `${socket.remoteAddress}:${socket.remotePort}`,
       relay: this.relay,
+      nonScheduled: this.nonScheduled,
       limits: this.limits,
       clock: this.clock,
       onClosed: (closed) => {

@@ -3,19 +3,28 @@ import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { AccountsModule } from '../../accounts/accounts.module';
 import { BookingModule } from '../../booking/booking.module';
 import { AnnexDConfigurationModule } from '../../annex-d-configuration/annex-d-configuration.module';
+import { NonScheduledModule } from '../../non-scheduled/non-scheduled.module';
 import { JsonRpcController } from './json-rpc.controller';
 import { JsonRpcDispatcher } from './json-rpc-dispatcher';
 import { JsonRpcMethods } from './json-rpc-methods';
 import { AccountsMethods } from './methods/accounts.methods';
 import { BookingMethods } from './methods/booking.methods';
 import { ConfigurationMethods } from './methods/configuration.methods';
+import { NonScheduledMethods } from './methods/non-scheduled.methods';
 
 /** Global so feature transports can register their methods in the one registry. */
 @Global()
 @Module({
-  imports: [AccountsModule, AnnexDConfigurationModule, BookingModule],
+  imports: [AccountsModule, AnnexDConfigurationModule, BookingModule, NonScheduledModule],
   controllers: [JsonRpcController],
-  providers: [JsonRpcMethods, JsonRpcDispatcher, AccountsMethods, ConfigurationMethods, BookingMethods],
+  providers: [
+    JsonRpcMethods,
+    JsonRpcDispatcher,
+    AccountsMethods,
+    ConfigurationMethods,
+    BookingMethods,
+    NonScheduledMethods,
+  ],
   exports: [JsonRpcMethods],
 })
 export class JsonRpcModule implements OnModuleInit {

@@ -220,3 +220,25 @@ export const CHANGES = object({
   ),
   nextCursor: { type: 'integer', description: 'pass it as `cursor` next time' },
 });
+
+export const NON_SCHEDULED_UPLOAD = object({
+  groundStation: string,
+  stored: { type: 'integer', description: 'frames this upload stored' },
+  duplicates: { type: 'integer', description: 'frames stored before (or twice in this upload)' },
+  attributed: { type: 'integer', description: 'stored frames attributed to a spacecraft' },
+  frames: arrayOf(
+    object({
+      index: { type: 'integer', description: "the frame's position in the upload" },
+      status: { type: 'string', enum: ['STORED', 'DUPLICATE'] },
+      id: {
+        type: 'integer',
+        description: "the packet's id in the archive (the earlier copy's for a duplicate)",
+      },
+      spacecraft: {
+        type: 'string',
+        nullable: true,
+        description: 'the spacecraft it is attributed to, or null',
+      },
+    }),
+  ),
+});

@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AccountsModule } from '../../accounts/accounts.module';
 import { BookingModule } from '../../booking/booking.module';
 import { AnnexDConfigurationModule } from '../../annex-d-configuration/annex-d-configuration.module';
+import { NonScheduledModule } from '../../non-scheduled/non-scheduled.module';
 import { ApiThrottleGuard, ApiThrottleOptions } from '../api-throttle';
 import { AdminController } from './admin.controller';
 import { AuthController, MeController } from './accounts.controller';
@@ -13,6 +14,7 @@ import { SpacecraftBookingController, StationBookingController } from './booking
 import { GroundStationsController } from './ground-stations.controller';
 import { SpacecraftController } from './spacecraft.controller';
 import { HealthController } from './health.controller';
+import { NonScheduledController } from './non-scheduled.controller';
 import { HttpErrorFilter } from './http-error.filter';
 
 @Module({
@@ -20,6 +22,7 @@ import { HttpErrorFilter } from './http-error.filter';
     AccountsModule,
     AnnexDConfigurationModule,
     BookingModule,
+    NonScheduledModule,
     ThrottlerModule.forRootAsync({ useClass: ApiThrottleOptions }),
   ],
   controllers: [
@@ -31,6 +34,7 @@ import { HttpErrorFilter } from './http-error.filter';
     SpacecraftController,
     StationBookingController,
     SpacecraftBookingController,
+    NonScheduledController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: BearerAuthGuard },

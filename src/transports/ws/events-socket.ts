@@ -2,6 +2,8 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { BookingService } from '../../booking/booking.service';
 import { DomainEvents } from '../../common/domain-events';
+import '../../non-scheduled/non-scheduled-events';
+import { canManage } from '../../common/ownership';
 import { ValidationFailedError } from '../../common/errors';
 import { JobRunner } from '../../common/jobs';
 import type { Actor } from '../../common/request-context';
@@ -31,6 +33,13 @@ export class EventsSocketRoute implements WsRoute, OnModuleInit {
     // the booking request that caused the change does not wait for them).
     this.events.subscribe('slots.changed', () => {
       for (const stream of this.streams) stream.wake();
+    });
+    // Live only (not in the change log): the packets themselves are the durable record.
+    this.events.subscribe('nonScheduled.attributed', (event) => {
+      const { spacecraft, groundStation, count, from, to } = event;
+      for (const stream of this.streams)
+        if (canManage(stream.actor, event.ownerId))
+          stream.push({ type: 'nonScheduled', spacecraft, groundStation, count, from, to });
     });
   }
 
@@ -74,7 +83,7 @@ class ChangeStream {
 
   constructor(
     private readonly session: WsSession,
-    private readonly actor: Actor,
+    readonly actor: Actor,
     private cursor: number,
     private readonly booking: BookingService,
     private readonly jobs: JobRunner,
@@ -101,6 +110,11 @@ class ChangeStream {
     },
     ended: () => this.onEnded(),
   };
+
+  /** A live notice, sent at once if the session is open. */
+  push(message: Record<string, unknown>): void {
+    if (this.session.isOpen) this.session.send(message);
+  }
 
   wake(): void {
     if (this.reading) {

@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
+import { Module } from '@nestjs/common';
+import { RelayModule } from '../relay/relay.module';
+import { SpacecraftModule } from '../spacecraft/spacecraft.module';
+import { StationsModule } from '../stations/stations.module';
+import { NonScheduledService } from './non-scheduled.service';
+
+/** Non-scheduled frames (Non-SCS): uploads into the packet archive the relay writes and feeds. */
+@Module({
+  imports: [RelayModule, SpacecraftModule, StationsModule],
+  providers: [NonScheduledService],
+  exports: [NonScheduledService],
+})
+export class NonScheduledModule {}
