@@ -180,3 +180,49 @@ describe('docs/api.md availability-rule examples', () => {
     }
   });
 });
+
+describe('docs/api.md non-scheduled frame examples', () => {
+  let t: TestApp;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    t.clock.set(ORBIT_NOW);
+    for (const user of ['gs-ops', 'alice']) tokens[user] = (await t.operator(user)).token;
+    // "gs-ops owns VigoGS, alice owns XATCOBEO, the server's clock reads 2008-09-20T20:00:00Z".
+    const created = [
+      await t.http('POST', '/api/ground-stations', {
+        token: tokens['gs-ops'],
+        body: stationConfig('VigoGS'),
+      }),
+      await t.http('POST', '/api/spacecraft', { token: tokens.alice, body: spacecraftConfig('XATCOBEO') }),
+    ];
+    expect(created.map((result) => result.status)).toEqual([201, 201]);
+    t.clock.set('2008-09-20T20:00:00Z');
+  });
+  afterAll(() => t.stop());
+
+  it('answers every example as documented, in the order of the document', async () => {
+    let caller = 'gs-ops';
+    const calls = exchanges(docSection(docText('api.md'), 'Non-scheduled frames'));
+    expect(calls).toHaveLength(6);
+    for (const exchange of calls) {
+      caller = exchange.caller ?? caller;
+      const token = tokens[caller];
+      if (typeof exchange.request === 'object') {
+        const sent = await t.http('POST', '/jsonrpc', { token, body: exchange.request });
+        expect({ request: exchange.request, answer: sent.body }).toEqual({
+          request: exchange.request,
+          answer: asExpected(exchange.answer),
+        });
+      } else {
+        const { method, path, body } = restRequest(exchange.request as string);
+        const result = await t.http(method, path, { token, body });
+        expect({ request: exchange.request, answer: { status: result.status, body: result.body } }).toEqual({
+          request: exchange.request,
+          answer: asExpected(restAnswer(exchange.answer as string)),
+        });
+      }
+    }
+  });
+});

@@ -339,3 +339,56 @@ describe('non-scheduled frames (docs/api.md "Non-scheduled frames")', () => {
     expect(row.cspSource).toBe(77);
   });
 });
+
+describe('docs/protocol.md §14 sendNonScheduled example, against the real gateway', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    t.clock.set(ORBIT_NOW);
+    const gs = await t.operator('gs-ops');
+    const alice = await t.operator('alice');
+    await t.http('POST', '/api/ground-stations', { token: gs.token, body: stationConfig('VigoGS') });
+    await t.http('POST', '/api/spacecraft', { token: alice.token, body: spacecraftConfig('XATCOBEO') });
+    t.clock.set('2008-09-20T20:00:00Z');
+  });
+  afterAll(() => t.stop());
+
+  it('answers the documented call as documented, and the same call again as a duplicate', async () => {
+    const gsToken = await t.login('gs-ops', 'gs-ops-password');
+    const key = (await t.http('POST', '/api/me/api-keys', { token: gsToken, body: { name: 'station' } })).body
+      .key as string;
+    const client = await gatewayClient(t, key);
+    try {
+      // The frame `beacon 1`: v1, priority 2, from 10 port 10 to 1 port 20.
+      const beacon = Buffer.from(
+        buildCspFrame(
+          1,
+          makeCspHeader({ priority: 2, source: 10, sourcePort: 10, destination: 1, destinationPort: 20 }),
+          Buffer.from('beacon 1'),
+        ),
+      );
+      const params = [
+        'VigoGS',
+        [{ data: beacon, gsTimestamp: '2008-09-20T19:52:00.250Z', frequencyHz: 437500000 }],
+      ];
+      const frames = [{ index: 0, status: 'STORED', id: 1, spacecraft: 'XATCOBEO' }];
+      expect(await client.call('sendNonScheduled', params)).toEqual({
+        groundStation: 'VigoGS',
+        stored: 1,
+        duplicates: 0,
+        attributed: 1,
+        frames,
+      });
+      expect(await client.call('sendNonScheduled', params)).toEqual({
+        groundStation: 'VigoGS',
+        stored: 0,
+        duplicates: 1,
+        attributed: 0,
+        frames: [{ ...frames[0], status: 'DUPLICATE' }],
+      });
+    } finally {
+      client.destroy();
+    }
+  });
+});

@@ -431,7 +431,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     max: 3600,
     default: 120,
     description:
-      "A non-scheduled frame is attributed to a spacecraft whose pass over the station starts or ends at most this far from the frame's time.",
+      "A non-scheduled frame is attributed to a spacecraft only if it was over the station at the frame's time, give or take this margin.",
   },
   {
     key: 'websocket.maxSessionsPerMission',

@@ -38,6 +38,12 @@ const CSP_FRAME = buildCspFrame(
   }),
   Buffer.from('hello'),
 );
+/** The frame `beacon 1` of section 14 (and docs/api.md's non-scheduled examples). */
+const BEACON = buildCspFrame(
+  1,
+  makeCspHeader({ priority: 2, source: 10, sourcePort: 10, destination: 1, destinationPort: 20 }),
+  Buffer.from('beacon 1'),
+);
 const GS_TIMESTAMP = '2030-01-01T00:00:00.000Z';
 const DOPPLER_HZ = -1234; // whole Hz, as the server sends it (5.3)
 
@@ -52,6 +58,27 @@ describe('docs/protocol.md section 10, byte by byte', () => {
       '10.2 `sendMsg` request',
       [0, 2, 'sendMsg', [CSP_FRAME, 1893456000000]],
       [1, 2, null, { delivered: true, dopplerShift: DOPPLER_HZ, gsTimestamp: GS_TIMESTAMP }],
+    ],
+    [
+      '14. Non-scheduled frames: `sendNonScheduled`',
+      [
+        0,
+        7,
+        'sendNonScheduled',
+        ['VigoGS', [{ data: BEACON, gsTimestamp: '2008-09-20T19:52:00.250Z', frequencyHz: 437500000 }]],
+      ],
+      [
+        1,
+        7,
+        null,
+        {
+          groundStation: 'VigoGS',
+          stored: 1,
+          duplicates: 0,
+          attributed: 1,
+          frames: [{ index: 0, status: 'STORED', id: 1, spacecraft: 'XATCOBEO' }],
+        },
+      ],
     ],
   ])('%s: the request and its answer', (heading, request, answer) => {
     const text = section(protocol, heading);
