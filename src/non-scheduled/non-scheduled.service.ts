@@ -12,7 +12,7 @@ import { Database } from '../database/database.service';
 import { ByteRateLimit } from '../relay/byte-rate-limit';
 import { PacketFeed } from '../relay/packet-feed';
 import type { Packet } from '../relay/packet.entity';
-import { type PacketRecord, PacketsRepository } from '../relay/packets.repository';
+import { type PacketRecord, PacketsRepository, type StoredKey } from '../relay/packets.repository';
 import type { Spacecraft } from '../spacecraft/spacecraft.entity';
 import { tleOf } from '../spacecraft/spacecraft-mapper';
 import { SpacecraftService } from '../spacecraft/spacecraft.service';
@@ -106,19 +106,16 @@ export class NonScheduledService {
       const version = spacecraftId ? (versions.get(spacecraftId) ?? 1) : 1;
       return packetRecord(station, frame, spacecraftId, version, received);
     });
-    const { stored, all } = await this.db.transaction(
+    const { stored, byKey } = await this.db.transaction(
       async () => {
-        const inserted = await this.packets.insertNewByDedupKey(rows);
-        await this.announce(station, everySpacecraft, inserted);
-        return {
-          stored: inserted,
-          all: await this.packets.byDedupKeys(rows.map((row) => row.dedupKey as string)),
-        };
+        const written = await this.packets.insertNewByDedupKey(rows);
+        await this.announce(station, everySpacecraft, written.stored);
+        return written;
       },
       { readCommitted: true },
     );
     this.feed.publish(stored);
-    const result = uploadResult(station, checked, stored, all, everySpacecraft);
+    const result = uploadResult(station, checked, stored, byKey, everySpacecraft);
     this.logger.log(
       {
         station: station.identifier,
@@ -237,23 +234,22 @@ function uploadResult(
   station: GroundStation,
   checked: CheckedFrame[],
   stored: Packet[],
-  all: Packet[],
+  byKey: Map<string, StoredKey>,
   everySpacecraft: Spacecraft[],
 ): UploadResult {
   const storedIds = new Set(stored.map((packet) => packet.id));
-  const byKey = new Map(all.map((packet) => [packet.dedupKey, packet]));
   const identifiers = new Map(everySpacecraft.map((spacecraft) => [spacecraft.id, spacecraft.identifier]));
   const claimed = new Set<number>();
   const frames = checked.map((frame): FrameOutcome => {
-    const packet = byKey.get(frame.dedupKey) as Packet;
+    const { id, spacecraftId } = byKey.get(frame.dedupKey) as StoredKey;
     // The first frame of a key that this upload stored is STORED; any other copy is a duplicate.
-    const isNew = storedIds.has(packet.id) && !claimed.has(packet.id);
-    claimed.add(packet.id);
+    const isNew = storedIds.has(id) && !claimed.has(id);
+    claimed.add(id);
     return {
       index: frame.index,
       status: isNew ? 'STORED' : 'DUPLICATE',
-      id: packet.id,
-      spacecraft: packet.spacecraftId ? (identifiers.get(packet.spacecraftId) ?? null) : null,
+      id,
+      spacecraft: spacecraftId ? (identifiers.get(spacecraftId) ?? null) : null,
     };
   });
   return {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Injectable } from '@nestjs/common';
-import { type EntityManager, In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { Database } from '../database/database.service';
 import { Packet, type PacketOutcome } from './packet.entity';
@@ -25,6 +25,12 @@ const DATA_BYTES_PER_STATEMENT = 1024 * 1024;
 
 /** Keys per `IN (…)` read: well under SQLite's 32,766 placeholders and MySQL's packet size. */
 const KEYS_PER_QUERY = 500;
+
+/** What is stored under a dedupKey. */
+export interface StoredKey {
+  id: number;
+  spacecraftId: string | null;
+}
 
 /** A position in the archive's order: (serverReceivedAt, id). */
 export interface PacketPosition {
@@ -75,27 +81,50 @@ export class PacketsRepository {
   }
 
   /**
-   * Inserts the rows whose dedupKey is not stored yet (in the caller's transaction, if any) and
-   * returns the rows this call stored, with their ids. The unique index idx_packets_dedup is the
-   * guard: a row another writer committed meanwhile is skipped by the database, not refused.
+   * Inserts the rows whose dedupKey is not stored yet (in the caller's transaction, if any).
+   * Returns the rows this call stored, as packets with their ids, and the id stored under each
+   * key of `rows` (new or not). The unique index idx_packets_dedup is the guard: a row another
+   * writer committed meanwhile is skipped by the database, not refused.
    */
-  async insertNewByDedupKey(rows: readonly PacketRecord[]): Promise<Packet[]> {
-    const keys = rows.map((row) => row.dedupKey).filter((key): key is string => key !== null);
-    if (keys.length !== rows.length) throw new Error('insertNewByDedupKey needs a dedupKey on every row');
-    const before = new Set((await this.byDedupKeys(keys)).map((packet) => packet.dedupKey));
-    const fresh = rows.filter((row) => !before.has(row.dedupKey));
-    if (fresh.length === 0) return [];
+  async insertNewByDedupKey(
+    rows: readonly PacketRecord[],
+  ): Promise<{ stored: Packet[]; byKey: Map<string, StoredKey> }> {
+    const keyOf = (row: PacketRecord) => {
+      if (row.dedupKey === null) throw new Error('insertNewByDedupKey needs a dedupKey on every row');
+      return row.dedupKey;
+    };
+    const before = await this.byDedupKey(rows.map(keyOf));
+    const fresh = rows.filter((row) => !before.has(keyOf(row)));
+    if (fresh.length === 0) return { stored: [], byKey: before };
     await this.insert(this.db.manager(), fresh, { ignoreDuplicates: true });
-    return this.byDedupKeys(fresh.map((row) => row.dedupKey as string));
+    const after = await this.byDedupKey(fresh.map(keyOf));
+    const stored = fresh.map((row) => ({
+      ...row,
+      id: (after.get(keyOf(row)) as StoredKey).id,
+      storeError: null,
+    }));
+    return { stored, byKey: new Map([...before, ...after]) };
   }
 
-  /** The stored packets with these dedupKeys, in id order. */
-  async byDedupKeys(keys: readonly string[]): Promise<Packet[]> {
-    const found: Packet[] = [];
-    const repository = this.db.manager().getRepository(Packet);
-    for (let start = 0; start < keys.length; start += KEYS_PER_QUERY)
-      found.push(...(await repository.findBy({ dedupKey: In(keys.slice(start, start + KEYS_PER_QUERY)) })));
-    return found.sort((a, b) => a.id - b.id);
+  /**
+   * dedupKey → id and spacecraft of the stored packets with these keys. Plain SQL: three columns,
+   * no blob, and no query builder looking up a named parameter per key (see insert()).
+   */
+  async byDedupKey(keys: readonly string[]): Promise<Map<string, StoredKey>> {
+    const manager = this.db.manager();
+    const driver = manager.connection.driver;
+    const table = driver.escape(manager.connection.getMetadata(Packet).tableName);
+    const [id, key, spacecraft] = ['id', 'dedupKey', 'spacecraftId'].map((name) => driver.escape(name));
+    const found = new Map<string, StoredKey>();
+    for (let start = 0; start < keys.length; start += KEYS_PER_QUERY) {
+      const chunk = keys.slice(start, start + KEYS_PER_QUERY);
+      const rows = await manager.query<{ id: number | string; k: string; s: string | null }[]>(
+        `SELECT ${id} AS id, ${key} AS k, ${spacecraft} AS s FROM ${table} WHERE ${key} IN (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      );
+      for (const row of rows) found.set(row.k, { id: Number(row.id), spacecraftId: row.s });
+    }
+    return found;
   }
 
   /**
