@@ -246,6 +246,24 @@ describe('non-scheduled frames (docs/api.md "Non-scheduled frames")', () => {
     }
   });
 
+  it('stores, reports and publishes a frame once when three uploads of it arrive together', async () => {
+    const seen: Packet[] = [];
+    const unsubscribe = t.app.get(PacketFeed).subscribe((packets) => seen.push(...packets));
+    try {
+      const frames = [{ data: b64(frame('concurrent')), gsTimestamp: at(inPass, 60) }];
+      const answers = await Promise.all([
+        upload('nsGS', frames),
+        upload('nsGS', frames),
+        upload('nsGS', frames),
+      ]);
+      expect(answers.map((answer) => answer.body.stored).sort()).toEqual([0, 0, 1]);
+      expect(new Set(answers.map((answer) => answer.body.frames[0].id)).size).toBe(1);
+      expect(seen).toHaveLength(1);
+    } finally {
+      unsubscribe();
+    }
+  });
+
   it('takes frames over the TLS gateway after login, without a session', async () => {
     const key = (await t.http('POST', '/api/me/api-keys', { token: gs.token, body: { name: 'station' } }))
       .body.key as string;

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
 import { DomainError } from '../common/errors';
+import { KeyedQueue } from '../common/keyed-queue';
 import { assertCanManage } from '../common/ownership';
 import { type RequestContext, requireActor } from '../common/request-context';
 import type { AppConfig } from '../config/app-config';
@@ -57,6 +58,7 @@ export interface UploadResult {
 export class NonScheduledService {
   private readonly logger = new Logger(NonScheduledService.name);
   private readonly rates = new Map<string, ByteRateLimit>();
+  private readonly stationQueue = new KeyedQueue();
   private readonly limits: UploadLimits;
 
   constructor(
@@ -106,13 +108,18 @@ export class NonScheduledService {
       const version = spacecraftId ? (versions.get(spacecraftId) ?? 1) : 1;
       return packetRecord(station, frame, spacecraftId, version, received);
     });
-    const { stored, byKey } = await this.db.transaction(
-      async () => {
-        const written = await this.packets.insertNewByDedupKey(rows);
-        await this.announce(station, everySpacecraft, written.stored);
-        return written;
-      },
-      { readCommitted: true },
+    // One upload per station at a time in this process: of two concurrent uploads of the same
+    // frame, exactly one reports it STORED (and publishes it); the unique index still keeps
+    // server instances from storing it twice.
+    const { stored, byKey } = await this.stationQueue.run([station.id], () =>
+      this.db.transaction(
+        async () => {
+          const written = await this.packets.insertNewByDedupKey(rows);
+          await this.announce(station, everySpacecraft, written.stored);
+          return written;
+        },
+        { readCommitted: true },
+      ),
     );
     this.feed.publish(stored);
     const result = uploadResult(station, checked, stored, byKey, everySpacecraft);
