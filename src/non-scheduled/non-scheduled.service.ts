@@ -19,6 +19,7 @@ import { tleOf } from '../spacecraft/spacecraft-mapper';
 import { SpacecraftService } from '../spacecraft/spacecraft.service';
 import type { GroundStation } from '../stations/ground-station.entity';
 import { GroundStationsService } from '../stations/ground-stations.service';
+import { type Tle, TleError } from '../orbit/tle';
 import { groundSite } from '../stations/station-mapper';
 import { Attributor } from './attribution';
 import './non-scheduled-events';
@@ -197,11 +198,12 @@ function firstOfEachKey(frames: CheckedFrame[]): CheckedFrame[] {
 }
 
 /** A spacecraft whose stored TLE no longer parses cannot be matched by pass, only skipped. */
-function safeTle(spacecraft: Spacecraft) {
+function safeTle(spacecraft: Spacecraft): Tle | null {
   try {
     return tleOf(spacecraft);
-  } catch {
-    return null;
+  } catch (error) {
+    if (error instanceof TleError) return null;
+    throw error;
   }
 }
 
