@@ -295,7 +295,8 @@ export interface ChangeMessage {
 
 /**
  * The booking event stream `/ws/events`: emits `change` (ChangeMessage) for each change, in
- * order, and `live` once the changes after `cursor` have all been sent.
+ * order, `live` once the changes after `cursor` have all been sent, and `nonScheduled` when
+ * frames a station uploaded were attributed to one of your spacecraft (docs/protocol.md §13.6).
  */
 export class BookingEventsClient extends JsonSocket {
   /** Resolves with the cursor once every change after the requested cursor has been sent. */
