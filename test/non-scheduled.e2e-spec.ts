@@ -8,18 +8,11 @@ import { PacketFeed } from '../src/relay/packet-feed';
 import { Packet } from '../src/relay/packet.entity';
 import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
 import { rejection } from './helpers/rejection';
-import { gatewayClient } from './helpers/relay-fixture';
+import { frames as fixtureFrames, gatewayClient } from './helpers/relay-fixture';
 import { TestApp } from './helpers/test-app';
 
 /** A CSP v1 frame from `source` (the fixture spacecraft is address 10). */
-const frame = (payload: string, source = 10) =>
-  Buffer.from(
-    buildCspFrame(
-      1,
-      makeCspHeader({ source, sourcePort: 10, destination: 1, destinationPort: 20 }),
-      Buffer.from(payload),
-    ),
-  );
+const frame = (payload: string, source = 10) => fixtureFrames.downlink(payload, { source });
 const b64 = (data: Buffer) => data.toString('base64');
 
 interface Pass {
