@@ -45,3 +45,36 @@ describe('the Python client (clients/python/example.py)', () => {
     station.destroy();
   });
 });
+
+describe('the Python client uploads non-scheduled frames (clients/python/non_scheduled_example.py)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    requirePythonModule('msgpack', 'python3-msgpack');
+    t = await TestApp.start();
+  });
+  afterAll(() => t.stop());
+
+  it('stores frames heard outside any slot, once, attributed to the spacecraft overhead', async () => {
+    t.clock.set(ORBIT_NOW);
+    const slot = await reservedSlot(t, 'pyns'); // its station, spacecraft and keys; the slot is not used
+    const heard = slot.start.toISOString(); // the spacecraft is overhead at its slot's start
+    t.clock.set(slot.end);
+    const upload = () =>
+      new PythonRun('non_scheduled_example.py', [
+        ...['--host', '127.0.0.1', '--port', String(t.gatewayPort), '--insecure'],
+        ...['--api-key', slot.stationKey, '--station', slot.station],
+        ...['--frame', heard, frames.downlink('beacon').toString('hex')],
+        ...['--frame', heard, frames.downlink('beacon', { source: 27 }).toString('hex')],
+      ]);
+    const first = upload();
+    expect(await first.exited).toBe(0);
+    expect(first.errors).toBe('');
+    expect(first.output).toMatch(/stored 2 duplicates 0 attributed 1\n/);
+    expect(first.output).toContain(`frame 0: STORED id=`);
+    expect(first.output).toContain(`spacecraft=${slot.spacecraft}\n`);
+    expect(first.output).toMatch(/frame 1: STORED id=\d+ spacecraft=None\n/);
+    const again = upload();
+    expect(await again.exited).toBe(0);
+    expect(again.output).toMatch(/stored 0 duplicates 2 attributed 0\n/);
+  });
+});

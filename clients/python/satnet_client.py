@@ -142,6 +142,21 @@ class SatnetClient:
     def end_remote(self):
         self.call("endRemote", [])
 
+    def send_non_scheduled(self, ground_station, frames):
+        """Uploads frames the station heard outside any slot (docs/protocol.md section 14).
+
+        `frames`: a list of dicts {"data": bytes, "gsTimestamp": ISO 8601 str or int ms,
+        "frequencyHz": number (optional)}. No session needed, only login. Returns
+        {"groundStation", "stored", "duplicates", "attributed", "frames": [{"index", "status",
+        "id", "spacecraft"}]}; raises GatewayError (FRAMES_REFUSED, ...) with nothing stored.
+        """
+        wire = []
+        for frame in frames:
+            if not isinstance(frame.get("data"), (bytes, bytearray, memoryview)):
+                raise TypeError("each frame's data must be bytes (it travels as msgpack bin)")
+            wire.append({**frame, "data": bytes(frame["data"])})
+        return self.call("sendNonScheduled", [ground_station, wire])
+
     def ping(self):
         return self.call("ping", [])
 
