@@ -15,7 +15,7 @@ import { PacketFeed } from '../relay/packet-feed';
 import type { Packet } from '../relay/packet.entity';
 import { type PacketRecord, PacketsRepository, type StoredKey } from '../relay/packets.repository';
 import type { Spacecraft } from '../spacecraft/spacecraft.entity';
-import { tleOf } from '../spacecraft/spacecraft-mapper';
+import { cspSettingsOf, tleOf } from '../spacecraft/spacecraft-mapper';
 import { SpacecraftService } from '../spacecraft/spacecraft.service';
 import type { GroundStation } from '../stations/ground-station.entity';
 import { GroundStationsService } from '../stations/ground-stations.service';
@@ -156,12 +156,20 @@ export class NonScheduledService {
   }
 
   private attribute(station: GroundStation, all: Spacecraft[], frames: CheckedFrame[]): (string | null)[] {
-    const candidates = all.map((spacecraft) => ({
-      spacecraftId: spacecraft.id,
-      version: spacecraft.cspVersion,
-      addresses: spacecraft.cspAddresses,
-      tle: safeTle(spacecraft),
-    }));
+    // A spacecraft without CSP settings has no address a frame could be matched by.
+    const candidates = all.flatMap((spacecraft) => {
+      const csp = cspSettingsOf(spacecraft);
+      return csp
+        ? [
+            {
+              spacecraftId: spacecraft.id,
+              version: csp.version,
+              addresses: csp.addresses,
+              tle: safeTle(spacecraft),
+            },
+          ]
+        : [];
+    });
     const marginMs = this.config.nonScheduled.passMarginSeconds * 1000;
     return new Attributor(candidates, groundSite(station), marginMs).attribute(frames);
   }
