@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { REPLAN_JOB, SlotPlanner } from '../src/booking/slot-planner.service';
 import { JobRunner } from '../src/common/jobs';
-import { ISS_TLE } from '../src/orbit/test-fixtures';
-import { tleChecksum } from '../src/orbit/tle';
-import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
+import { nudgedIss, ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
 import { TestApp } from './helpers/test-app';
 
 const ALWAYS = { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' };
@@ -13,13 +11,6 @@ interface Slot {
   slotStart: string;
   slotEnd: string;
   state: string;
-}
-
-/** The ISS element set with its mean anomaly moved by `degrees`: a TLE update moving passes a little. */
-function nudgedIss(degrees: number) {
-  const anomaly = (Number(ISS_TLE.line2.slice(43, 51)) + degrees).toFixed(4).padStart(8, ' ');
-  const body = ISS_TLE.line2.slice(0, 43) + anomaly + ISS_TLE.line2.slice(51, 68);
-  return { ...ISS_TLE, line2: body + String(tleChecksum(body)) };
 }
 
 /** Replanning (issue 13): the hourly roll plans only what the horizon moved into; bookings stay. */

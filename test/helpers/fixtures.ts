@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { ISS_TLE } from '../../src/orbit/test-fixtures';
+import { tleChecksum } from '../../src/orbit/tle';
 
 /** Annex C documents for e2e tests: a UHF station in Vigo and an ISS-orbit cubesat that fits it. */
 export function stationConfig(identifier = 'VigoGS', overrides: Record<string, unknown> = {}) {
@@ -57,3 +58,10 @@ export function spacecraftConfig(identifier = 'XATCOBEO', overrides: Record<stri
 
 /** Close to the fixture TLEs' epoch (2008-09-20), so predictions are accurate and warnings absent. */
 export const ORBIT_NOW = '2008-09-20T12:00:00Z';
+
+/** The ISS element set with its mean anomaly moved by `degrees`: a TLE update moving passes a little. */
+export function nudgedIss(degrees: number) {
+  const anomaly = (Number(ISS_TLE.line2.slice(43, 51)) + degrees).toFixed(4).padStart(8, ' ');
+  const body = ISS_TLE.line2.slice(0, 43) + anomaly + ISS_TLE.line2.slice(51, 68);
+  return { ...ISS_TLE, line2: body + String(tleChecksum(body)) };
+}
