@@ -8,7 +8,7 @@ import { join } from 'node:path';
  * JSON-RPC request is JSON; `(as alice)` at the end of its first line names the caller. In the
  * documents' JSON an ellipsis stands for what was trimmed: `…` for any value, `{…}` and `, …}` for
  * more members, `[…]`, `, …]` and `/* … 2 more *\/` for more items; "…" as a string is any value,
- * and a string ending with … is that beginning of a string.
+ * and in a longer string … stands for any text ("sns_…" is that beginning of a string).
  */
 
 export function docText(name: string): string {
@@ -49,38 +49,77 @@ export interface Exchange {
   answer: unknown;
   /** From `(as …)`; undefined when the example names nobody. */
   caller?: string;
+  /**
+   * What the example says happened first: the asides on lines of their own before the request,
+   * `(after alice selected …)`, then those at the end of its lines, `(the clock moved past its end)`.
+   */
+  asides: string[];
 }
 
 /** An aside at the end of a line of a request: `(as alice)`, `(the clock moved past its end)`. */
 const ASIDE = /\s{2,}\(([^)]*)\)\s*$/;
+/** An aside on a line of its own. */
+const LINE_ASIDE = /^\s*\((.*)\)\s*$/;
 
 export function exchanges(section: string): Exchange[] {
-  const messages = codeBlocks(section).flatMap((block) =>
-    block
+  const messages = codeBlocks(section).flatMap((block) => {
+    // Asides on a line of their own are not part of a message: they belong to the next request.
+    let pending: string[] = [];
+    return block
       .split(/^(?=>>> |<<< )/m)
-      .filter((part) => /^(>>>|<<<) /.test(part))
       .map((part) => {
-        // Asides on a line of their own, `(after alice selected …)`, are not part of a message.
-        const lines = part
-          .slice(4)
-          .split('\n')
-          .filter((line) => !/^\(/.test(line.trim()));
-        const asides = lines.map((line) => ASIDE.exec(line)?.[1] ?? '');
+        const lines = part.split('\n');
+        const own = lines.map((line) => LINE_ASIDE.exec(line)?.[1]);
+        const before = pending;
+        pending = own.filter((aside): aside is string => aside !== undefined);
+        if (!/^(>>>|<<<) /.test(part)) return undefined;
+        const content = lines.map((line, i) => (i === 0 ? line.slice(4) : line)).filter((_, i) => !own[i]);
+        const asides = content.map((line) => ASIDE.exec(line)?.[1]).filter((aside) => aside !== undefined);
         const caller = asides.map((aside) => /^as ([\w-]+)/.exec(aside)?.[1]).find(Boolean);
-        const text = lines
+        const text = content
           .map((line) => line.replace(ASIDE, ''))
           .join('\n')
           .trim();
-        return { kind: part.slice(0, 3), caller, body: text.startsWith('{') ? parseDocJson(text) : text };
-      }),
-  );
+        return {
+          kind: part.slice(0, 3),
+          caller,
+          asides: [...before, ...asides],
+          body: text.startsWith('{') ? parseDocJson(text) : text,
+        };
+      })
+      .filter((message) => message !== undefined);
+  });
   const pairs: Exchange[] = [];
   for (let i = 0; i + 1 < messages.length; i += 2) {
     if (messages[i].kind !== '>>>' || messages[i + 1].kind !== '<<<')
       throw new Error(`example ${i / 2 + 1}: a >>> request must be followed by its <<< answer`);
-    pairs.push({ request: messages[i].body, answer: messages[i + 1].body, caller: messages[i].caller });
+    pairs.push({
+      request: messages[i].body,
+      answer: messages[i + 1].body,
+      caller: messages[i].caller,
+      asides: messages[i].asides,
+    });
   }
+  if (messages.length % 2) throw new Error('the last >>> request has no <<< answer');
   return pairs;
+}
+
+/**
+ * A section's exchanges in the order of the session they were taken from: JSON-RPC ones by id,
+ * each REST one right after the JSON-RPC exchange it follows in the document. Each is made as the
+ * user it names, or else the one named last before it in the document (`firstCaller` at first).
+ */
+export function session(section: string, firstCaller: string): (Exchange & { caller: string })[] {
+  let caller = firstCaller;
+  let key = 0;
+  return exchanges(section)
+    .map((exchange, index) => {
+      caller = exchange.caller ?? caller;
+      if (typeof exchange.request === 'object') key = (exchange.request as { id: number }).id;
+      return { ...exchange, caller, order: [key, index] };
+    })
+    .sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1])
+    .map(({ order: _order, ...exchange }) => exchange);
 }
 
 /** JSON with the documents' ellipses (see the top): each becomes a "…" member or item. */
@@ -118,10 +157,16 @@ export function parseDocJson(text: string): unknown {
 /** The documented answer as a Jest expectation, ellipses matching what was trimmed. */
 export function asExpected(documented: unknown): unknown {
   if (documented === '…') return expect.anything();
-  // "sns_…", "invalid params: to: …": the start of the string as documented, the rest trimmed.
-  if (typeof documented === 'string' && documented.endsWith('…'))
+  // "sns_…", "invalid params: to: …", "expired at …; the slot is FREE again": the string as
+  // documented, any text where it shows an ellipsis.
+  if (typeof documented === 'string' && documented.includes('…'))
     return expect.stringMatching(
-      new RegExp(`^${documented.slice(0, -1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+      new RegExp(
+        `^${documented
+          .split('…')
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[\\s\\S]*')}$`,
+      ),
     );
   if (Array.isArray(documented)) {
     const items = documented.filter((item) => item !== '…').map(asExpected);
