@@ -93,9 +93,10 @@ const SLOT_ID = /^slot-[A-Za-z0-9_-]{11}$/;
 /** What may be a slot-list cursor: base64url of `<start ms>.<slot id>` (docs/api.md "Paging through slots"). */
 const CURSOR_LIKE = /(?<![\w-])[A-Za-z0-9_-]{24,}(?![\w-])/g;
 
-/** The start (in ms) a slot-list cursor encodes, or undefined when the text is not a cursor. */
-function cursorStart(text: string): string | undefined {
-  return /^(\d{13})\.slot-[\w-]+$/.exec(Buffer.from(text, 'base64url').toString())?.[1];
+/** The position a slot-list cursor encodes, the start (in ms) and the slot id, or undefined. */
+function cursorPosition(text: string): { start: string; slot: string } | undefined {
+  const [, start, slot] = /^(\d{13})\.(slot-[\w-]+)$/.exec(Buffer.from(text, 'base64url').toString()) ?? [];
+  return start === undefined ? undefined : { start, slot };
 }
 
 class DrawnIds {
@@ -127,15 +128,16 @@ class DrawnIds {
 
   /**
    * Learns the ids an answer brought, where the document shows one and the server another, and the
-   * cursors: the document's stands for this run's when both encode the same start (the slot ids
-   * they name are drawn).
+   * cursors: the document's stands for this run's when both encode the same start and the same
+   * slot (this run's for a slot the document shows; any, for one it names only there).
    */
   learn(documented: unknown, actual: unknown): void {
     if (typeof documented === 'string' && typeof actual === 'string') {
       if (this.ids.has(documented)) return;
       if (new RegExp(`^(${DRAWN_ID.source})$`).test(documented)) this.ids.set(documented, actual);
-      const start = cursorStart(documented);
-      if (start !== undefined && start === cursorStart(actual)) this.ids.set(documented, actual);
+      const [shown, got] = [cursorPosition(documented), cursorPosition(actual)];
+      if (shown && got && shown.start === got.start && (this.ids.get(shown.slot) ?? got.slot) === got.slot)
+        this.ids.set(documented, actual);
     } else if (Array.isArray(documented) && Array.isArray(actual)) {
       documented.forEach((item, i) => this.learn(item, actual[i]));
     } else if (documented && actual && typeof documented === 'object' && typeof actual === 'object') {
