@@ -9,12 +9,13 @@ import { BookingNotifier } from './booking-notifier';
 import { BookingParties } from './booking-parties';
 import { BookingService } from './booking.service';
 import { SlotLedger } from './slot-ledger';
+import { SlotLifecycle } from './slot-lifecycle';
 import { SlotPlanner } from './slot-planner.service';
 import { SlotsRepository } from './slots.repository';
 
 @Module({
   imports: [AccountsModule, StationsModule, SpacecraftModule, AvailabilityModule, MailModule],
-  providers: [BookingService, SlotPlanner, SlotLedger, SlotsRepository, BookingParties, BookingNotifier],
-  exports: [BookingService, SlotPlanner, AvailabilityModule],
+  providers: [BookingService, SlotPlanner, SlotLedger, SlotLifecycle, SlotsRepository, BookingParties, BookingNotifier],
+  exports: [BookingService, SlotPlanner, SlotLifecycle, AvailabilityModule],
 })
 export class BookingModule {}

@@ -2,7 +2,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { UserDeletion } from '../accounts/user-deletion';
 import { Clock } from '../common/clock';
-import { ValidationFailedError } from '../common/errors';
+import { NotFoundError, ValidationFailedError } from '../common/errors';
 import { JobRunner } from '../common/jobs';
 import { KeyedQueue } from '../common/keyed-queue';
 import { type Actor, type RequestContext, requireActor } from '../common/request-context';
@@ -175,6 +175,24 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
   /** The slot with this id, or null (for the relay; no access check: the caller decides who may use it). */
   async findSlot(id: string): Promise<OperationalSlot | null> {
     return (await this.slots.findByIds([id]))[0] ?? null;
+  }
+
+  /**
+   * A slot of the caller's station or spacecraft `identifier` (either owner, or an admin, may read
+   * it; docs/api.md "Slot report"). SLOT_NOT_FOUND when it is not on that station or spacecraft.
+   */
+  async slotOf(
+    ctx: RequestContext,
+    identifier: string,
+    slotId: string,
+    side: 'station' | 'spacecraft' | 'either',
+  ): Promise<OperationalSlot> {
+    const party = await this.parties.resolve(ctx, identifier, side);
+    const slot = await this.findSlot(slotId);
+    const belongs =
+      slot && (party.side === 'station' ? slot.stationId === party.id : slot.spacecraftId === party.id);
+    if (!slot || !belongs) throw new NotFoundError('SLOT_NOT_FOUND', `${party.label} has no slot ${slotId}`);
+    return slot;
   }
 
   /** The spacecraft's reserved slots in progress at `now`, counting `earlyMs` before each start (for the relay). */

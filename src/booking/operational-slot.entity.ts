@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimestampColumn } from '../database/columns';
-import type { SlotState } from './slot-transitions';
+import type { SlotFailureReason, SlotState } from './slot-transitions';
 
 /**
  * One bookable window: a pass of one spacecraft over one station through one channel pair,
@@ -65,6 +65,10 @@ export class OperationalSlot {
   /** The M-operator who selected or reserved it. */
   @Column({ type: 'varchar', length: 36, nullable: true })
   bookedBy!: string | null;
+
+  /** Why a FAILED slot failed (e.g. NO_CLIENT_CONNECTED); null in every other state. */
+  @Column({ type: 'varchar', length: 24, nullable: true })
+  failureReason!: SlotFailureReason | null;
 
   @TimestampColumn()
   createdAt!: Date;

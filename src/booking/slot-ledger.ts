@@ -62,6 +62,7 @@ export class SlotLedger {
       id: newSlotId(),
       state: 'FREE',
       holdExpiresAt: null,
+      failureReason: null,
       bookedBy: null,
       createdAt: now,
       updatedAt: now,

@@ -286,12 +286,15 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
       return isOccupying(state) ? [changeRecord(slot, state, state, 'reschedule', null, now)] : [];
     });
     await this.ledger.record(rescheduled);
-    const booked = plan.vanished.filter((slot) => isOccupying(effectiveState(slot, now)));
+    // A slot being served (EXECUTING) is neither removed nor deleted when its window moves away:
+    // its pass is happening, and it completes at its end like any other (slot-transitions.ts).
+    const vanished = plan.vanished.filter((slot) => slot.state !== 'EXECUTING');
+    const booked = vanished.filter((slot) => isOccupying(effectiveState(slot, now)));
     await this.ledger.apply(
       booked.map((slot) => ({ slot: stored(slot), to: 'REMOVED', reason: 'remove' })),
       null,
     );
-    await this.slots.delete(plan.vanished.filter((slot) => !booked.includes(slot)).map((slot) => slot.id));
+    await this.slots.delete(vanished.filter((slot) => !booked.includes(slot)).map((slot) => slot.id));
     return { created: plan.created.length, updated: plan.updated.length, removed: plan.vanished.length };
   }
 
@@ -312,6 +315,7 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
       maxElevationDeg: candidate.maxElevationDeg,
       state: 'FREE',
       holdExpiresAt: null,
+      failureReason: null,
       bookedBy: null,
       createdAt: now,
       updatedAt: now,

@@ -27,6 +27,9 @@ const LEGAL: [SlotState, SlotAction, SlotState][] = [
   ['FREE', 'remove', 'REMOVED'],
   ['SELECTED', 'remove', 'REMOVED'],
   ['RESERVED', 'remove', 'REMOVED'],
+  ['RESERVED', 'execute', 'EXECUTING'],
+  ['EXECUTING', 'complete', 'COMPLETED'],
+  ['RESERVED', 'fail', 'FAILED'],
 ];
 
 const ILLEGAL = SLOT_STATES.flatMap((state) =>
@@ -50,12 +53,19 @@ describe('slot transition table', () => {
     expect(LEGAL.length + ILLEGAL.length).toBe(SLOT_STATES.length * SLOT_ACTIONS.length);
   });
 
-  it.each(['DENIED', 'CANCELED', 'REMOVED', 'EXECUTING', 'COMPLETED'] as const)(
-    'has no way out of %s yet',
+  it.each(['DENIED', 'CANCELED', 'REMOVED', 'COMPLETED', 'FAILED'] as const)(
+    'has no way out of %s: it is history',
     (state) => {
       expect(allowedActions(state)).toEqual([]);
     },
   );
+
+  it('lets an EXECUTING slot only complete: it cannot be cancelled or removed while in use', () => {
+    expect(allowedActions('EXECUTING')).toEqual(['complete']);
+    expect(() => transition('EXECUTING', 'cancelReservation', 's1')).toThrow(
+      'Slot s1 is EXECUTING and cannot have its reservation cancelled; only RESERVED slots can',
+    );
+  });
 
   it('lists the actions legal from a state, in a stable order', () => {
     expect(allowedActions('FREE')).toEqual(['select', 'autoReserve', 'remove']);
@@ -66,7 +76,7 @@ describe('slot transition table', () => {
       'expireHold',
       'remove',
     ]);
-    expect(allowedActions('RESERVED')).toEqual(['cancelReservation', 'remove']);
+    expect(allowedActions('RESERVED')).toEqual(['cancelReservation', 'remove', 'execute', 'fail']);
   });
 
   it('walks the whole happy path and back', () => {
@@ -74,6 +84,15 @@ describe('slot transition table', () => {
     expect(reserved).toBe('RESERVED');
     expect(transition(reserved, 'cancelReservation')).toBe('CANCELED');
     expect(transition(transition('FREE', 'select'), 'expireHold')).toBe('FREE');
+  });
+
+  it('runs a reservation to its end: executed then completed, or failed when nobody came', () => {
+    expect(transition(transition('RESERVED', 'execute'), 'complete')).toBe('COMPLETED');
+    expect(transition('RESERVED', 'fail')).toBe('FAILED');
+    expect(() => transition('RESERVED', 'complete')).toThrow(
+      'The slot is RESERVED and cannot be completed; only EXECUTING slots can',
+    );
+    expect(() => transition('EXECUTING', 'fail')).toThrow(IllegalSlotTransitionError);
   });
 });
 
@@ -126,6 +145,7 @@ describe('occupancy and liveness', () => {
     ['CANCELED', false, false],
     ['REMOVED', false, false],
     ['COMPLETED', false, false],
+    ['FAILED', false, false],
   ])('%s: occupying %p, live %p', (state, occupying, live) => {
     expect(isOccupying(state)).toBe(occupying);
     expect(isLive(state)).toBe(live);

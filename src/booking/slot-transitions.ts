@@ -7,7 +7,7 @@ import { DomainError } from '../common/errors';
  * whether a change is legal and stores the answer; nothing else decides a slot's next state.
  *
  * A slot row is one bookable window (a pass of one spacecraft over one station through one
- * channel pair). DENIED, CANCELED, REMOVED (and later COMPLETED) are terminal: such a row is the
+ * channel pair). DENIED, CANCELED, REMOVED, COMPLETED and FAILED are terminal: such a row is the
  * record of how a booking attempt ended. They do not block anyone (they are not occupying), and
  * they do not make the window unbookable: reconcileSlots (slot-generation.ts) only matches live
  * rows, so the next regeneration creates a fresh FREE row for a window whose row was denied or
@@ -20,10 +20,12 @@ export const SLOT_STATES = [
   'DENIED',
   'CANCELED',
   'REMOVED',
-  /** Reserved for the live relay; no transitions yet. */
+  /** Reserved, and its first relay session has started (DESIGN §4). */
   'EXECUTING',
-  /** Reserved for the live relay; no transitions yet. */
+  /** Executed and past its end; its report is final. */
   'COMPLETED',
+  /** Reserved and past its end without anyone having operated it; the slot says why (failureReason). */
+  'FAILED',
 ] as const;
 export type SlotState = (typeof SLOT_STATES)[number];
 
@@ -36,6 +38,9 @@ export const SLOT_ACTIONS = [
   'cancelReservation',
   'expireHold',
   'remove',
+  'execute',
+  'complete',
+  'fail',
 ] as const;
 export type SlotAction = (typeof SLOT_ACTIONS)[number];
 
@@ -49,11 +54,16 @@ const TRANSITIONS: { readonly [A in SlotAction]: Readonly<Partial<Record<SlotSta
   cancelReservation: { RESERVED: 'CANCELED' }, // either side, after confirmation
   expireHold: { SELECTED: 'FREE' }, // nobody decided in time: bookable again, nothing recorded
   remove: { FREE: 'REMOVED', SELECTED: 'REMOVED', RESERVED: 'REMOVED' }, // the window stopped existing
+  // The live relay (DESIGN §4). An EXECUTING slot is being used: it can no longer be cancelled or
+  // removed, only completed after its end.
+  execute: { RESERVED: 'EXECUTING' }, // the first relay session of the slot started
+  complete: { EXECUTING: 'COMPLETED' }, // its end passed
+  fail: { RESERVED: 'FAILED' }, // its end passed and nobody ever connected
 };
 
 /**
  * States in which a slot holds its station: two overlapping slots of one station must never both
- * be in one of these. EXECUTING has no way in yet, but a slot being served obviously holds it.
+ * be in one of these. A slot being served (EXECUTING) obviously holds it.
  */
 export const OCCUPYING_STATES: readonly SlotState[] = ['SELECTED', 'RESERVED', 'EXECUTING'];
 
@@ -84,6 +94,13 @@ export function isLive(state: SlotState): boolean {
   return LIVE_STATES.includes(state);
 }
 
+/** States in which the relay takes clients (docs/protocol.md "Slot rules"). */
+export const OPERABLE_STATES: readonly SlotState[] = ['RESERVED', 'EXECUTING'];
+
+/** Why a slot FAILED (stored in failureReason, shown in its view and report). */
+export const SLOT_FAILURE_REASONS = ['NO_CLIENT_CONNECTED'] as const;
+export type SlotFailureReason = (typeof SLOT_FAILURE_REASONS)[number];
+
 export interface HeldSlot {
   state: SlotState;
   /** Set whenever a slot is selected; absent or null means no deadline. */
@@ -113,6 +130,9 @@ const ACTION_WORDING: Record<SlotAction, string> = {
   cancelReservation: 'have its reservation cancelled',
   expireHold: 'be released at the end of a hold',
   remove: 'be removed',
+  execute: 'start executing',
+  complete: 'be completed',
+  fail: 'be marked failed',
 };
 
 export class IllegalSlotTransitionError extends DomainError {

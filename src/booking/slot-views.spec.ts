@@ -16,6 +16,7 @@ describe('slotView (Annex C OperationSlot, extended)', () => {
       maxElevationDeg: 41.234,
       state: 'FREE',
       holdExpiresAt: null,
+      failureReason: null,
     } as OperationalSlot;
     expect(slotView(slot, new Date('2014-07-01T00:00:00Z'))).toEqual({
       identifier: 'slot-1',

@@ -18,6 +18,8 @@ export interface SlotView {
   maxElevation: number;
   state: SlotState;
   holdExpiresAt?: string;
+  /** Why a FAILED slot failed (docs/api.md "Slot lifecycle"). */
+  failureReason?: string;
   /** Shown to the station's owner for a selection or reservation (WEB-FUN-270). */
   mOperator?: { username: string; organisation: string };
 }
@@ -52,6 +54,7 @@ export function slotView(slot: OperationalSlot, now: Date, mOperator?: SlotView[
     ...(state === 'SELECTED' && slot.holdExpiresAt
       ? { holdExpiresAt: slot.holdExpiresAt.toISOString() }
       : {}),
+    ...(state === 'FAILED' && slot.failureReason ? { failureReason: slot.failureReason } : {}),
     ...(mOperator ? { mOperator } : {}),
   };
 }

@@ -15,7 +15,7 @@ import { Database } from '../database/database.service';
 import { GroundStation } from '../stations/ground-station.entity';
 import { OperationalSlot } from './operational-slot.entity';
 import { SlotChange } from './slot-change.entity';
-import { LIVE_STATES, OCCUPYING_STATES } from './slot-transitions';
+import { LIVE_STATES, OCCUPYING_STATES, OPERABLE_STATES, type SlotState } from './slot-transitions';
 
 export interface SlotScope {
   stationIds?: string[];
@@ -166,12 +166,12 @@ export class SlotsRepository {
     });
   }
 
-  /** The spacecraft's RESERVED slots that start by `startsBy` and end after `endsAfter`. */
+  /** The spacecraft's RESERVED or EXECUTING slots that start by `startsBy` and end after `endsAfter`. */
   reservedOf(spacecraftId: string, startsBy: Date, endsAfter: Date): Promise<OperationalSlot[]> {
     return this.slots.find({
       where: {
         spacecraftId,
-        state: 'RESERVED',
+        state: In([...OPERABLE_STATES]),
         startAt: LessThanOrEqual(startsBy),
         endAt: MoreThan(endsAfter),
       },
@@ -188,6 +188,15 @@ export class SlotsRepository {
       .andWhere('slot.endAt > :after', { after })
       .getRawMany();
     return rows.map((row) => row.stationId);
+  }
+
+  /** Slots in one of `states` that ended by `endedBy`, the earliest end first, at most `limit` (idx_slots_state). */
+  endedIn(states: readonly SlotState[], endedBy: Date, limit: number): Promise<OperationalSlot[]> {
+    return this.slots.find({
+      where: { state: In([...states]), endAt: LessThanOrEqual(endedBy) },
+      order: { endAt: 'ASC', id: 'ASC' },
+      take: limit,
+    });
   }
 
   /** Selections whose hold ran out by `now`. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.service';
-import type { RelaySessionRecord } from './relay-session.entity';
+import type { RelaySessionRecord, SessionTransport } from './relay-session.entity';
 import { RelaySessionsRepository } from './relay-sessions.repository';
 
 /** Writes the session audit: who operated which side of which slot, from when until when. */
@@ -19,6 +19,7 @@ export class RelaySessionAudit {
     userId: string,
     connectionId: string,
     at: Date,
+    transport: SessionTransport = 'tls',
   ): Promise<void> {
     const record: RelaySessionRecord = {
       id,
@@ -26,6 +27,7 @@ export class RelaySessionAudit {
       side,
       userId,
       connectionId: connectionId.slice(0, 64),
+      transport,
       startedAt: at,
       endedAt: null,
       endReason: null,

@@ -20,6 +20,22 @@ export class RelaySessionsRepository {
     await this.sessions.update({ id }, { endedAt: at, endReason: reason });
   }
 
+  /** Which of these slots had at least one session. */
+  async slotsWithSessions(slotIds: string[]): Promise<string[]> {
+    if (slotIds.length === 0) return [];
+    const rows: { slotId: string }[] = await this.sessions
+      .createQueryBuilder('session')
+      .select('DISTINCT session.slotId', 'slotId')
+      .where('session.slotId IN (:...ids)', { ids: slotIds })
+      .getRawMany();
+    return rows.map((row) => row.slotId);
+  }
+
+  /** Every session of the slot, in the order they started (idx_relay_sessions_slot). */
+  ofSlot(slotId: string): Promise<RelaySessionRecord[]> {
+    return this.sessions.find({ where: { slotId }, order: { startedAt: 'ASC', id: 'ASC' } });
+  }
+
   /** Ends every session still open; returns how many there were. */
   async endAllOpen(at: Date, reason: string): Promise<number> {
     const result = await this.sessions.update({ endedAt: IsNull() }, { endedAt: at, endReason: reason });

@@ -4,6 +4,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { BookingModule } from '../booking/booking.module';
 import { SpacecraftModule } from '../spacecraft/spacecraft.module';
 import { StationsModule } from '../stations/stations.module';
+import { MissionSessionAudit } from './mission-session-audit';
 import { PacketFeed } from './packet-feed';
 import { PacketLog } from './packet-log';
 import { PacketsRepository } from './packets.repository';
@@ -12,6 +13,9 @@ import { RelaySessionAudit } from './relay-session-audit';
 import { RelaySessionsRepository } from './relay-sessions.repository';
 import { RelayService } from './relay.service';
 import { SlotContextLoader } from './slot-context-loader';
+import { SlotReportRepository } from './slot-report.repository';
+import { SlotReportService } from './slot-report.service';
+import { SlotSettlement } from './slot-settlement';
 
 /** The relay behind the TLS gateway (RelayPort) and the mission WebSocket gateway (MissionRelayPort). */
 @Module({
@@ -26,7 +30,19 @@ import { SlotContextLoader } from './slot-context-loader';
     RelaySessionAudit,
     RelaySessionsRepository,
     SlotContextLoader,
+    MissionSessionAudit,
+    SlotSettlement,
+    SlotReportService,
+    SlotReportRepository,
   ],
-  exports: [RelayPort, MissionRelayPort, RelayService, PacketLog, PacketFeed, PacketsRepository],
+  exports: [
+    RelayPort,
+    MissionRelayPort,
+    RelayService,
+    PacketLog,
+    PacketFeed,
+    PacketsRepository,
+    SlotReportService,
+  ],
 })
 export class RelayModule {}

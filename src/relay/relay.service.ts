@@ -4,6 +4,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { AccountsService } from '../accounts/accounts.service';
 import type { OperationalSlot } from '../booking/operational-slot.entity';
 import { BookingService } from '../booking/booking.service';
+import { SlotLifecycle } from '../booking/slot-lifecycle';
+import { OPERABLE_STATES } from '../booking/slot-transitions';
 import { Clock } from '../common/clock';
 import { DomainError, NotFoundError } from '../common/errors';
 import { assertCanManage } from '../common/ownership';
@@ -17,6 +19,7 @@ import type { CspHeader } from '../csp/csp-header';
 import { cspSettingsOf } from '../spacecraft/spacecraft-mapper';
 import { SpacecraftService } from '../spacecraft/spacecraft.service';
 import { ByteRateLimit } from './byte-rate-limit';
+import { MissionSessionAudit } from './mission-session-audit';
 import { parseFrameTimestamp } from './frame-timestamp';
 import { PacketLog, SHUTDOWN_FLUSH_MS } from './packet-log';
 import type { PacketOutcome } from './packet.entity';
@@ -86,6 +89,8 @@ interface Sender extends RelaySession {
 interface SlotRelay {
   context: SlotContext;
   sides: Partial<Record<RelaySide, ActiveSession>>;
+  /** Set once its EXECUTING mark was asked for (at its first session, TLS or WebSocket). */
+  executing?: boolean;
 }
 
 const OTHER: Record<RelaySide, RelaySide> = { station: 'mission', mission: 'station' };
@@ -98,6 +103,8 @@ const DIRECTION: Record<RelaySide, LinkDirection> = { station: 'DOWNLINK', missi
 const SLOT_END_CHECK_MS = 1000;
 /** The periodic check that ends the sessions of slots whose end has passed. */
 export const SLOT_END_JOB = 'relay.end-finished-slots';
+/** Marks a slot EXECUTING at its first session, without making that session wait for it. */
+export const MARK_EXECUTING_JOB = 'relay.mark-executing';
 
 /**
  * Live sessions between the G-client and the M-client of reserved slots (Annex E, DESIGN §4,
@@ -122,6 +129,8 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     private readonly audit: RelaySessionAudit,
     private readonly jobs: JobRunner,
     private readonly spacecraft: SpacecraftService,
+    private readonly lifecycle: SlotLifecycle,
+    private readonly missionAudit: MissionSessionAudit,
   ) {
     super();
   }
@@ -165,6 +174,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
       peer.connectionId,
       this.clock.now(),
     );
+    this.markExecuting(relay);
     const otherConnected = chosen === 'station' ? this.missionPresent(relay) : Boolean(relay.sides.station);
     this.logger.log({ slotId, side: chosen, user: actor.username, otherConnected }, 'relay session started');
     if (chosen === 'station') {
@@ -334,6 +344,8 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
         await this.audit
           .ended(session.auditId, this.clock.now(), 'SHUTDOWN')
           .catch((error: unknown) => this.logger.error({ err: error }, 'could not record a session end'));
+    for (const seats of this.missionSeats.values())
+      for (const seat of seats) await this.missionAudit.leftAll(seat, 'SHUTDOWN');
     await this.packets.flush(SHUTDOWN_FLUSH_MS);
     this.logger.log({ sessions: sessions.length }, 'relay drained: sessions ended, packet log flushed');
   }
@@ -370,6 +382,8 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
       session.peer.close('slot ended');
     }
     this.tellMissionSockets(relay, RELAY_EVENT.SLOT_END);
+    for (const seat of this.missionSeats.get(relay.context.slot.spacecraftId) ?? [])
+      this.jobs.fireAndForget('relay.record-mission-slot-end', this.missionAudit.left(seat, slotId, 'SLOT_END'));
     // A mission session follows its spacecraft: it ends with the last of its slots in progress.
     if (this.relaysOf(relay.context.slot.spacecraftId).length === 0)
       for (const socket of this.missionSockets(relay)) socket.close('slot ended');
@@ -453,6 +467,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     // A slot in progress whose station has not connected yet is opened too, so that its end is
     // noticed (SLOT_END). The session already receives everything meanwhile.
     await this.openInProgress(seat.spacecraftId);
+    for (const relay of this.relaysOf(seat.spacecraftId)) this.joinSlot(seat, relay);
     // The session may have closed while the slots were read: nobody is left to use what was opened.
     if (!this.missionSeats.get(seat.spacecraftId)?.has(seat))
       for (const relay of this.relaysOf(seat.spacecraftId)) this.closeIfIdle(relay);
@@ -489,6 +504,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     if (!seats?.delete(seat)) return;
     if (seats.size === 0) this.missionSeats.delete(seat.spacecraftId);
     if (!seat.peer) return;
+    this.jobs.fireAndForget('relay.record-mission-detach', this.missionAudit.leftAll(seat, reason));
     const event = reason === 'CLOSED' ? RELAY_EVENT.END_REMOTE : RELAY_EVENT.REMOTE_DISCONNECTED;
     const why = reason === 'CLIENT_NOT_READING' || reason === 'CONNECTION_LOST' ? reason : undefined;
     for (const relay of this.relaysOf(seat.spacecraftId)) {
@@ -548,6 +564,26 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     );
     for (const slot of slots) await this.open(slot);
     return this.relaysOf(spacecraftId);
+  }
+
+  /** A mission WebSocket session takes part in a slot: audited, and the slot is EXECUTING. */
+  private joinSlot(seat: MissionSeat, relay: SlotRelay): void {
+    if (!seat.peer) return; // not open yet: attachMission joins it to every slot open then
+    this.missionAudit.joined(seat, relay.context.slot.id, seat.userId, seat.peer.connectionId);
+    this.markExecuting(relay);
+  }
+
+  /**
+   * RESERVED → EXECUTING at the slot's first session, in the background: the session does not
+   * wait for it. Should it fail (logged), the slot is still completed at its end, since its
+   * sessions are in the audit (slot-settlement.ts).
+   */
+  private markExecuting(relay: SlotRelay): void {
+    if (relay.executing) return;
+    relay.executing = true;
+    const { slot } = relay.context;
+    if (slot.state === 'EXECUTING') return;
+    this.jobs.fireAndForget(MARK_EXECUTING_JOB, () => this.lifecycle.execute(slot.id), { slotId: slot.id });
   }
 
   /** A relay nobody uses any more (no station, no M-client, no mission WebSocket session) is closed. */
@@ -621,11 +657,11 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
 
   private checkStartable(slot: OperationalSlot): void {
     const now = this.clock.now();
-    if (slot.state !== 'RESERVED')
+    if (!OPERABLE_STATES.includes(slot.state))
       throw new DomainError(
         'STATE',
         'SLOT_NOT_RESERVED',
-        `slot ${slot.id} is ${slot.state}; only RESERVED slots can be operated`,
+        `slot ${slot.id} is ${slot.state}; only RESERVED (or EXECUTING) slots can be operated`,
       );
     if (now >= slot.endAt) throw slotEnded(slot);
     const opensAt = new Date(slot.startAt.getTime() - this.config.relay.earlyStartMinutes * 60_000);
@@ -652,6 +688,8 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     try {
       const relay = this.relays.get(slot.id) ?? (await pending);
       this.relays.set(slot.id, relay);
+      // Mission WebSocket sessions of the spacecraft take part in every slot of it that opens.
+      for (const seat of this.missionSeats.get(slot.spacecraftId) ?? []) this.joinSlot(seat, relay);
       return relay;
     } finally {
       this.opening.delete(slot.id);

@@ -2,6 +2,7 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { AccountsModule } from '../../accounts/accounts.module';
 import { BookingModule } from '../../booking/booking.module';
+import { RelayModule } from '../../relay/relay.module';
 import { AnnexDConfigurationModule } from '../../annex-d-configuration/annex-d-configuration.module';
 import { NonScheduledModule } from '../../non-scheduled/non-scheduled.module';
 import { JsonRpcController } from './json-rpc.controller';
@@ -11,11 +12,12 @@ import { AccountsMethods } from './methods/accounts.methods';
 import { BookingMethods } from './methods/booking.methods';
 import { ConfigurationMethods } from './methods/configuration.methods';
 import { NonScheduledMethods } from './methods/non-scheduled.methods';
+import { SlotReportMethods } from './methods/slot-report.methods';
 
 /** Global so feature transports can register their methods in the one registry. */
 @Global()
 @Module({
-  imports: [AccountsModule, AnnexDConfigurationModule, BookingModule, NonScheduledModule],
+  imports: [AccountsModule, AnnexDConfigurationModule, BookingModule, NonScheduledModule, RelayModule],
   controllers: [JsonRpcController],
   providers: [
     JsonRpcMethods,
@@ -24,6 +26,7 @@ import { NonScheduledMethods } from './methods/non-scheduled.methods';
     ConfigurationMethods,
     BookingMethods,
     NonScheduledMethods,
+    SlotReportMethods,
   ],
   exports: [JsonRpcMethods],
 })

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { SLOT_STATES } from '../../booking/slot-transitions';
+import { SLOT_FAILURE_REASONS, SLOT_STATES } from '../../booking/slot-transitions';
 
 /**
  * OpenAPI schemas of what the REST operations answer, where the answer is not one of the request
@@ -198,9 +198,10 @@ export const SLOT = object(
     maxElevation: number,
     state: { type: 'string', enum: [...SLOT_STATES] },
     holdExpiresAt: instant,
+    failureReason: { type: 'string', enum: [...SLOT_FAILURE_REASONS], description: 'only when FAILED' },
     mOperator: object({ username: string, organisation: string }),
   },
-  ['holdExpiresAt', 'mOperator'],
+  ['holdExpiresAt', 'failureReason', 'mOperator'],
 );
 
 export const CHANGES = object({
@@ -239,6 +240,48 @@ export const NON_SCHEDULED_UPLOAD = object({
         nullable: true,
         description: 'the spacecraft it is attributed to, or null',
       },
+    }),
+  ),
+});
+
+const frameCount = { frames: { type: 'integer' }, bytes: { type: 'integer' } } as const;
+const DIRECTION_REPORT = object({
+  relayed: object(frameCount),
+  notDelivered: object(frameCount),
+  rejected: object({
+    ...frameCount,
+    byRule: {
+      type: 'object',
+      additionalProperties: { type: 'integer' },
+      description: 'frames per rejectRule',
+    },
+  }),
+  firstFrameAt: nullableInstant,
+  lastFrameAt: nullableInstant,
+  longestGap: {
+    ...object({ ms: { type: 'integer' }, from: instant, to: instant }),
+    nullable: true,
+    description: 'null with fewer than two frames',
+  },
+});
+
+export const SLOT_REPORT = object({
+  slot: SLOT,
+  state: { type: 'string', enum: [...SLOT_STATES] },
+  failureReason: { type: 'string', nullable: true, enum: [...SLOT_FAILURE_REASONS] },
+  final: { type: 'boolean', description: 'COMPLETED or FAILED: the figures no longer change' },
+  generatedAt: instant,
+  downlink: DIRECTION_REPORT,
+  uplink: DIRECTION_REPORT,
+  sessions: arrayOf(
+    object({
+      side: { type: 'string', enum: ['station', 'mission'] },
+      transport: { type: 'string', enum: ['tls', 'websocket'] },
+      user: { type: 'string', nullable: true },
+      connectionId: string,
+      startedAt: instant,
+      endedAt: nullableInstant,
+      endReason: { type: 'string', nullable: true },
     }),
   ),
 });

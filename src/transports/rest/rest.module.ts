@@ -4,6 +4,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AccountsModule } from '../../accounts/accounts.module';
 import { BookingModule } from '../../booking/booking.module';
+import { RelayModule } from '../../relay/relay.module';
 import { AnnexDConfigurationModule } from '../../annex-d-configuration/annex-d-configuration.module';
 import { NonScheduledModule } from '../../non-scheduled/non-scheduled.module';
 import { ApiThrottleGuard, ApiThrottleOptions } from '../api-throttle';
@@ -16,6 +17,7 @@ import { SpacecraftController } from './spacecraft.controller';
 import { HealthController } from './health.controller';
 import { NonScheduledController } from './non-scheduled.controller';
 import { HttpErrorFilter } from './http-error.filter';
+import { SlotReportController } from './slot-report.controller';
 
 @Module({
   imports: [
@@ -23,6 +25,7 @@ import { HttpErrorFilter } from './http-error.filter';
     AnnexDConfigurationModule,
     BookingModule,
     NonScheduledModule,
+    RelayModule,
     ThrottlerModule.forRootAsync({ useClass: ApiThrottleOptions }),
   ],
   controllers: [
@@ -35,6 +38,7 @@ import { HttpErrorFilter } from './http-error.filter';
     StationBookingController,
     SpacecraftBookingController,
     NonScheduledController,
+    SlotReportController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: BearerAuthGuard },
