@@ -6,7 +6,10 @@ import { REPLAN_JOB } from '../src/booking/slot-planner.service';
 import { JobRunner } from '../src/common/jobs';
 import { PacketLog } from '../src/relay/packet-log';
 import { RelaySessionAudit } from '../src/relay/relay-session-audit';
-import { RelayService, SLOT_END_JOB } from '../src/relay/relay.service';
+import { MARK_EXECUTING_JOB, RelayService, SLOT_END_JOB } from '../src/relay/relay.service';
+import { SETTLE_GRACE_MS, SLOT_SETTLE_JOB } from '../src/relay/slot-settlement';
+import { MISSION_SESSION_END_JOB, MISSION_SESSION_START_JOB } from '../src/relay/mission-session-audit';
+import { SlotLifecycle } from '../src/booking/slot-lifecycle';
 import { SpacecraftRepository } from '../src/spacecraft/spacecraft.repository';
 import { TLE_REFRESH_JOB } from '../src/spacecraft/tle-refresh.service';
 import { GroundStationsService } from '../src/stations/ground-stations.service';
@@ -58,7 +61,7 @@ describe('background jobs that fail leave the server serving', () => {
 
   it('schedules every periodic job through the runner', () => {
     expect(runner.scheduled.sort()).toEqual(
-      [HOLD_SWEEP_JOB, REPLAN_JOB, SLOT_END_JOB, TLE_REFRESH_JOB, WS_KEEPALIVE_JOB].sort(),
+      [HOLD_SWEEP_JOB, REPLAN_JOB, SLOT_END_JOB, SLOT_SETTLE_JOB, TLE_REFRESH_JOB, WS_KEEPALIVE_JOB].sort(),
     );
   });
 
@@ -68,6 +71,7 @@ describe('background jobs that fail leave the server serving', () => {
     [HOLD_SWEEP_JOB, () => jest.spyOn(t.app.get(SlotsRepository), 'expiredHolds')],
     [REPLAN_JOB, () => jest.spyOn(t.app.get(GroundStationsService), 'loadMany')],
     [WS_KEEPALIVE_JOB, () => jest.spyOn(t.app.get(WsGateway), 'keepAlive')],
+    [SLOT_SETTLE_JOB, () => jest.spyOn(t.app.get(SlotLifecycle), 'unsettled')],
   ];
 
   it.each(periodic)('%s: a failed run is logged with the job name', async (job, dependency) => {
@@ -179,6 +183,74 @@ describe('background jobs that fail leave the server serving', () => {
       expect(Buffer.from((await downlink).packet, 'base64')).toEqual(frames.downlink('still here'));
       await stillServing();
       await mission.close();
+      station.destroy();
+    });
+  });
+
+  // Last: its settle run closes every slot of this file that has ended by then.
+  describe('slot lifecycle work', () => {
+    it('relay.record-mission-session(-end): the WebSocket session audit cannot be written; logged, the session relays', async () => {
+      const slot = await reservedSlot(t, 'wsaudit');
+      t.clock.set(new Date(slot.start.getTime() + 60_000));
+      const station = await gatewayClient(t, slot.stationKey);
+      await station.startRemote(slot.slotId);
+      const audit = t.app.get(RelaySessionAudit);
+      const connect = () =>
+        MissionSocketClient.connect({
+          baseUrl: t.baseUrl,
+          token: slot.missionKey,
+          spacecraft: slot.spacecraft,
+        });
+
+      const startFailure = new Error('audit table unreachable at the start');
+      jest.spyOn(audit, 'started').mockRejectedValueOnce(startFailure);
+      const startLogged = failureLogged(MISSION_SESSION_START_JOB);
+      const first = await connect();
+      expect(await startLogged).toMatchObject({ err: startFailure, slotId: slot.slotId });
+      const downlink = first.next<{ packet: string }>('message');
+      await station.sendMsg(frames.downlink('heard'), t.clock.now().toISOString());
+      expect(Buffer.from((await downlink).packet, 'base64')).toEqual(frames.downlink('heard'));
+      await first.close();
+
+      const second = await connect();
+      await second.next('event'); // REMOTE_CONNECTED: attached and audited
+      const endFailure = new Error('audit table unreachable at the end');
+      jest.spyOn(audit, 'ended').mockRejectedValueOnce(endFailure);
+      const endLogged = failureLogged(MISSION_SESSION_END_JOB);
+      await second.close();
+      expect(await endLogged).toMatchObject({ err: endFailure, slotId: slot.slotId, reason: 'CLOSED' });
+      await stillServing();
+      station.destroy();
+    });
+
+    it('relay.mark-executing: marking the slot EXECUTING fails; logged, the session relays, the slot still completes', async () => {
+      const slot = await reservedSlot(t, 'markjobs');
+      t.clock.set(new Date(slot.start.getTime() + 60_000));
+      const failure = new Error('slots table unreachable');
+      const execute = jest.spyOn(t.app.get(SlotLifecycle), 'execute').mockRejectedValueOnce(failure);
+      const logged = failureLogged(MARK_EXECUTING_JOB);
+      const station = await gatewayClient(t, slot.stationKey);
+      expect(await station.startRemote(slot.slotId)).toBe(-2); // REMOTE_NOT_CONNECTED: the session is on
+      expect(await logged).toMatchObject({ err: failure, slotId: slot.slotId });
+      expect(execute).toHaveBeenCalledTimes(1);
+      expect((await station.sendMsg(frames.downlink(), t.clock.now().toISOString())).delivered).toBe(false);
+      await stillServing();
+
+      // The session audit proves the slot was used: it completes rather than fails.
+      t.clock.set(slot.end);
+      await runner.tick(SLOT_END_JOB);
+      t.clock.set(new Date(slot.end.getTime() + SETTLE_GRACE_MS));
+      await runner.tick(SLOT_SETTLE_JOB);
+      const token = await t.login('markjobs-m', 'markjobs-m-password');
+      const changes = (await t.rpc('get_changes', [slot.spacecraft], token)).result.ChangedSlots as {
+        to: string;
+        reason: string;
+      }[];
+      expect(changes.map((c) => [c.to, c.reason])).toEqual([
+        ['RESERVED', 'autoReserve'],
+        ['EXECUTING', 'execute'],
+        ['COMPLETED', 'complete'],
+      ]);
       station.destroy();
     });
   });

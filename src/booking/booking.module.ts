@@ -15,7 +15,15 @@ import { SlotsRepository } from './slots.repository';
 
 @Module({
   imports: [AccountsModule, StationsModule, SpacecraftModule, AvailabilityModule, MailModule],
-  providers: [BookingService, SlotPlanner, SlotLedger, SlotLifecycle, SlotsRepository, BookingParties, BookingNotifier],
+  providers: [
+    BookingService,
+    SlotPlanner,
+    SlotLedger,
+    SlotLifecycle,
+    SlotsRepository,
+    BookingParties,
+    BookingNotifier,
+  ],
   exports: [BookingService, SlotPlanner, SlotLifecycle, AvailabilityModule],
 })
 export class BookingModule {}

@@ -45,21 +45,22 @@ export class MissionSessionAudit {
     this.jobs.fireAndForget(MISSION_SESSION_START_JOB, written, { slotId, connectionId });
   }
 
-  /** The session left the slot (its end, or the session's); resolves once recorded or logged. */
-  left(link: MissionLink, slotId: string, reason: MissionDetachReason): Promise<void> {
+  /**
+   * The session left the slot (its end, or the session's): recorded in the background, a failure
+   * logged by the job runner (which shutdown waits for).
+   */
+  left(link: MissionLink, slotId: string, reason: MissionDetachReason): void {
     const rows = this.rows.get(link);
     const row = rows?.get(slotId);
-    if (!row) return Promise.resolve();
+    if (!row) return;
     rows?.delete(slotId);
     const at = this.clock.now();
     const ended = row.then((id) => (id === null ? undefined : this.audit.ended(id, at, reason)));
     this.jobs.fireAndForget(MISSION_SESSION_END_JOB, ended, { slotId, reason });
-    return ended.catch(() => undefined);
   }
 
   /** The session ended: every slot it was in records the reason. */
-  async leftAll(link: MissionLink, reason: MissionDetachReason): Promise<void> {
-    const slots = [...(this.rows.get(link)?.keys() ?? [])];
-    await Promise.all(slots.map((slotId) => this.left(link, slotId, reason)));
+  leftAll(link: MissionLink, reason: MissionDetachReason): void {
+    for (const slotId of [...(this.rows.get(link)?.keys() ?? [])]) this.left(link, slotId, reason);
   }
 }

@@ -345,7 +345,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
           .ended(session.auditId, this.clock.now(), 'SHUTDOWN')
           .catch((error: unknown) => this.logger.error({ err: error }, 'could not record a session end'));
     for (const seats of this.missionSeats.values())
-      for (const seat of seats) await this.missionAudit.leftAll(seat, 'SHUTDOWN');
+      for (const seat of seats) this.missionAudit.leftAll(seat, 'SHUTDOWN');
     await this.packets.flush(SHUTDOWN_FLUSH_MS);
     this.logger.log({ sessions: sessions.length }, 'relay drained: sessions ended, packet log flushed');
   }
@@ -383,7 +383,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     }
     this.tellMissionSockets(relay, RELAY_EVENT.SLOT_END);
     for (const seat of this.missionSeats.get(relay.context.slot.spacecraftId) ?? [])
-      this.jobs.fireAndForget('relay.record-mission-slot-end', this.missionAudit.left(seat, slotId, 'SLOT_END'));
+      this.missionAudit.left(seat, slotId, 'SLOT_END');
     // A mission session follows its spacecraft: it ends with the last of its slots in progress.
     if (this.relaysOf(relay.context.slot.spacecraftId).length === 0)
       for (const socket of this.missionSockets(relay)) socket.close('slot ended');
@@ -456,6 +456,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     const withStation = this.relaysOf(seat.spacecraftId).filter((relay) => relay.sides.station);
     const first = withStation.filter((relay) => !this.missionPresent(relay));
     seat.peer = peer;
+    for (const relay of this.relaysOf(seat.spacecraftId)) this.joinSlot(seat, relay);
     for (const relay of withStation) {
       if (first.includes(relay)) relay.sides.station?.peer.notifyEvent(RELAY_EVENT.REMOTE_CONNECTED);
       peer.event(missionEvent(relay, RELAY_EVENT.REMOTE_CONNECTED));
@@ -504,7 +505,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     if (!seats?.delete(seat)) return;
     if (seats.size === 0) this.missionSeats.delete(seat.spacecraftId);
     if (!seat.peer) return;
-    this.jobs.fireAndForget('relay.record-mission-detach', this.missionAudit.leftAll(seat, reason));
+    this.missionAudit.leftAll(seat, reason); // in the background, as at a slot's end
     const event = reason === 'CLOSED' ? RELAY_EVENT.END_REMOTE : RELAY_EVENT.REMOTE_DISCONNECTED;
     const why = reason === 'CLIENT_NOT_READING' || reason === 'CONNECTION_LOST' ? reason : undefined;
     for (const relay of this.relaysOf(seat.spacecraftId)) {
