@@ -5,7 +5,8 @@ import type { GatewayClient } from '../src/client/gateway-client';
 import { JobRunner } from '../src/common/jobs';
 import { SLOT_END_JOB } from '../src/relay/relay.service';
 import { SETTLE_GRACE_MS, SLOT_SETTLE_JOB } from '../src/relay/slot-settlement';
-import { ORBIT_NOW } from './helpers/fixtures';
+import { asExpected, docSection, docText, exchanges, parseDocJson } from './helpers/doc-examples';
+import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
 import { frames, gatewayClient, type ReservedSlot, reservedSlot } from './helpers/relay-fixture';
 import { TestApp } from './helpers/test-app';
 
@@ -279,5 +280,95 @@ describe('slot lifecycle and slot report', () => {
     expect(wrongSide.body.error.code).toBe('WRONG_SIDE');
     const bad = await t.rpc('get_slot_report', { identifier: slot.spacecraft }, missionToken);
     expect(bad.error.data.code).toBe('VALIDATION_FAILED');
+  });
+});
+
+/**
+ * docs/api.md "Slot report", replayed: the scenario its text describes (gs-ops' autoConfirm
+ * station VigoGS, alice's XATCOBEO, the first pass reserved; frames at the documented instants),
+ * then each documented request as its caller, with this run's slot id for the document's.
+ */
+describe('docs/api.md slot report examples', () => {
+  let t: TestApp;
+  const tokens: Record<string, string> = {};
+  const keys: Record<string, string> = {};
+  let slotId: string;
+  const DOC_SLOT = 'slot-_cjW8MR7IVA';
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    t.clock.set(ORBIT_NOW);
+    for (const user of ['gs-ops', 'alice']) {
+      tokens[user] = (await t.operator(user)).token;
+      keys[user] = (
+        await t.http('POST', '/api/me/api-keys', { token: tokens[user], body: { name: 'client' } })
+      ).body.key as string;
+    }
+    const always = { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' };
+    await t.http('POST', '/api/ground-stations', {
+      token: tokens['gs-ops'],
+      body: stationConfig('VigoGS', { autoConfirm: true }),
+    });
+    await t.http('POST', '/api/ground-stations/VigoGS/rules', { token: tokens['gs-ops'], body: always });
+    await t.http('POST', '/api/spacecraft', { token: tokens.alice, body: spacecraftConfig('XATCOBEO') });
+    const slots = (await t.rpc('get_operational_slots', ['XATCOBEO'], tokens.alice)).result.OperationSlot;
+    // The first pass gives two slots (tm and tc channels, random ids): the document's is tm.
+    const first = (
+      slots as { scChannel: string; identifier: string; slotStart: string; slotEnd: string }[]
+    ).find((candidate) => candidate.scChannel === 'tm')!;
+    slotId = first.identifier;
+    await t.rpc('select_slots', ['XATCOBEO', [slotId]], tokens.alice);
+    const start = new Date(first.slotStart).getTime();
+    const end = new Date(first.slotEnd);
+    const at = (ms: number) => t.clock.set(new Date(start + ms));
+
+    at(-60_000);
+    const station = await gatewayClient(t, keys['gs-ops']);
+    const mission = await gatewayClient(t, keys.alice);
+    await station.startRemote(slotId);
+    await mission.startRemote(slotId);
+    const stamp = () => t.clock.now().toISOString();
+    at(0);
+    await station.sendMsg(frames.downlink('telemetry'), stamp());
+    at(2_000);
+    await mission.sendMsg(frames.uplink('telecommand'), stamp());
+    at(20_000);
+    await station.sendMsg(frames.downlink('telemetry', { source: 11 }), stamp()).catch(() => undefined);
+    at(21_000);
+    await station.sendMsg(frames.downlink('telemetry'), stamp());
+    at(30_000);
+    await mission.endRemote();
+    at(90_000);
+    await station.sendMsg(frames.downlink('telemetry'), stamp());
+    t.clock.set(end);
+    await t.app.get(JobRunner).tick(SLOT_END_JOB);
+    t.clock.set(new Date(end.getTime() + SETTLE_GRACE_MS));
+    await t.app.get(JobRunner).tick(SLOT_SETTLE_JOB);
+    station.destroy();
+    mission.destroy();
+  });
+  afterAll(() => t.stop());
+
+  it('answers every example as documented, JSON-RPC and REST', async () => {
+    const ours = <T>(value: T): T => JSON.parse(JSON.stringify(value).split(DOC_SLOT).join(slotId)) as T;
+    const calls = exchanges(docSection(docText('api.md'), 'Slot report'));
+    expect(calls).toHaveLength(4);
+    let caller = 'alice';
+    for (const { request, answer, caller: named } of calls) {
+      caller = named ?? caller;
+      const token = tokens[caller];
+      if (typeof request === 'object') {
+        const sent = await t.http('POST', '/jsonrpc', { token, body: ours(request) });
+        expect({ request, answer: sent.body }).toEqual({ request, answer: asExpected(ours(answer)) });
+      } else {
+        const [, path] = /^GET (\S+)$/.exec(request as string)!;
+        const [, status, body] = /^(\d{3}) ([\s\S]*)$/.exec(answer as string)!;
+        const sent = await t.http('GET', ours(path), { token });
+        expect({ request, answer: { status: sent.status, body: sent.body } }).toEqual({
+          request,
+          answer: { status: Number(status), body: asExpected(ours(parseDocJson(body))) },
+        });
+      }
+    }
   });
 });
