@@ -7,6 +7,7 @@ import { OperationalSlot } from './booking/operational-slot.entity';
 import { SlotChange } from './booking/slot-change.entity';
 import { Packet } from './relay/packet.entity';
 import { RelaySessionRecord } from './relay/relay-session.entity';
+import { SlotSummary } from './relay/slot-summary.entity';
 import { ScChannel } from './spacecraft/sc-channel.entity';
 import { Spacecraft } from './spacecraft/spacecraft.entity';
 import { GroundStation } from './stations/ground-station.entity';
@@ -29,4 +30,5 @@ export const ENTITIES = [
   SlotChange,
   Packet,
   RelaySessionRecord,
+  SlotSummary,
 ];

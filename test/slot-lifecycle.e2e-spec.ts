@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import { setTimeout as pause } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
 import { BookingEventsClient, type ChangeMessage, MissionSocketClient } from '../src/client/websocket-client';
 import type { GatewayClient } from '../src/client/gateway-client';
 import { JobRunner } from '../src/common/jobs';
 import { SLOT_END_JOB } from '../src/relay/relay.service';
 import { SETTLE_GRACE_MS, SLOT_SETTLE_JOB } from '../src/relay/slot-settlement';
+import { SlotSummary } from '../src/relay/slot-summary.entity';
 import { asExpected, docSection, docText, exchanges, parseDocJson } from './helpers/doc-examples';
 import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
 import { frames, gatewayClient, type ReservedSlot, reservedSlot } from './helpers/relay-fixture';
@@ -208,6 +210,12 @@ describe('slot lifecycle and slot report', () => {
     expect(wsRow).toMatchObject({ startedAt: iso(60_000), endedAt: iso(70_000) });
     expect(wsRow.connectionId).toMatch(/^[0-9a-f-]{36}$/);
 
+    // Stored once at completion, read from there since: the same figures.
+    const summary = await t.app
+      .get(DataSource)
+      .getRepository(SlotSummary)
+      .findOneByOrFail({ slotId: slot.slotId });
+    expect(JSON.parse(summary.figures)).toEqual({ downlink: done.downlink, uplink: done.uplink });
     const completed = (await changes(slot.station, stationToken))
       .filter((c) => c.slot === slot.slotId)
       .at(-1);

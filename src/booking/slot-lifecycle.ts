@@ -51,10 +51,13 @@ export class SlotLifecycle {
   /**
    * Closes ended slots: EXECUTING → COMPLETED; RESERVED → FAILED, or, when the relay knows a
    * client did come (its EXECUTING mark was lost), EXECUTING → COMPLETED in one go. Slots that
-   * changed meanwhile or have not ended are left alone. Returns how many were closed.
+   * changed meanwhile or have not ended are left alone. Returns those closed, with their new state.
    */
-  async settle(slotIds: string[], outcomeOf: (slotId: string) => SlotOutcome): Promise<number> {
-    if (slotIds.length === 0) return 0;
+  async settle(
+    slotIds: string[],
+    outcomeOf: (slotId: string) => SlotOutcome,
+  ): Promise<{ slotId: string; state: SlotState }[]> {
+    if (slotIds.length === 0) return [];
     return retryOnConflict(() =>
       this.db.transaction(
         async () => {
@@ -63,9 +66,11 @@ export class SlotLifecycle {
             (slot) => slot.endAt <= now && OPERABLE_STATES.includes(slot.state),
           );
           const updates = ended.flatMap((slot) => closing(slot, outcomeOf(slot.id)));
-          await this.ledger.apply(updates, null);
+          const saved = await this.ledger.apply(updates, null);
           if (ended.length > 0) this.logger.log({ slots: ended.length }, 'ended slots settled');
-          return ended.length;
+          // A slot executed and completed in one go appears twice: its last state counts.
+          const last = new Map(saved.map((slot) => [slot.id, slot.state]));
+          return [...last].map(([slotId, state]) => ({ slotId, state }));
         },
         { readCommitted: true },
       ),

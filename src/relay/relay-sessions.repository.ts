@@ -31,9 +31,9 @@ export class RelaySessionsRepository {
     return rows.map((row) => row.slotId);
   }
 
-  /** Every session of the slot, in the order they started (idx_relay_sessions_slot). */
+  /** Every session of the slot, in the order they started, the station's first at one instant. */
   ofSlot(slotId: string): Promise<RelaySessionRecord[]> {
-    return this.sessions.find({ where: { slotId }, order: { startedAt: 'ASC', id: 'ASC' } });
+    return this.sessions.find({ where: { slotId }, order: { startedAt: 'ASC', side: 'DESC', id: 'ASC' } });
   }
 
   /** Ends every session still open; returns how many there were. */

@@ -2,6 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.service';
 import { Packet, type PacketOutcome } from './packet.entity';
+import { SlotSummary } from './slot-summary.entity';
 
 /** Frames of one slot, one direction, one outcome and (for rejections) one rule. */
 export interface SlotFrameGroup {
@@ -23,6 +24,7 @@ export interface SlotGap {
 /**
  * The figures of a slot's report, computed by the database from the packets of the slot
  * (idx_packets_slot_time): no row is loaded into the process, however many frames the slot had.
+ * A completed slot's figures are stored once (slot_summaries) and read from there.
  */
 @Injectable()
 export class SlotReportRepository {
@@ -80,6 +82,16 @@ export class SlotReportRepository {
       [slotId, direction],
     );
     return rows.length === 0 ? null : { from: this.time(rows[0].prev), to: this.time(rows[0].at) };
+  }
+
+  /** The stored figures of a completed slot, if any. */
+  summary(slotId: string): Promise<SlotSummary | null> {
+    return this.db.manager().getRepository(SlotSummary).findOneBy({ slotId });
+  }
+
+  /** Stores (or replaces) a completed slot's figures. */
+  async saveSummary(summary: SlotSummary): Promise<void> {
+    await this.db.manager().getRepository(SlotSummary).save(summary);
   }
 
   /** A raw serverReceivedAt as the driver hydrates it into the entity (UTC, milliseconds). */

@@ -36,6 +36,9 @@ export interface SessionReport {
   endReason: string | null;
 }
 
+/** What a completed slot stores (slot_summaries). */
+type SlotFigures = Pick<SlotReport, 'downlink' | 'uplink'>;
+
 export interface SlotReport {
   slot: SlotView;
   state: SlotView['state'];
@@ -70,10 +73,8 @@ export class SlotReportService {
     side: 'station' | 'spacecraft' | 'either',
   ): Promise<SlotReport> {
     const slot = await this.booking.slotOf(ctx, identifier, slotId, side);
-    const [groups, downGap, upGap, sessions] = await Promise.all([
-      this.figures.frameGroups(slot.id),
-      this.figures.longestGap(slot.id, 'DOWNLINK'),
-      this.figures.longestGap(slot.id, 'UPLINK'),
+    const [figures, sessions] = await Promise.all([
+      this.figuresOf(slot.id, slot.state === 'COMPLETED'),
       this.sessions.ofSlot(slot.id),
     ]);
     const users = new Map(
@@ -87,8 +88,7 @@ export class SlotReportService {
       failureReason: view.failureReason ?? null,
       final: view.state === 'COMPLETED' || view.state === 'FAILED',
       generatedAt: now.toISOString(),
-      downlink: direction(groups, 'DOWNLINK', downGap),
-      uplink: direction(groups, 'UPLINK', upGap),
+      ...figures,
       sessions: sessions.map((session) => ({
         side: session.side,
         transport: session.transport,
@@ -99,6 +99,33 @@ export class SlotReportService {
         endReason: session.endReason,
       })),
     };
+  }
+
+  /**
+   * Computes and stores the figures of slots that just completed (SlotSettlement), one at a time.
+   * Should it fail, their reports compute them when asked, as before completion.
+   */
+  async summarize(slotIds: string[]): Promise<void> {
+    for (const slotId of slotIds)
+      await this.figures.saveSummary({
+        slotId,
+        figures: JSON.stringify(await this.compute(slotId)),
+        computedAt: this.clock.now(),
+      });
+  }
+
+  private async figuresOf(slotId: string, completed: boolean): Promise<SlotFigures> {
+    const stored = completed ? await this.figures.summary(slotId) : null;
+    return stored ? (JSON.parse(stored.figures) as SlotFigures) : this.compute(slotId);
+  }
+
+  private async compute(slotId: string): Promise<SlotFigures> {
+    const [groups, downGap, upGap] = await Promise.all([
+      this.figures.frameGroups(slotId),
+      this.figures.longestGap(slotId, 'DOWNLINK'),
+      this.figures.longestGap(slotId, 'UPLINK'),
+    ]);
+    return { downlink: direction(groups, 'DOWNLINK', downGap), uplink: direction(groups, 'UPLINK', upGap) };
   }
 }
 

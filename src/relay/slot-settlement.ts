@@ -4,6 +4,7 @@ import { SlotLifecycle } from '../booking/slot-lifecycle';
 import { Clock } from '../common/clock';
 import { JobRunner } from '../common/jobs';
 import { RelaySessionsRepository } from './relay-sessions.repository';
+import { SlotReportService } from './slot-report.service';
 
 /** The periodic closing of ended slots: COMPLETED, or FAILED when nobody came. */
 export const SLOT_SETTLE_JOB = 'relay.settle-ended-slots';
@@ -20,7 +21,8 @@ const SETTLE_BATCH = 100;
  * Closes ended slots (DESIGN §4): a slot any client operated (a relay session in relay_sessions)
  * completes, one nobody joined fails with NO_CLIENT_CONNECTED. Lives with the relay because the
  * session audit is the proof of use, even when the EXECUTING mark of a session was lost.
- * Idempotent: a slot already closed is not read again.
+ * Idempotent: a slot already closed is not read again. A completed slot's figures are then
+ * computed once and stored (its report reads them from there).
  */
 @Injectable()
 export class SlotSettlement implements OnApplicationBootstrap {
@@ -29,6 +31,7 @@ export class SlotSettlement implements OnApplicationBootstrap {
     private readonly lifecycle: SlotLifecycle,
     private readonly sessions: RelaySessionsRepository,
     private readonly jobs: JobRunner,
+    private readonly reports: SlotReportService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -47,9 +50,10 @@ export class SlotSettlement implements OnApplicationBootstrap {
       const closed = await this.lifecycle.settle(ids, (id) =>
         used.has(id) ? { used: true } : { used: false, reason: 'NO_CLIENT_CONNECTED' },
       );
-      settled += closed;
+      settled += closed.length;
+      await this.reports.summarize(closed.filter((c) => c.state === 'COMPLETED').map((c) => c.slotId));
       // Nothing of this batch could be closed (it changed meanwhile): the next run tries again.
-      if (closed === 0 || batch.length < SETTLE_BATCH) return settled;
+      if (closed.length === 0 || batch.length < SETTLE_BATCH) return settled;
     }
   }
 }
