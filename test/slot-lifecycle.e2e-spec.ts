@@ -260,6 +260,10 @@ describe('slot lifecycle and slot report', () => {
       ['RESERVED', 'autoReserve'],
       ['FAILED', 'fail'],
     ]);
+    // Nobody is emailed about it (the reservation itself was: the station owner heard of it).
+    const mails = t.outbox().filter((mail) => mail.content.includes(idle.slotId));
+    expect(mails.length).toBeGreaterThan(0);
+    expect(mails.filter((mail) => /FAILED|EXECUTING|COMPLETED/.test(mail.content))).toEqual([]);
     // Idempotent: a second run changes nothing, and a failed slot cannot be operated.
     await t.app.get(JobRunner).tick(SLOT_SETTLE_JOB);
     expect((await t.rpc('get_changes', [idle.spacecraft], idleToken)).result.ChangedSlots).toHaveLength(

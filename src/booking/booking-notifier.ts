@@ -10,7 +10,10 @@ import type { SlotChange } from './slot-change.entity';
 
 type Change = Omit<SlotChange, 'id'>;
 
-/** Who hears of a change: the station's owner of new selections, the M-operator of decisions, both of removals. */
+/**
+ * Who hears of a change: the station's owner of new selections, the M-operator of decisions, both
+ * of removals; nobody of the relay's execute, complete and fail (docs/api.md "Notifications").
+ */
 function recipients(change: Change): string[] {
   const station = change.stationOwnerId;
   const mission = change.spacecraftOwnerId;
@@ -28,6 +31,10 @@ function recipients(change: Change): string[] {
       if (change.actorId === station) return [mission];
       if (change.actorId === mission) return [station];
       return [station, mission];
+    case 'execute':
+    case 'complete':
+    case 'fail':
+      return []; // the live relay's steps: in the change log and on /ws/events, not worth an email
     default:
       return [station, mission];
   }

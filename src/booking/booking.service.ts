@@ -195,7 +195,7 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     return slot;
   }
 
-  /** The spacecraft's reserved slots in progress at `now`, counting `earlyMs` before each start (for the relay). */
+  /** The spacecraft's RESERVED or EXECUTING slots in progress at `now`, counting `earlyMs` before each start (for the relay). */
   reservedInProgress(spacecraftId: string, now: Date, earlyMs: number): Promise<OperationalSlot[]> {
     return this.slots.reservedOf(spacecraftId, new Date(now.getTime() + earlyMs), now);
   }

@@ -35,7 +35,10 @@ export class SlotChange {
   @Column({ type: 'varchar', length: 12 })
   toState!: SlotState;
 
-  /** What caused it: select, confirm, deny, cancelSelection, cancelReservation, expireHold, remove, reschedule. */
+  /**
+   * What caused it: select, autoReserve, confirm, deny, cancelSelection, cancelReservation,
+   * expireHold, remove, reschedule, and the live relay's execute, complete and fail.
+   */
   @Column({ type: 'varchar', length: 20 })
   reason!: string;
 

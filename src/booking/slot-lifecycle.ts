@@ -15,7 +15,7 @@ export type SlotOutcome = { used: true } | { used: false; reason: SlotFailureRea
  * The live part of a slot's life (DESIGN §4): RESERVED → EXECUTING when its first relay session
  * starts, then COMPLETED after its end, or FAILED when nobody ever came. Each change goes through
  * the ledger like every booking change, so both owners see it in get_changes and on /ws/events.
- * No e-mail: the notifier only writes for the reasons it words (booking-notifier.ts).
+ * No e-mail (booking-notifier.ts): the owners follow these on the change feed and in the report.
  */
 @Injectable()
 export class SlotLifecycle {
