@@ -271,6 +271,41 @@ describe('slot lifecycle and slot report', () => {
     );
   });
 
+  it('executes and completes a slot operated only by a mission WebSocket session, and lists that session', async () => {
+    const ws = await reservedSlot(t, 'wsonly');
+    const token = await t.login('wsonly-m', 'wsonly-m-password');
+    const read = () => t.http('GET', `/api/spacecraft/${ws.spacecraft}/slots/${ws.slotId}/report`, { token });
+    t.clock.set(new Date(ws.start.getTime() - 60_000));
+    const session = await MissionSocketClient.connect({
+      baseUrl: t.baseUrl,
+      token: ws.missionKey,
+      spacecraft: ws.spacecraft,
+    });
+    open.push(session);
+    // No station: attaching to the slot in progress is its first relay session.
+    expect((await eventually(read, (r) => r.body.state === 'EXECUTING')).body.state).toBe('EXECUTING');
+
+    const slotEnd = session.next<{ event: string }>('event', (m) => m.event === 'SLOT_END');
+    t.clock.set(ws.end);
+    await t.app.get(JobRunner).tick(SLOT_END_JOB);
+    await slotEnd;
+    t.clock.set(new Date(ws.end.getTime() + SETTLE_GRACE_MS));
+    await t.app.get(JobRunner).tick(SLOT_SETTLE_JOB);
+    const done = (await eventually(read, (r) => r.body.sessions?.[0]?.endedAt !== null)).body;
+    expect(done).toMatchObject({ state: 'COMPLETED', final: true });
+    expect(done.sessions).toEqual([
+      {
+        side: 'mission',
+        transport: 'websocket',
+        user: 'wsonly-m',
+        connectionId: expect.any(String),
+        startedAt: new Date(ws.start.getTime() - 60_000).toISOString(),
+        endedAt: ws.end.toISOString(),
+        endReason: 'SLOT_END',
+      },
+    ]);
+  });
+
   it('shows a report to nobody but the two owners', async () => {
     const outsider = await t.operator('life-outsider');
     const foreign = await report(outsider.token);
