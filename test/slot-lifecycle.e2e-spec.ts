@@ -306,6 +306,35 @@ describe('slot lifecycle and slot report', () => {
     ]);
   });
 
+  it('completes an EXECUTING slot when one of its owners unregisters (it cannot be cancelled)', async () => {
+    const leaving = await reservedSlot(t, 'leave');
+    const missionSide = await t.login('leave-m', 'leave-m-password');
+    const stationSide = await t.login('leave-gs', 'leave-gs-password');
+    t.clock.set(new Date(leaving.start.getTime() - 60_000));
+    await (await client(leaving.stationKey)).startRemote(leaving.slotId);
+    const read = () =>
+      t.http('GET', `/api/ground-stations/${leaving.station}/slots/${leaving.slotId}/report`, {
+        token: stationSide,
+      });
+    expect((await eventually(read, (r) => r.body.state === 'EXECUTING')).body.state).toBe('EXECUTING');
+
+    const gone = await t.http('DELETE', '/api/me', {
+      token: missionSide,
+      body: { password: 'leave-m-password' },
+    });
+    expect(gone.status).toBe(204);
+    const log = (await t.rpc('get_changes', [leaving.station], stationSide)).result.ChangedSlots as {
+      slot: string;
+      to: string;
+      reason: string;
+    }[];
+    expect(log.filter((c) => c.slot === leaving.slotId).map((c) => [c.to, c.reason])).toEqual([
+      ['RESERVED', 'autoReserve'],
+      ['EXECUTING', 'execute'],
+      ['COMPLETED', 'complete'],
+    ]);
+  });
+
   it('shows a report to nobody but the two owners', async () => {
     const outsider = await t.operator('life-outsider');
     const foreign = await report(outsider.token);

@@ -24,6 +24,7 @@ import {
   isHoldExpired,
   isOccupying,
   type SlotAction,
+  type SlotState,
   transition,
 } from './slot-transitions';
 import { type SlotChangeView, slotChangeView, slotView, type SlotView } from './slot-views';
@@ -341,15 +342,25 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
       : [slotFailure.illegal(id, new IllegalSlotTransitionError(state, action, id).message)];
   }
 
-  /** Unregistering: cancel every selection and reservation of the user's objects, then drop their slots. */
+  /**
+   * Unregistering: cancel every selection and reservation of the user's objects (complete those
+   * being operated), then drop their slots.
+   */
   private async releaseUser(userId: string): Promise<void> {
     const now = this.clock.now();
     const slots = await this.slots.ownedBy(userId);
     const active = slots.filter((slot) => slot.endAt > now && isOccupying(effectiveState(slot, now)));
+    // A slot being operated cannot be cancelled: the departure ends its use (complete) instead.
+    const release: Partial<Record<SlotState, SlotAction>> = {
+      SELECTED: 'cancelSelection',
+      RESERVED: 'cancelReservation',
+      EXECUTING: 'complete',
+    };
     await this.ledger.apply(
       active.map((slot) => {
-        const reason = effectiveState(slot, now) === 'SELECTED' ? 'cancelSelection' : 'cancelReservation';
-        return { slot, to: transition(effectiveState(slot, now), reason), reason };
+        const state = effectiveState(slot, now);
+        const reason = release[state] ?? 'cancelReservation';
+        return { slot, to: transition(state, reason, slot.id), reason };
       }),
       userId,
     );
