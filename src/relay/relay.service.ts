@@ -467,8 +467,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     );
     // A slot in progress whose station has not connected yet is opened too, so that its end is
     // noticed (SLOT_END). The session already receives everything meanwhile.
-    await this.openInProgress(seat.spacecraftId);
-    for (const relay of this.relaysOf(seat.spacecraftId)) this.joinSlot(seat, relay);
+    await this.openInProgress(seat.spacecraftId); // open() joins the session to each slot it opens
     // The session may have closed while the slots were read: nobody is left to use what was opened.
     if (!this.missionSeats.get(seat.spacecraftId)?.has(seat))
       for (const relay of this.relaysOf(seat.spacecraftId)) this.closeIfIdle(relay);
