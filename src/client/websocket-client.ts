@@ -59,6 +59,8 @@ export interface DownlinkMessage {
   dopplerShiftHz: number;
   gsTimestamp: string;
   serverTime: string;
+  /** Its sequence number in the slot's downlink: resume after it with `resume.lastSeq`. */
+  seq: number;
 }
 
 export interface MissionEventMessage {
@@ -76,6 +78,8 @@ export interface UplinkAck {
   groundStation: string;
   dopplerShiftHz: number;
   serverTime: string;
+  /** The uplink frame's sequence number in the slot's uplink. */
+  seq: number;
 }
 
 export interface ErrorMessage {
@@ -249,8 +253,17 @@ class JsonSocket extends EventEmitter {
  * (ErrorMessage) and `close` (code, reason).
  */
 export class MissionSocketClient extends JsonSocket {
-  static connect(options: WsConnectOptions & { spacecraft: string }): Promise<MissionSocketClient> {
-    const path = `/ws/mission/${encodeURIComponent(options.spacecraft)}/protocol/csp`;
+  /**
+   * `resume`: a reconnection within a slot; the server first sends that slot's downlink frames
+   * after `lastSeq` (the `seq` of the last one received), then live ones (docs/protocol.md §14.2).
+   */
+  static connect(
+    options: WsConnectOptions & { spacecraft: string; resume?: { slotId: string; lastSeq: number } },
+  ): Promise<MissionSocketClient> {
+    const query = options.resume
+      ? `?${new URLSearchParams({ slotId: options.resume.slotId, lastSeq: String(options.resume.lastSeq) }).toString()}`
+      : '';
+    const path = `/ws/mission/${encodeURIComponent(options.spacecraft)}/protocol/csp${query}`;
     return JsonSocket.open(options, path, (socket) => new MissionSocketClient(socket));
   }
 

@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   INVALID_PARAMS: { kind: 'VALIDATION', docs: GATEWAY },
   INVALID_MESSAGE: { kind: 'VALIDATION', docs: GATEWAY_WS },
   AMBIGUOUS_SLOT: { kind: 'VALIDATION', docs: WS },
+  INVALID_LAST_SEQ: { kind: 'VALIDATION', docs: GATEWAY_WS },
   // not authenticated
   AUTHENTICATION_REQUIRED: { kind: 'UNAUTHENTICATED', docs: API_WS },
   INVALID_CREDENTIALS: { kind: 'UNAUTHENTICATED', docs: API },
@@ -94,6 +95,7 @@ export const ERROR_CODES = {
   NO_ACTIVE_SESSION: { kind: 'STATE', docs: GATEWAY_WS },
   NO_SLOT_IN_PROGRESS: { kind: 'STATE', docs: WS },
   REMOTE_NOT_CONNECTED: { kind: 'STATE', docs: WS },
+  RESUME_WINDOW_EXCEEDED: { kind: 'STATE', docs: GATEWAY_WS },
   // throttled
   TOO_MANY_REQUESTS: { kind: 'RATE_LIMITED', docs: API },
   RATE_LIMITED: { kind: 'RATE_LIMITED', docs: GATEWAY_WS },

@@ -8,6 +8,7 @@ import { PacketFeed } from './packet-feed';
 import { PacketLog } from './packet-log';
 import { PacketsRepository } from './packets.repository';
 import { MissionRelayPort, RelayPort } from './relay-port';
+import { SequenceLog } from './relay-resume';
 import { RelaySessionAudit } from './relay-session-audit';
 import { RelaySessionsRepository } from './relay-sessions.repository';
 import { RelayService } from './relay.service';
@@ -25,6 +26,7 @@ import { SlotContextLoader } from './slot-context-loader';
     PacketsRepository,
     RelaySessionAudit,
     RelaySessionsRepository,
+    SequenceLog,
     SlotContextLoader,
   ],
   exports: [RelayPort, MissionRelayPort, RelayService, PacketLog, PacketFeed, PacketsRepository],

@@ -21,9 +21,11 @@ import { PacketLog, SHUTDOWN_FLUSH_MS } from './packet-log';
 import type { PacketOutcome } from './packet.entity';
 import {
   type DisconnectReason,
+  type DownlinkDelivery,
   type MissionDetachReason,
   type MissionLink,
   type MissionPeer,
+  type MissionResume,
   type MissionRelayPort,
   RELAY_EVENT,
   type RelayEventId,
@@ -38,13 +40,23 @@ import {
   type UplinkOptions,
   type UplinkResult,
 } from './relay-port';
+import {
+  checkResume,
+  HeldDelivery,
+  isSequence,
+  type NumberedFrame,
+  type ResumePoint,
+  SequenceLog,
+  type Sequences,
+} from './relay-resume';
 import { RelaySessionAudit } from './relay-session-audit';
 import { SlotContextLoader } from './slot-context-loader';
 import type { SlotContext } from './slot-context';
 
 interface ActiveSession extends RelaySession {
   readonly auditId: string;
-  readonly peer: RelayPeer;
+  /** The client's connection; while it resumes, a stand-in that holds live frames (HeldDelivery). */
+  peer: RelayPeer;
   readonly rate: ByteRateLimit;
 }
 
@@ -65,6 +77,8 @@ interface FrameVerdict {
   outcome: PacketOutcome;
   rule: string | null;
   header?: CspHeader;
+  /** Null for a REJECTED frame (relay-resume.ts). */
+  sequence: number | null;
 }
 
 /** The packets table's column (the protocol's limit for a sendMsg timestamp). */
@@ -75,6 +89,8 @@ interface MissionSeat extends MissionLink {
   readonly userId: string;
   readonly rate: ByteRateLimit;
   peer?: MissionPeer;
+  /** The slot downlink this session resumes, checked at the handshake. */
+  readonly resume?: ResumePoint & { groundStation: string };
 }
 
 /** What relaying one frame needs to know of its sender. */
@@ -85,6 +101,8 @@ interface Sender extends RelaySession {
 interface SlotRelay {
   context: SlotContext;
   sides: Partial<Record<RelaySide, ActiveSession>>;
+  /** The last sequence number given per direction, continued from the packet log at opening. */
+  sequences: Sequences;
 }
 
 const OTHER: Record<RelaySide, RelaySide> = { station: 'mission', mission: 'station' };
@@ -97,6 +115,8 @@ const DIRECTION: Record<RelaySide, LinkDirection> = { station: 'DOWNLINK', missi
 const SLOT_END_CHECK_MS = 1000;
 /** The periodic check that ends the sessions of slots whose end has passed. */
 export const SLOT_END_JOB = 'relay.end-finished-slots';
+/** A resume sends this many frame bytes, then waits for the client to read them (see catchUp). */
+const RESUME_CHUNK_BYTES = 16 * 1024;
 
 /**
  * Live sessions between the G-client and the M-client of reserved slots (Annex E, DESIGN §4,
@@ -121,6 +141,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     private readonly audit: RelaySessionAudit,
     private readonly jobs: JobRunner,
     private readonly spacecraft: SpacecraftService,
+    private readonly sequenceLog: SequenceLog,
   ) {
     super();
   }
@@ -145,6 +166,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     slotId: string,
     side: RelaySide | undefined,
     peer: RelayPeer,
+    lastSeq?: number,
   ): Promise<StartRemoteResult> {
     const slot = await this.booking.findSlot(slotId);
     if (!slot) throw new DomainError('NOT_FOUND', 'SLOT_NOT_FOUND', `no slot ${slotId}`);
@@ -153,9 +175,21 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     const relay = await this.open(slot);
     if (relay.sides[chosen])
       return { code: START_REMOTE.CLIENTS_COINCIDE, session: { slotId, side: chosen } };
+    // The client receives the other side's direction: the station the uplink, the mission the downlink.
+    const point =
+      lastSeq === undefined ? undefined : this.resumePoint(relay, DIRECTION[OTHER[chosen]], lastSeq);
+    const held = point && new HeldDelivery(point);
     const rate = new ByteRateLimit(this.config.relay.maxSessionBytesPerSecond);
-    const session: ActiveSession = { slotId, side: chosen, auditId: randomUUID(), peer, rate };
+    const session: ActiveSession = {
+      slotId,
+      side: chosen,
+      auditId: randomUUID(),
+      peer: held ? heldPeer(peer, held, slotId) : peer,
+      rate,
+    };
     relay.sides[chosen] = session;
+    // In this turn, with the session in place: every frame is either read back or held (catchUp).
+    const resumed = point && held && this.resumeTls(point, held, session, peer);
     await this.audit.started(
       session.auditId,
       slotId,
@@ -173,7 +207,75 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
       // With mission WebSocket sessions present, the station was told when the first arrived.
       relay.sides.station?.peer.notifyEvent(RELAY_EVENT.REMOTE_CONNECTED);
     }
+    // The missed frames go out before the answer to startRemote (docs/protocol.md §14.1).
+    if (resumed) await resumed;
     return { code: otherConnected ? START_REMOTE.REMOTE_READY : START_REMOTE.REMOTE_NOT_CONNECTED, session };
+  }
+
+  /**
+   * A TLS client's resume: the missed frames, then the held ones, then live. If the log cannot
+   * be read the session ends (a gap must not pass unnoticed) and startRemote fails.
+   */
+  private async resumeTls(
+    point: ResumePoint,
+    held: HeldDelivery,
+    session: ActiveSession,
+    peer: RelayPeer,
+  ): Promise<void> {
+    try {
+      await this.catchUp(point, held, peer, (frame) =>
+        peer.notifyMsg(frame.data, frame.dopplerShiftHz ?? 0, isoTime(frame.gsTimestamp), frame.sequence),
+      );
+      session.peer = peer;
+    } catch (error) {
+      this.logger.error(
+        { err: error, slotId: point.slotId },
+        'could not resume: the packet log could not be read',
+      );
+      await this.finish(session, RELAY_EVENT.REMOTE_DISCONNECTED, 'RESUME_FAILED');
+      throw error;
+    }
+  }
+
+  /**
+   * Sends a resuming receiver the frames after its last sequence number from the packet log, in
+   * order, a chunk at a time as it reads them, then releases what was held meanwhile. Called in
+   * the turn the receiver starts to be held: SequenceLog.missed reads the queue at once.
+   */
+  private async catchUp(
+    point: ResumePoint,
+    held: HeldDelivery,
+    reader: { writable(): Promise<void> | undefined },
+    send: (frame: NumberedFrame) => void,
+  ): Promise<void> {
+    const missed = await this.sequenceLog.missed(point);
+    let sent = point.lastSeq;
+    let bytes = 0;
+    for (const frame of missed) {
+      send(frame);
+      sent = frame.sequence;
+      bytes += frame.frameBytes;
+      if (bytes < RESUME_CHUNK_BYTES) continue;
+      bytes = 0;
+      // A turn for everyone else, and no more than the client reads: it must not be dropped as
+      // a client that stopped reading because the server sent it a burst.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await reader.writable();
+    }
+    held.release(sent);
+    this.logger.log(
+      { slotId: point.slotId, direction: point.direction, from: point.lastSeq, sent },
+      'resumed',
+    );
+  }
+
+  /** Where a receiver resumes, checked against the slot's numbering and the window (§14.3). */
+  private resumePoint(relay: SlotRelay, direction: LinkDirection, lastSeq: number): ResumePoint {
+    if (!isSequence(lastSeq))
+      throw new DomainError('VALIDATION', 'INVALID_LAST_SEQ', 'lastSeq must be an integer of at least 0');
+    const point = { slotId: relay.context.slot.id, direction, lastSeq };
+    checkResume(point, relay.sequences[direction], this.config.relay.resumeMaxFrames);
+    return point;
   }
 
   /**
@@ -217,7 +319,13 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     };
     const time = this.frameTime(session.side, clientTimestamp, received);
     if (time instanceof DomainError) {
-      this.log(frame, { gsTime: null, dopplerShiftHz: null, outcome: 'REJECTED', rule: time.code });
+      this.log(frame, {
+        gsTime: null,
+        dopplerShiftHz: null,
+        outcome: 'REJECTED',
+        rule: time.code,
+        sequence: null,
+      });
       throw time;
     }
     const dopplerShiftHz = relay.context.dopplerHz(direction, time);
@@ -228,30 +336,35 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     const sockets = session.side === 'station' ? this.missionSockets(relay) : [];
     const delivered = Boolean(tls) || sockets.length > 0;
     const outcome = !verdict.ok ? 'REJECTED' : delivered ? 'RELAYED' : 'NOT_DELIVERED';
+    // Numbered once the log took it: a frame refused for a full log leaves no gap.
+    const seq = relay.sequences[direction] + 1;
     const stored = this.log(frame, {
       gsTime: time,
       dopplerShiftHz,
       outcome,
       rule: verdict.ok ? null : verdict.rule,
       header: verdict.header,
+      sequence: verdict.ok ? seq : null,
     });
     if (!verdict.ok)
       throw new DomainError('VALIDATION', 'FRAME_REJECTED', verdict.message, { rule: verdict.rule });
+    relay.sequences[direction] = seq;
     const gsTimestamp = time.toISOString();
-    tls?.peer.notifyMsg(data, dopplerShiftHz, gsTimestamp);
+    tls?.peer.notifyMsg(data, dopplerShiftHz, gsTimestamp, seq);
     if (sockets.length > 0) {
       const { slot } = relay.context;
-      const delivery = {
+      const delivery: DownlinkDelivery = {
         data,
         slotId: slot.id,
         groundStation: slot.stationIdentifier,
         dopplerShiftHz,
         gsTimestamp,
         serverTime: received.toISOString(),
+        seq,
       };
       for (const socket of sockets) socket.downlink(delivery);
     }
-    return { delivered, dopplerShiftHz, gsTimestamp, stored };
+    return { delivered, dopplerShiftHz, gsTimestamp, stored, seq };
   }
 
   /**
@@ -286,7 +399,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
       slotId: frame.session.slotId,
       stationId: frame.slot.stationId,
       spacecraftId: frame.slot.spacecraftId,
-      sequence: null,
+      sequence: verdict.sequence,
       frequencyHz: null,
       dedupKey: null,
       fromSide: frame.session.side,
@@ -404,11 +517,16 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     this.logger.log({ slotId: session.slotId, side: session.side, reason }, 'relay session ended');
   }
 
-  async admitMission(actor: Actor, spacecraftIdentifier: string): Promise<MissionLink> {
+  async admitMission(
+    actor: Actor,
+    spacecraftIdentifier: string,
+    resume?: MissionResume,
+  ): Promise<MissionLink> {
     const spacecraft = await this.spacecraft.findByIdentifier(spacecraftIdentifier);
     if (!spacecraft)
       throw new NotFoundError('SPACECRAFT_NOT_FOUND', `no spacecraft "${spacecraftIdentifier}"`);
     assertCanManage(actor, spacecraft.ownerId, `spacecraft "${spacecraftIdentifier}"`);
+    const from = resume && (await this.missionResumePoint(spacecraft.id, spacecraftIdentifier, resume));
     const seats = this.missionSeats.get(spacecraft.id) ?? new Set<MissionSeat>();
     const limit = this.config.websocket.maxSessionsPerMission;
     // Checked and taken in one turn of the event loop: two handshakes cannot both take the last seat.
@@ -424,9 +542,27 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
       spacecraftIdentifier: spacecraft.identifier,
       userId: actor.userId,
       rate: new ByteRateLimit(this.config.relay.maxSessionBytesPerSecond),
+      resume: from,
     };
     this.missionSeats.set(spacecraft.id, seats.add(seat));
     return seat;
+  }
+
+  /** A mission session's resume: a slot of its spacecraft in progress, its downlink (§14.2). */
+  private async missionResumePoint(
+    spacecraftId: string,
+    spacecraftIdentifier: string,
+    resume: MissionResume,
+  ): Promise<ResumePoint & { groundStation: string }> {
+    const slot = await this.booking.findSlot(resume.slotId);
+    if (!slot || slot.spacecraftId !== spacecraftId)
+      throw new NotFoundError(
+        'SLOT_NOT_FOUND',
+        `spacecraft "${spacecraftIdentifier}" has no slot ${resume.slotId}`,
+      );
+    this.checkStartable(slot);
+    const relay = await this.open(slot);
+    return { ...this.resumePoint(relay, 'DOWNLINK', resume.lastSeq), groundStation: slot.stationIdentifier };
   }
 
   async attachMission(link: MissionLink, peer: MissionPeer): Promise<void> {
@@ -434,10 +570,13 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     if (!this.missionSeats.get(seat.spacecraftId)?.has(seat)) return; // detached meanwhile
     const withStation = this.relaysOf(seat.spacecraftId).filter((relay) => relay.sides.station);
     const first = withStation.filter((relay) => !this.missionPresent(relay));
-    seat.peer = peer;
+    const held = seat.resume && new HeldDelivery(seat.resume);
+    seat.peer = held ? heldMissionPeer(peer, held) : peer;
+    // In this turn, with the seat's peer in place: every frame is either read back or held.
+    const resumed = seat.resume && held && this.resumeMission(seat, seat.resume, held, peer);
     for (const relay of withStation) {
       if (first.includes(relay)) relay.sides.station?.peer.notifyEvent(RELAY_EVENT.REMOTE_CONNECTED);
-      peer.event(missionEvent(relay, RELAY_EVENT.REMOTE_CONNECTED));
+      seat.peer.event(missionEvent(relay, RELAY_EVENT.REMOTE_CONNECTED));
     }
     this.logger.log(
       { spacecraft: seat.spacecraftIdentifier, connectionId: peer.connectionId },
@@ -446,9 +585,39 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     // A slot in progress whose station has not connected yet is opened too, so that its end is
     // noticed (SLOT_END). The session already receives everything meanwhile.
     await this.openInProgress(seat.spacecraftId);
+    if (resumed) await resumed;
     // The session may have closed while the slots were read: nobody is left to use what was opened.
     if (!this.missionSeats.get(seat.spacecraftId)?.has(seat))
       for (const relay of this.relaysOf(seat.spacecraftId)) this.closeIfIdle(relay);
+  }
+
+  /** A mission session's resume; if the log cannot be read the session is closed (no silent gap). */
+  private async resumeMission(
+    seat: MissionSeat,
+    point: ResumePoint & { groundStation: string },
+    held: HeldDelivery,
+    peer: MissionPeer,
+  ): Promise<void> {
+    try {
+      await this.catchUp(point, held, peer, (frame) =>
+        peer.downlink({
+          data: frame.data,
+          slotId: point.slotId,
+          groundStation: point.groundStation,
+          dopplerShiftHz: frame.dopplerShiftHz ?? 0,
+          gsTimestamp: isoTime(frame.gsTimestamp),
+          serverTime: frame.serverReceivedAt.toISOString(),
+          seq: frame.sequence,
+        }),
+      );
+      if (seat.peer && this.missionSeats.get(seat.spacecraftId)?.has(seat)) seat.peer = peer;
+    } catch (error) {
+      this.logger.error(
+        { err: error, slotId: point.slotId },
+        'could not resume: the packet log could not be read',
+      );
+      peer.close('the resume failed: the packet log could not be read; connect again');
+    }
   }
 
   async uplink(link: MissionLink, data: Uint8Array, options: UplinkOptions): Promise<UplinkResult> {
@@ -473,6 +642,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
       dopplerShiftHz: result.dopplerShiftHz,
       serverTime: received.toISOString(),
       stored: result.stored,
+      seq: result.seq,
     };
   }
 
@@ -639,7 +809,9 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     if (existing) return existing;
     let pending = this.opening.get(slot.id);
     if (!pending) {
-      pending = this.contexts.load(slot).then((context) => ({ context, sides: {} }));
+      pending = Promise.all([this.contexts.load(slot), this.sequenceLog.last(slot.id)]).then(
+        ([context, sequences]) => ({ context, sides: {}, sequences }),
+      );
       this.opening.set(slot.id, pending);
     }
     try {
@@ -660,6 +832,35 @@ function missionEvent(relay: SlotRelay, event: RelayEventId, reason?: Disconnect
     groundStation: slot.stationIdentifier,
     ...(reason ? { reason } : {}),
   };
+}
+
+/** A TLS client's stand-in while it resumes: frames and events wait in `held`. */
+function heldPeer(peer: RelayPeer, held: HeldDelivery, slotId: string): RelayPeer {
+  return {
+    connectionId: peer.connectionId,
+    notifyMsg: (data, dopplerShiftHz, gsTimestamp, seq) =>
+      held.deliver(slotId, seq, () => peer.notifyMsg(data, dopplerShiftHz, gsTimestamp, seq)),
+    notifyEvent: (eventId, reason) =>
+      held.deliver(slotId, undefined, () => peer.notifyEvent(eventId, reason)),
+    writable: () => peer.writable(),
+    close: (reason) => peer.close(reason),
+  };
+}
+
+/** A mission WebSocket session's stand-in while it resumes. */
+function heldMissionPeer(peer: MissionPeer, held: HeldDelivery): MissionPeer {
+  return {
+    connectionId: peer.connectionId,
+    downlink: (frame) => held.deliver(frame.slotId, frame.seq, () => peer.downlink(frame)),
+    event: (event) => held.deliver(event.slotId, undefined, () => peer.event(event)),
+    writable: () => peer.writable(),
+    close: (reason) => peer.close(reason),
+  };
+}
+
+/** A numbered frame always has its ground-station time (only timestamp refusals lack one). */
+function isoTime(time: Date | null): string {
+  return (time ?? new Date(0)).toISOString();
 }
 
 function notYours(slot: OperationalSlot, why: string): DomainError {

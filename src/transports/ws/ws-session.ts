@@ -127,6 +127,23 @@ export class WsSession {
     this.write(json);
   }
 
+  /**
+   * Undefined while the client reads; otherwise a promise that resolves once its socket drained
+   * (or closed): a sender of many messages (the resume) paces itself on it.
+   */
+  writable(): Promise<void> | undefined {
+    if (!this.isOpen || this.socket.bufferedAmount <= this.limits.maxBufferedBytes / 4) return undefined;
+    return new Promise((resolve) => {
+      const done = () => {
+        this.connection.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.connection.once('drain', done);
+      this.socket.once('close', done);
+    });
+  }
+
   private write(json: string | Buffer): void {
     if (!this.isOpen) return;
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
