@@ -393,7 +393,13 @@ describe('resuming while frames are still queued in the packet log (docs/protoco
     return slot;
   };
   beforeAll(async () => {
-    t = await TestApp.start({ SATNET_PACKET_LOG_FLUSH_MS: '60000', SATNET_PACKET_LOG_BATCH_SIZE: '100000' });
+    t = await TestApp.start({
+      SATNET_PACKET_LOG_FLUSH_MS: '60000',
+      SATNET_PACKET_LOG_BATCH_SIZE: '100000',
+      // The smallest send buffers allowed: a resume that did not wait for its reader overflows them.
+      SATNET_GATEWAY_MAX_BUFFERED_BYTES: '65536',
+      SATNET_WS_MAX_BUFFERED_BYTES: '65536',
+    });
   });
   afterAll(() => t.stop());
 
@@ -461,5 +467,40 @@ describe('resuming while frames are still queued in the packet log (docs/protoco
     await Promise.all([first, live]);
     await station.close();
     await mission.close();
+  });
+
+  it('sends a long catch-up no faster than the client reads: it is not dropped for not reading', async () => {
+    const slot = await freshSlot('rbig');
+    const now = () => t.clock.now().toISOString();
+    const station = await gatewayClient(t, slot.stationKey);
+    await station.startRemote(slot.slotId);
+    const count = 300; // about 300 KB: several times the 64 KiB a client may leave unread
+    const sent = range(1, count).map((n) =>
+      station.sendMsg(frames.downlink(`${n}:`.padEnd(1000, 'x')), now()),
+    );
+    await until(() => log().pending === count, 'the queued frames');
+
+    const tls = await gatewayClient(t, slot.missionKey);
+    const heard = recorder(tls);
+    await tls.startRemote(slot.slotId, undefined, 0);
+    expect(heard.map((frame) => frame.seq)).toEqual(range(1, count));
+
+    const ws = await MissionSocketClient.connect({
+      baseUrl: t.baseUrl,
+      token: slot.missionKey,
+      spacecraft: slot.spacecraft,
+      resume: { slotId: slot.slotId, lastSeq: 0 },
+    });
+    const downlinks: DownlinkMessage[] = [];
+    ws.on('message', (message: DownlinkMessage) => downlinks.push(message));
+    await until(() => downlinks.length === count, 'the WebSocket catch-up', 200_000);
+    expect(downlinks.map((message) => message.seq)).toEqual(range(1, count));
+    await ws.ping(); // still served
+
+    await log().flush();
+    await Promise.all(sent);
+    await ws.close();
+    await tls.close();
+    await station.close();
   });
 });
