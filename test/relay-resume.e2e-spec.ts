@@ -164,7 +164,7 @@ describe('resuming a slot with sequence numbers (docs/protocol.md §14)', () => 
     const before = recorder(first);
     await downlinks(station, ['a1', 'a2', 'a3']);
     await until(() => before.length === 3, 'the first frames');
-    const lastSeq = before.at(-1)?.seq;
+    const lastSeq = first.lastSeq; // the client keeps it
     expect(lastSeq).toBe(3);
 
     const gone = new Promise((resolve) => station.once('notifyEvent', resolve));
@@ -241,6 +241,7 @@ describe('resuming a slot with sequence numbers (docs/protocol.md §14)', () => 
     await downlinks(station, ['w3', 'w4', 'w5']);
 
     const sending = ['w6', 'w7'].map((text) => station.sendMsg(frames.downlink(text), now()));
+    expect(first.lastSeqs.get(slot.slotId)).toBe(2); // the client keeps it
     const second = await wsMission(slot, { slotId: slot.slotId, lastSeq: 2 });
     const after: DownlinkMessage[] = [];
     second.on('message', (message: DownlinkMessage) => after.push(message));

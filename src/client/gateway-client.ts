@@ -117,6 +117,8 @@ export class GatewayClient extends EventEmitter {
   private blocked = false;
   private writableWaiters: (() => void)[] = [];
   private keepAliveTimer: NodeJS.Timeout | undefined;
+  /** The `seq` of the last notifyMsg received: what startRemote's `lastSeq` takes after a drop. */
+  lastSeq: number | undefined;
   private closedReason: string | undefined;
   private serverError: RpcError | undefined;
   private socketError: Error | undefined;
@@ -351,6 +353,7 @@ export class GatewayClient extends EventEmitter {
     switch (method) {
       case 'notifyMsg': {
         const [data, dopplerShift, gsTimestamp, seq] = params as [Buffer, number, string, number?];
+        if (seq !== undefined) this.lastSeq = seq;
         this.emit('notifyMsg', data, dopplerShift, gsTimestamp, seq);
         return;
       }

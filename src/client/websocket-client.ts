@@ -222,6 +222,9 @@ class JsonSocket extends EventEmitter {
     return this.socket;
   }
 
+  /** Each message from the server that is not an answer, before its listeners get it. */
+  protected seen(_message: Record<string, unknown>): void {}
+
   protected received(text: string): void {
     let message: Record<string, unknown>;
     try {
@@ -240,6 +243,7 @@ class JsonSocket extends EventEmitter {
       } else pending.resolve(message);
       return;
     }
+    this.seen(message);
     // Once, by its type (a downlink's type is "message"). An error answer nobody listens for is
     // dropped: EventEmitter would throw it from the socket's handler.
     if (message.type === 'error' && this.listenerCount('error') === 0) return;
@@ -253,6 +257,14 @@ class JsonSocket extends EventEmitter {
  * (ErrorMessage) and `close` (code, reason).
  */
 export class MissionSocketClient extends JsonSocket {
+  /** The `seq` of the last downlink received, by slot: what `resume.lastSeq` takes after a drop. */
+  readonly lastSeqs = new Map<string, number>();
+
+  protected override seen(message: Record<string, unknown>): void {
+    if (message.type === 'message' && typeof message.slotId === 'string' && typeof message.seq === 'number')
+      this.lastSeqs.set(message.slotId, message.seq);
+  }
+
   /**
    * `resume`: a reconnection within a slot; the server first sends that slot's downlink frames
    * after `lastSeq` (the `seq` of the last one received), then live ones (docs/protocol.md §14.2).
