@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../common/errors';
 import type { LinkDirection } from '../orbit/doppler';
 import { PacketLog } from './packet-log';
 import type { Packet } from './packet.entity';
+import type { MissionPeer, RelayPeer } from './relay-port';
 import { type PacketRecord, PacketsRepository } from './packets.repository';
 
 /** Rows per database read of a resume. */
 const READ_PAGE = 500;
+/** A resume sends this many frame bytes, then waits for the client to read them (see catchUp). */
+const RESUME_CHUNK_BYTES = 16 * 1024;
 
 /**
  * Per-slot, per-direction sequence numbers and the resume of a receiver that reconnects within
@@ -33,6 +36,8 @@ export type NumberedFrame = PacketRecord & { sequence: number };
 /** The packet log as the resume reads it: what is committed plus what is still queued. */
 @Injectable()
 export class SequenceLog {
+  private readonly logger = new Logger(SequenceLog.name);
+
   constructor(
     private readonly log: PacketLog,
     private readonly packets: PacketsRepository,
@@ -70,6 +75,38 @@ export class SequenceLog {
         if (frame.sequence !== null) bySequence.set(frame.sequence, frame as NumberedFrame);
       return [...bySequence.values()].sort((a, b) => a.sequence - b.sequence);
     });
+  }
+
+  /**
+   * Sends a resuming receiver the frames after its last sequence number from the packet log, in
+   * order, a chunk at a time as it reads them, then releases what was held meanwhile. Called in
+   * the turn the receiver starts to be held: missed() reads the queue at once.
+   */
+  async catchUp(
+    point: ResumePoint,
+    held: HeldDelivery,
+    reader: { writable(): Promise<void> | undefined },
+    send: (frame: NumberedFrame) => void,
+  ): Promise<void> {
+    const missed = await this.missed(point);
+    let sent = point.lastSeq;
+    let bytes = 0;
+    for (const frame of missed) {
+      send(frame);
+      sent = frame.sequence;
+      bytes += frame.frameBytes;
+      if (bytes < RESUME_CHUNK_BYTES) continue;
+      bytes = 0;
+      // A turn for everyone else, and no more than the client reads: it must not be dropped as
+      // a client that stopped reading because the server sent it a burst.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await reader.writable();
+    }
+    held.release(sent);
+    this.logger.log(
+      { slotId: point.slotId, direction: point.direction, from: point.lastSeq, sent },
+      'resumed',
+    );
   }
 
   /** Every committed numbered frame after `from.lastSeq`, a page at a time. */
@@ -156,4 +193,56 @@ export class HeldDelivery {
       if (!repeat) item.send();
     }
   }
+}
+
+/** A TLS client's stand-in while it resumes: frames and events wait in `held`. */
+export function heldPeer(peer: RelayPeer, held: HeldDelivery, slotId: string): RelayPeer {
+  return {
+    connectionId: peer.connectionId,
+    notifyMsg: (data, dopplerShiftHz, gsTimestamp, seq) =>
+      held.deliver(slotId, seq, () => peer.notifyMsg(data, dopplerShiftHz, gsTimestamp, seq)),
+    notifyEvent: (eventId, reason) =>
+      held.deliver(slotId, undefined, () => peer.notifyEvent(eventId, reason)),
+    writable: () => peer.writable(),
+    close: (reason) => peer.close(reason),
+  };
+}
+
+/** A mission WebSocket session's stand-in while it resumes. */
+export function heldMissionPeer(peer: MissionPeer, held: HeldDelivery): MissionPeer {
+  return {
+    connectionId: peer.connectionId,
+    downlink: (frame) => held.deliver(frame.slotId, frame.seq, () => peer.downlink(frame)),
+    event: (event) => held.deliver(event.slotId, undefined, () => peer.event(event)),
+    writable: () => peer.writable(),
+    close: (reason) => peer.close(reason),
+  };
+}
+
+/** A numbered frame always has its ground-station time (only timestamp refusals lack one). */
+function isoTime(time: Date | null): string {
+  return (time ?? new Date(0)).toISOString();
+}
+
+/** How a TLS client gets a missed frame: as the live one, a notifyMsg with its sequence number. */
+export function missedNotification(peer: RelayPeer): (frame: NumberedFrame) => void {
+  return (frame) =>
+    peer.notifyMsg(frame.data, frame.dopplerShiftHz ?? 0, isoTime(frame.gsTimestamp), frame.sequence);
+}
+
+/** How a mission WebSocket session gets a missed downlink: as the live one. */
+export function missedDownlink(
+  peer: MissionPeer,
+  point: ResumePoint & { groundStation: string },
+): (frame: NumberedFrame) => void {
+  return (frame) =>
+    peer.downlink({
+      data: frame.data,
+      slotId: point.slotId,
+      groundStation: point.groundStation,
+      dopplerShiftHz: frame.dopplerShiftHz ?? 0,
+      gsTimestamp: isoTime(frame.gsTimestamp),
+      serverTime: frame.serverReceivedAt.toISOString(),
+      seq: frame.sequence,
+    });
 }

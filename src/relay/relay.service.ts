@@ -43,8 +43,11 @@ import {
 import {
   checkResume,
   HeldDelivery,
+  heldMissionPeer,
+  heldPeer,
   isSequence,
-  type NumberedFrame,
+  missedDownlink,
+  missedNotification,
   type ResumePoint,
   SequenceLog,
   type Sequences,
@@ -115,8 +118,6 @@ const DIRECTION: Record<RelaySide, LinkDirection> = { station: 'DOWNLINK', missi
 const SLOT_END_CHECK_MS = 1000;
 /** The periodic check that ends the sessions of slots whose end has passed. */
 export const SLOT_END_JOB = 'relay.end-finished-slots';
-/** A resume sends this many frame bytes, then waits for the client to read them (see catchUp). */
-const RESUME_CHUNK_BYTES = 16 * 1024;
 
 /**
  * Live sessions between the G-client and the M-client of reserved slots (Annex E, DESIGN §4,
@@ -223,9 +224,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     peer: RelayPeer,
   ): Promise<void> {
     try {
-      await this.catchUp(point, held, peer, (frame) =>
-        peer.notifyMsg(frame.data, frame.dopplerShiftHz ?? 0, isoTime(frame.gsTimestamp), frame.sequence),
-      );
+      await this.sequenceLog.catchUp(point, held, peer, missedNotification(peer));
       session.peer = peer;
     } catch (error) {
       this.logger.error(
@@ -235,38 +234,6 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
       await this.finish(session, RELAY_EVENT.REMOTE_DISCONNECTED, 'RESUME_FAILED');
       throw error;
     }
-  }
-
-  /**
-   * Sends a resuming receiver the frames after its last sequence number from the packet log, in
-   * order, a chunk at a time as it reads them, then releases what was held meanwhile. Called in
-   * the turn the receiver starts to be held: SequenceLog.missed reads the queue at once.
-   */
-  private async catchUp(
-    point: ResumePoint,
-    held: HeldDelivery,
-    reader: { writable(): Promise<void> | undefined },
-    send: (frame: NumberedFrame) => void,
-  ): Promise<void> {
-    const missed = await this.sequenceLog.missed(point);
-    let sent = point.lastSeq;
-    let bytes = 0;
-    for (const frame of missed) {
-      send(frame);
-      sent = frame.sequence;
-      bytes += frame.frameBytes;
-      if (bytes < RESUME_CHUNK_BYTES) continue;
-      bytes = 0;
-      // A turn for everyone else, and no more than the client reads: it must not be dropped as
-      // a client that stopped reading because the server sent it a burst.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      await reader.writable();
-    }
-    held.release(sent);
-    this.logger.log(
-      { slotId: point.slotId, direction: point.direction, from: point.lastSeq, sent },
-      'resumed',
-    );
   }
 
   /** Where a receiver resumes, checked against the slot's numbering and the window (§14.3). */
@@ -599,17 +566,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     peer: MissionPeer,
   ): Promise<void> {
     try {
-      await this.catchUp(point, held, peer, (frame) =>
-        peer.downlink({
-          data: frame.data,
-          slotId: point.slotId,
-          groundStation: point.groundStation,
-          dopplerShiftHz: frame.dopplerShiftHz ?? 0,
-          gsTimestamp: isoTime(frame.gsTimestamp),
-          serverTime: frame.serverReceivedAt.toISOString(),
-          seq: frame.sequence,
-        }),
-      );
+      await this.sequenceLog.catchUp(point, held, peer, missedDownlink(peer, point));
       if (seat.peer && this.missionSeats.get(seat.spacecraftId)?.has(seat)) seat.peer = peer;
     } catch (error) {
       this.logger.error(
@@ -832,35 +789,6 @@ function missionEvent(relay: SlotRelay, event: RelayEventId, reason?: Disconnect
     groundStation: slot.stationIdentifier,
     ...(reason ? { reason } : {}),
   };
-}
-
-/** A TLS client's stand-in while it resumes: frames and events wait in `held`. */
-function heldPeer(peer: RelayPeer, held: HeldDelivery, slotId: string): RelayPeer {
-  return {
-    connectionId: peer.connectionId,
-    notifyMsg: (data, dopplerShiftHz, gsTimestamp, seq) =>
-      held.deliver(slotId, seq, () => peer.notifyMsg(data, dopplerShiftHz, gsTimestamp, seq)),
-    notifyEvent: (eventId, reason) =>
-      held.deliver(slotId, undefined, () => peer.notifyEvent(eventId, reason)),
-    writable: () => peer.writable(),
-    close: (reason) => peer.close(reason),
-  };
-}
-
-/** A mission WebSocket session's stand-in while it resumes. */
-function heldMissionPeer(peer: MissionPeer, held: HeldDelivery): MissionPeer {
-  return {
-    connectionId: peer.connectionId,
-    downlink: (frame) => held.deliver(frame.slotId, frame.seq, () => peer.downlink(frame)),
-    event: (event) => held.deliver(event.slotId, undefined, () => peer.event(event)),
-    writable: () => peer.writable(),
-    close: (reason) => peer.close(reason),
-  };
-}
-
-/** A numbered frame always has its ground-station time (only timestamp refusals lack one). */
-function isoTime(time: Date | null): string {
-  return (time ?? new Date(0)).toISOString();
 }
 
 function notYours(slot: OperationalSlot, why: string): DomainError {
