@@ -275,6 +275,31 @@ describe('resuming a slot with sequence numbers (docs/protocol.md §14)', () => 
     expect(heard).toEqual(range(1, 4).map((n) => ({ text: `c${n}`, seq: n })));
   });
 
+  it('ends a resume whose log read fails rather than leave a gap: TLS answers an error, WebSocket closes', async () => {
+    const slot = await freshSlot('rfail');
+    const station = await client(slot.stationKey);
+    await station.startRemote(slot.slotId);
+    await downlinks(station, ['e1']);
+    const repository = t.app.get(PacketsRepository);
+    const failRead = () =>
+      jest.spyOn(repository, 'page').mockRejectedValueOnce(new Error('the database went away'));
+
+    const mission = await client(slot.missionKey);
+    failRead();
+    const failed = await rejection(mission.startRemote(slot.slotId, undefined, 0), GatewayRpcError);
+    expect(failed.code).toBe('INTERNAL_ERROR');
+    // The half-started session was ended: the side is free, on this connection or another.
+    const heard = recorder(mission);
+    expect(await mission.startRemote(slot.slotId, undefined, 0)).toBe(0);
+    expect(heard).toEqual([{ text: 'e1', seq: 1 }]);
+    await mission.endRemote();
+
+    failRead();
+    const ws = await wsMission(slot, { slotId: slot.slotId, lastSeq: 0 });
+    const closed = new Promise<number>((resolve) => ws.once('close', (code: number) => resolve(code)));
+    expect(await closed).toBe(1013); // try again later (docs/protocol.md §13.5)
+  });
+
   it('refuses a resume beyond the window with RESUME_WINDOW_EXCEEDED, and starts nothing', async () => {
     const slot = await freshSlot('rwin');
     const station = await client(slot.stationKey);

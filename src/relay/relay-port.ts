@@ -119,8 +119,11 @@ export interface MissionPeer {
   event(event: MissionEvent): void;
   /** As RelayPeer.writable: the resume's pace. */
   writable(): Promise<void> | undefined;
-  /** The relay ends the session (its slot ended); idempotent. */
-  close(reason: string): void;
+  /**
+   * The relay ends the session (its slot ended; or, `retry`, a resume failed and the client
+   * should connect again); idempotent.
+   */
+  close(reason: string, retry?: boolean): void;
 }
 
 /** A mission session's seat, taken at the handshake and held until `detachMission`. */

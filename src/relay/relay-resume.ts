@@ -215,7 +215,7 @@ export function heldMissionPeer(peer: MissionPeer, held: HeldDelivery): MissionP
     downlink: (frame) => held.deliver(frame.slotId, frame.seq, () => peer.downlink(frame)),
     event: (event) => held.deliver(event.slotId, undefined, () => peer.event(event)),
     writable: () => peer.writable(),
-    close: (reason) => peer.close(reason),
+    close: (reason, retry) => peer.close(reason, retry),
   };
 }
 

@@ -573,7 +573,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
         { err: error, slotId: point.slotId },
         'could not resume: the packet log could not be read',
       );
-      peer.close('the resume failed: the packet log could not be read; connect again');
+      peer.close('the resume failed: the packet log could not be read; connect again', true);
     }
   }
 

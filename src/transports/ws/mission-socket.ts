@@ -72,6 +72,7 @@ const DETACH_REASON: Record<WsEndReason, MissionDetachReason> = {
   MESSAGE_TOO_BIG: 'CONNECTION_LOST',
   SLOT_END: 'SLOT_END',
   SHUTDOWN: 'SHUTDOWN',
+  RESUME_FAILED: 'CONNECTION_LOST',
 };
 
 /**
@@ -123,9 +124,13 @@ class MissionSocket implements MissionPeer {
     return this.session.writable();
   }
 
-  close(reason: string): void {
+  close(reason: string, retry = false): void {
     // The answers already owed go out first: the close frame follows them on the socket.
-    this.answers = this.answers.then(() => this.session.close('SLOT_END', WS_CLOSE.NORMAL, reason));
+    this.answers = this.answers.then(() =>
+      retry
+        ? this.session.close('RESUME_FAILED', WS_CLOSE.TRY_AGAIN_LATER, reason)
+        : this.session.close('SLOT_END', WS_CLOSE.NORMAL, reason),
+    );
   }
 
   private received(text: string): void {

@@ -24,7 +24,9 @@ export type WsEndReason =
   | 'INVALID_MESSAGES'
   | 'MESSAGE_TOO_BIG'
   | 'SLOT_END'
-  | 'SHUTDOWN';
+  | 'SHUTDOWN'
+  /** The server could not read the packet log to resume the session (docs/protocol.md §14.3). */
+  | 'RESUME_FAILED';
 
 /** What a route does with an open session: handle its text messages and hear of its end. */
 export interface WsHandlers {
