@@ -351,7 +351,7 @@ describe('non-scheduled frames (docs/api.md "Non-scheduled frames")', () => {
   });
 });
 
-describe('docs/protocol.md §14 sendNonScheduled example, against the real gateway', () => {
+describe('docs/protocol.md §15 sendNonScheduled example, against the real gateway', () => {
   let t: TestApp;
 
   beforeAll(async () => {

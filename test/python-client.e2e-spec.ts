@@ -44,6 +44,40 @@ describe('the Python client (clients/python/example.py)', () => {
     expect(python.output).toContain('event SLOT_END (-2)');
     station.destroy();
   });
+
+  it('resumes a slot with --last-seq: the frames sent while it was away first, once each, in order', async () => {
+    t.clock.set(ORBIT_NOW);
+    const slot = await reservedSlot(t, 'pyr');
+    t.clock.set(slot.start);
+    const station = await gatewayClient(t, slot.stationKey);
+    await station.startRemote(slot.slotId);
+    for (const text of ['one', 'two', 'three'])
+      await station.sendMsg(frames.downlink(text), slot.start.toISOString());
+
+    const python = new PythonRun('example.py', [
+      ...['--host', '127.0.0.1', '--port', String(t.gatewayPort), '--insecure', '--last-seq', '1'],
+      ...['--api-key', slot.missionKey, '--slot', slot.slotId, '--frame', frames.uplink().toString('hex')],
+    ]);
+    await python.printed(/startRemote .*REMOTE_READY/);
+    await station.sendMsg(frames.downlink('four'), slot.start.toISOString());
+    await python.printed(/seq=4/);
+    const received = [...python.output.matchAll(/data=([0-9a-f]+) seq=(\d+)/g)].map(([, hex, seq]) => [
+      Buffer.from(hex, 'hex').subarray(4).toString(),
+      Number(seq),
+    ]);
+    expect(received).toEqual([
+      ['two', 2],
+      ['three', 3],
+      ['four', 4],
+    ]);
+    // The missed frames came before the answer to startRemote.
+    expect(python.output.indexOf('seq=3')).toBeLessThan(python.output.indexOf('startRemote'));
+
+    t.clock.set(slot.end);
+    await t.app.get(RelayService).endFinishedSlots();
+    expect(await python.exited).toBe(0);
+    station.destroy();
+  });
 });
 
 describe('the Python client uploads non-scheduled frames (clients/python/non_scheduled_example.py)', () => {

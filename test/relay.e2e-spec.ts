@@ -75,20 +75,23 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
     await mission.startRemote(slot.slotId);
 
     const down = frames.downlink();
-    const heard = next<[Buffer, number, string]>(mission, 'notifyMsg');
+    const heard = next<[Buffer, number, string, number]>(mission, 'notifyMsg');
     const receivedAt = new Date(t.clock.nowMs() + 30_123).toISOString(); // the station's clock, 30 s ahead
     const sent = await station.sendMsg(down, receivedAt);
-    const [data, doppler, gsTimestamp] = await heard;
+    const [data, doppler, gsTimestamp, seq] = await heard;
     expect(Buffer.compare(data, down)).toBe(0);
     expect(gsTimestamp).toBe(receivedAt);
-    expect(sent).toEqual({ delivered: true, dopplerShift: doppler, gsTimestamp: receivedAt });
+    // The sender and the receiver are told the same sequence number (docs/protocol.md §14).
+    expect(sent).toEqual({ delivered: true, dopplerShift: doppler, gsTimestamp: receivedAt, seq });
+    expect(seq).toBeGreaterThanOrEqual(1);
     expect(Math.abs(doppler)).toBeGreaterThan(0);
     expect(Math.abs(doppler)).toBeLessThan(11_000);
 
     const up = frames.uplink();
-    const command = next<[Buffer, number, string]>(station, 'notifyMsg');
+    const command = next<[Buffer, number, string, number]>(station, 'notifyMsg');
     const reply = await mission.sendMsg(up, t.clock.nowMs());
-    const [commandData, uplinkDoppler, commandStamp] = await command;
+    const [commandData, uplinkDoppler, commandStamp, commandSeq] = await command;
+    expect(commandSeq).toBe(reply.seq);
     expect(Buffer.compare(commandData, up)).toBe(0);
     expect(commandStamp).toBe(t.clock.now().toISOString()); // the server's receive time for mission frames
     expect(reply.dopplerShift).toBe(uplinkDoppler);
@@ -105,6 +108,7 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
       cspSourcePort: 10,
     });
     expect(logged[0].gsTimestamp?.toISOString()).toBe(receivedAt);
+    expect(logged.map((p) => p.sequence)).toEqual([seq, reply.seq]);
     expect(Buffer.compare(Buffer.from(logged[1].data), up)).toBe(0);
   });
 

@@ -42,16 +42,18 @@ def parse_args():
     parser.add_argument("--fingerprint", help="SHA-256 fingerprint of the server certificate")
     parser.add_argument("--insecure", action="store_true", help="accept any certificate")
     parser.add_argument("--frame", required=True, help="the CSP frame to send, in hex")
+    parser.add_argument("--last-seq", type=int,
+                        help="resume: the seq of the last frame received in this slot before a drop")
     args = parser.parse_args()
     if not args.api_key:
         parser.error("--api-key or SATNET_API_KEY is required")
     return args
 
 
-def print_frame(data, doppler_hz, gs_timestamp):
+def print_frame(data, doppler_hz, gs_timestamp, seq):
     now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
     print(f"recv {len(data)} bytes doppler={doppler_hz} Hz gs={gs_timestamp} local={now} "
-          f"data={data.hex()}", flush=True)
+          f"data={data.hex()} seq={seq}", flush=True)
 
 
 def main():
@@ -63,7 +65,8 @@ def main():
         print(f"cannot connect to {args.host}:{args.port}: {error}", file=sys.stderr)
         return 3
     slot_ended = []
-    client.on_msg = print_frame
+    client.on_msg = lambda data, doppler_hz, gs_timestamp: print_frame(
+        data, doppler_hz, gs_timestamp, client.last_seq)
     client.on_event = lambda event_id, name: (
         print(f"event {name} ({event_id})", flush=True),
         event_id == SLOT_END and slot_ended.append(True))
@@ -71,7 +74,7 @@ def main():
                                           file=sys.stderr)
     try:
         print(f"logged in as {client.login(args.api_key)}")
-        code = client.start_remote(args.slot, args.side)
+        code = client.start_remote(args.slot, args.side, args.last_seq)
         print(f"startRemote {args.slot}: {START_REMOTE_NAMES.get(code, code)} ({code})")
         if code == CLIENTS_COINCIDE:
             return 1

@@ -100,6 +100,7 @@ class SatnetClient:
         self.timeout = timeout
         self.keepalive = keepalive  # seconds without sending before a ping (0: never)
         self.on_msg = None  # on_msg(data: bytes, doppler_hz: float, gs_timestamp: str)
+        self.last_seq = None  # the sequence number of the last notifyMsg: start_remote(..., last_seq=)
         self.on_event = None  # on_event(event_id: int, name: str)
         self.on_error = None  # on_error(error: dict) -- the server is about to close
         self.server_error = None
@@ -122,8 +123,14 @@ class SatnetClient:
         """Must come first; returns the username."""
         return self.call("login", [api_key])["username"]
 
-    def start_remote(self, slot_id, side=None):
-        """Returns REMOTE_READY, REMOTE_NOT_CONNECTED or CLIENTS_COINCIDE."""
+    def start_remote(self, slot_id, side=None, last_seq=None):
+        """Returns REMOTE_READY, REMOTE_NOT_CONNECTED or CLIENTS_COINCIDE.
+
+        last_seq: when reconnecting within the slot, the sequence number of the last frame
+        received (self.last_seq); the missed frames reach on_msg first (docs/protocol.md §14).
+        """
+        if last_seq is not None:
+            return self.call("startRemote", [slot_id, side, last_seq])
         return self.call("startRemote", [slot_id] if side is None else [slot_id, side])
 
     def send_msg(self, data, timestamp=None):
@@ -260,8 +267,12 @@ class SatnetClient:
             self._unanswered_pings.discard(message[1])  # a keep-alive ping's answer
         elif kind == NOTIFICATION:
             _, method, params = message
-            if method == "notifyMsg" and self.on_msg:
-                self.on_msg(params[0], params[1], params[2])
+            if method == "notifyMsg":
+                # The 4th param, the frame's sequence number, is kept for a resume (§14).
+                if len(params) > 3:
+                    self.last_seq = params[3]
+                if self.on_msg:
+                    self.on_msg(params[0], params[1], params[2])
             elif method == "notifyEvent" and self.on_event:
                 self.on_event(params[0], EVENT_NAMES.get(params[0], str(params[0])))
             elif method == "error":

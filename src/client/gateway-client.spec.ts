@@ -65,6 +65,7 @@ describe('GatewayClient', () => {
       delivered: false,
       dopplerShift: FAKE_DOPPLER_HZ,
       gsTimestamp: FAKE_GS_TIMESTAMP,
+      seq: 1,
     });
     expect(await client.endRemote()).toBeUndefined();
     expect(relay.callsOf('startRemote')).toEqual([['mission', 's1', 'mission']]);

@@ -55,6 +55,8 @@ export interface SendMsgResult {
   /** Hz */
   dopplerShift: number;
   gsTimestamp: string;
+  /** The frame's sequence number in the slot and direction. */
+  seq: number;
 }
 
 export interface NonScheduledFrame {
@@ -73,7 +75,8 @@ export interface NonScheduledResult {
 
 export interface GatewayClientEvents {
   /** A frame from the other side. `data` is a view into the received bytes: copy what you keep. */
-  notifyMsg: [data: Buffer, dopplerShift: number, gsTimestamp: string];
+  /** `seq`: its sequence number in the slot and direction; pass the last one to startRemote to resume. */
+  notifyMsg: [data: Buffer, dopplerShift: number, gsTimestamp: string, seq: number | undefined];
   /** `reason` comes with REMOTE_DISCONNECTED: CONNECTION_LOST or CLIENT_NOT_READING. */
   notifyEvent: [eventId: number, name: string, reason: string | undefined];
   heartbeat: [];
@@ -128,6 +131,8 @@ export class GatewayClient extends EventEmitter {
   private blocked = false;
   private writableWaiters: (() => void)[] = [];
   private keepAliveTimer: NodeJS.Timeout | undefined;
+  /** The `seq` of the last notifyMsg received: what startRemote's `lastSeq` takes after a drop. */
+  lastSeq: number | undefined;
   private closedReason: string | undefined;
   private serverError: RpcError | undefined;
   private socketError: Error | undefined;
@@ -212,11 +217,15 @@ export class GatewayClient extends EventEmitter {
     return result;
   }
 
-  async startRemote(slotId: string, side?: RelaySide): Promise<StartRemoteCode> {
-    return (await this.call(
-      'startRemote',
-      side === undefined ? [slotId] : [slotId, side],
-    )) as StartRemoteCode;
+  /**
+   * `lastSeq`: resume after the last frame received in this slot (its notifyMsg `seq`); the missed
+   * frames arrive as notifyMsg before this resolves (docs/protocol.md §14.1).
+   */
+  async startRemote(slotId: string, side?: RelaySide, lastSeq?: number): Promise<StartRemoteCode> {
+    const params: unknown[] = [slotId];
+    if (side !== undefined || lastSeq !== undefined) params.push(side ?? null);
+    if (lastSeq !== undefined) params.push(lastSeq);
+    return (await this.call('startRemote', params)) as StartRemoteCode;
   }
 
   /** `timestamp`: when the frame was produced; ISO 8601 or milliseconds since the epoch (default now). */
@@ -362,8 +371,9 @@ export class GatewayClient extends EventEmitter {
   private notified({ method, params }: RpcNotification): void {
     switch (method) {
       case 'notifyMsg': {
-        const [data, dopplerShift, gsTimestamp] = params as [Buffer, number, string];
-        this.emit('notifyMsg', data, dopplerShift, gsTimestamp);
+        const [data, dopplerShift, gsTimestamp, seq] = params as [Buffer, number, string, number?];
+        if (seq !== undefined) this.lastSeq = seq;
+        this.emit('notifyMsg', data, dopplerShift, gsTimestamp, seq);
         return;
       }
       case 'notifyEvent': {

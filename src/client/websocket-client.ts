@@ -59,6 +59,8 @@ export interface DownlinkMessage {
   dopplerShiftHz: number;
   gsTimestamp: string;
   serverTime: string;
+  /** Its sequence number in the slot's downlink: resume after it with `resume.lastSeq`. */
+  seq: number;
 }
 
 export interface MissionEventMessage {
@@ -76,6 +78,8 @@ export interface UplinkAck {
   groundStation: string;
   dopplerShiftHz: number;
   serverTime: string;
+  /** The uplink frame's sequence number in the slot's uplink. */
+  seq: number;
 }
 
 export interface ErrorMessage {
@@ -218,6 +222,9 @@ class JsonSocket extends EventEmitter {
     return this.socket;
   }
 
+  /** Each message from the server that is not an answer, before its listeners get it. */
+  protected seen(_message: Record<string, unknown>): void {}
+
   protected received(text: string): void {
     let message: Record<string, unknown>;
     try {
@@ -236,6 +243,7 @@ class JsonSocket extends EventEmitter {
       } else pending.resolve(message);
       return;
     }
+    this.seen(message);
     // Once, by its type (a downlink's type is "message"). An error answer nobody listens for is
     // dropped: EventEmitter would throw it from the socket's handler.
     if (message.type === 'error' && this.listenerCount('error') === 0) return;
@@ -249,8 +257,25 @@ class JsonSocket extends EventEmitter {
  * (ErrorMessage) and `close` (code, reason).
  */
 export class MissionSocketClient extends JsonSocket {
-  static connect(options: WsConnectOptions & { spacecraft: string }): Promise<MissionSocketClient> {
-    const path = `/ws/mission/${encodeURIComponent(options.spacecraft)}/protocol/csp`;
+  /** The `seq` of the last downlink received, by slot: what `resume.lastSeq` takes after a drop. */
+  readonly lastSeqs = new Map<string, number>();
+
+  protected override seen(message: Record<string, unknown>): void {
+    if (message.type === 'message' && typeof message.slotId === 'string' && typeof message.seq === 'number')
+      this.lastSeqs.set(message.slotId, message.seq);
+  }
+
+  /**
+   * `resume`: a reconnection within a slot; the server first sends that slot's downlink frames
+   * after `lastSeq` (the `seq` of the last one received), then live ones (docs/protocol.md §14.2).
+   */
+  static connect(
+    options: WsConnectOptions & { spacecraft: string; resume?: { slotId: string; lastSeq: number } },
+  ): Promise<MissionSocketClient> {
+    const query = options.resume
+      ? `?${new URLSearchParams({ slotId: options.resume.slotId, lastSeq: String(options.resume.lastSeq) }).toString()}`
+      : '';
+    const path = `/ws/mission/${encodeURIComponent(options.spacecraft)}/protocol/csp${query}`;
     return JsonSocket.open(options, path, (socket) => new MissionSocketClient(socket));
   }
 

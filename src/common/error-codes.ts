@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   AMBIGUOUS_SLOT: { kind: 'VALIDATION', docs: WS },
   FRAMES_REFUSED: { kind: 'VALIDATION', docs: API_GATEWAY },
   UPLOAD_TOO_LARGE: { kind: 'VALIDATION', docs: API_GATEWAY },
+  INVALID_LAST_SEQ: { kind: 'VALIDATION', docs: GATEWAY_WS },
   // not authenticated
   AUTHENTICATION_REQUIRED: { kind: 'UNAUTHENTICATED', docs: API_WS },
   INVALID_CREDENTIALS: { kind: 'UNAUTHENTICATED', docs: API },
@@ -98,6 +99,7 @@ export const ERROR_CODES = {
   NO_ACTIVE_SESSION: { kind: 'STATE', docs: GATEWAY_WS },
   NO_SLOT_IN_PROGRESS: { kind: 'STATE', docs: WS },
   REMOTE_NOT_CONNECTED: { kind: 'STATE', docs: WS },
+  RESUME_WINDOW_EXCEEDED: { kind: 'STATE', docs: GATEWAY_WS },
   // throttled
   TOO_MANY_REQUESTS: { kind: 'RATE_LIMITED', docs: API },
   RATE_LIMITED: { kind: 'RATE_LIMITED', docs: ALL },

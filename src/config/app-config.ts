@@ -57,6 +57,7 @@ export interface AppConfig {
     packetLogMaxQueue: number;
     maxClockSkewSeconds: number;
     maxSessionBytesPerSecond: number;
+    resumeMaxFrames: number;
   };
   nonScheduled: {
     maxFramesPerUpload: number;

@@ -404,6 +404,16 @@ export const OPTIONS: readonly OptionSpec[] = [
       'Frame bytes one session may send per second (averaged over 2 s bursts); beyond, frames are refused (RATE_LIMITED) and not logged.',
   },
   {
+    key: 'relay.resumeMaxFrames',
+    env: 'SATNET_RELAY_RESUME_MAX_FRAMES',
+    type: 'int',
+    min: 1,
+    max: 1000000,
+    default: 10000,
+    description:
+      'Most frames a client resuming a slot (startRemote lastSeq, WebSocket lastSeq) may have missed; more → RESUME_WINDOW_EXCEEDED.',
+  },
+  {
     key: 'nonScheduled.maxFramesPerUpload',
     env: 'SATNET_NONSCHED_MAX_FRAMES_PER_UPLOAD',
     type: 'int',

@@ -55,6 +55,8 @@ class GroupCommit implements Stored {
 export class PacketLog implements OnModuleDestroy {
   private readonly logger = new Logger(PacketLog.name);
   private queue: PacketRecord[] = [];
+  /** The batch being committed: out of the queue, maybe not yet readable from the database. */
+  private inFlight: readonly PacketRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** A write due at the next turn of the event loop: the group commit of this turn's frames. */
   private immediate: NodeJS.Immediate | undefined;
@@ -111,6 +113,21 @@ export class PacketLog implements OnModuleDestroy {
 
   get pending(): number {
     return this.queue.length;
+  }
+
+  /**
+   * The frames of a slot and direction not yet known to be readable from the database (queued or
+   * being committed) with a sequence number above `after`, in the order they were appended. With a
+   * database read started after this call, it covers every frame appended before it (the resume,
+   * docs/protocol.md §14).
+   */
+  unwritten(slotId: string, direction: PacketRecord['direction'], after = 0): PacketRecord[] {
+    const wanted = (record: PacketRecord) =>
+      record.slotId === slotId &&
+      record.direction === direction &&
+      record.sequence !== null &&
+      record.sequence > after;
+    return this.inFlight.filter(wanted).concat(this.queue.filter(wanted));
   }
 
   /**
@@ -174,8 +191,10 @@ export class PacketLog implements OnModuleDestroy {
     const behind = this.queue.length >= size;
     this.openGroup = undefined; // frames from now on are acknowledged with the next write
     const batch = this.take(behind ? size * CATCH_UP_BATCHES : size);
+    this.inFlight = batch;
     this.writing = this.commit(batch, behind).finally(() => {
       this.writing = undefined;
+      this.inFlight = [];
       if (this.queue.length > 0)
         this.writeSoon(
           this.queue.length >= this.config.relay.packetLogBatchSize ? 0 : this.config.relay.packetLogFlushMs,

@@ -51,6 +51,8 @@ export interface PacketQuery {
   to?: Date;
   /** Strictly after this position (the last packet of the previous page). */
   after?: PacketPosition;
+  /** Only numbered packets (relayed in a slot) with a sequence number above this one. */
+  sequenceAfter?: number;
   limit: number;
 }
 
@@ -138,6 +140,8 @@ export class PacketsRepository {
     for (const field of equal)
       if (query[field] !== undefined) select.andWhere(`p.${field} = :${field}`, { [field]: query[field] });
     if (query.outcomes) select.andWhere('p.outcome IN (:...outcomes)', { outcomes: query.outcomes });
+    if (query.sequenceAfter !== undefined)
+      select.andWhere('p.sequence > :sequenceAfter', { sequenceAfter: query.sequenceAfter });
     if (query.from) select.andWhere('p.serverReceivedAt >= :from', { from: query.from });
     if (query.to) select.andWhere('p.serverReceivedAt < :to', { to: query.to });
     if (query.after)
@@ -149,6 +153,22 @@ export class PacketsRepository {
         },
       );
     return select.orderBy('p.serverReceivedAt', 'ASC').addOrderBy('p.id', 'ASC').limit(query.limit).getMany();
+  }
+
+  /** The highest sequence number stored for each direction of a slot (0 for a direction without any). */
+  async lastSequences(slotId: string): Promise<Record<Packet['direction'], number>> {
+    const rows = await this.db
+      .manager()
+      .getRepository(Packet)
+      .createQueryBuilder('p')
+      .select('p.direction', 'direction')
+      .addSelect('MAX(p.sequence)', 'last')
+      .where('p.slotId = :slotId', { slotId })
+      .groupBy('p.direction')
+      .getRawMany<{ direction: Packet['direction']; last: number | string | null }>();
+    const last = { DOWNLINK: 0, UPLINK: 0 };
+    for (const row of rows) last[row.direction] = Number(row.last ?? 0);
+    return last;
   }
 
   /** The columns insertMany fills, with their declared lengths (to cut a refused row's strings). */

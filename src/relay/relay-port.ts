@@ -32,8 +32,16 @@ export type DisconnectReason = 'CONNECTION_LOST' | 'CLIENT_NOT_READING';
 /** What the relay may do to a connected client; implemented by the gateway's connection object. */
 export interface RelayPeer {
   readonly connectionId: string;
-  /** A frame from the other side, with its Doppler shift (Hz) and ground-station timestamp (ISO 8601). */
-  notifyMsg(data: Uint8Array, dopplerShiftHz: number, gsTimestamp: string): void;
+  /**
+   * A frame from the other side, with its Doppler shift (Hz), ground-station timestamp (ISO 8601)
+   * and sequence number in the slot and direction (docs/protocol.md §14).
+   */
+  notifyMsg(data: Uint8Array, dopplerShiftHz: number, gsTimestamp: string, seq: number): void;
+  /**
+   * Undefined while the client reads what is sent; otherwise a promise that resolves once it has
+   * read enough to take more (or the connection ended): the resume paces itself on it.
+   */
+  writable(): Promise<void> | undefined;
   /** `reason`: why the other side went away, for REMOTE_DISCONNECTED (docs/protocol.md §6.2). */
   notifyEvent(eventId: RelayEventId, reason?: DisconnectReason): void;
   /** The relay ends the connection (after SLOT_END); idempotent. */
@@ -70,6 +78,8 @@ export interface SendResult {
   gsTimestamp: string;
   /** When the frame is in the packet log: the answer to the sender waits for it. */
   stored: Stored;
+  /** Its sequence number in the slot and direction (docs/protocol.md §14). */
+  seq: number;
 }
 
 /**
@@ -86,6 +96,8 @@ export interface DownlinkDelivery {
   gsTimestamp: string;
   /** When the server received it (ISO 8601). */
   serverTime: string;
+  /** Its sequence number in the slot's downlink (docs/protocol.md §14). */
+  seq: number;
 }
 
 /** What a mission WebSocket session is told about the slots of its spacecraft (docs/protocol.md §13). */
@@ -105,8 +117,13 @@ export interface MissionPeer {
   readonly connectionId: string;
   downlink(frame: DownlinkDelivery): void;
   event(event: MissionEvent): void;
-  /** The relay ends the session (its slot ended); idempotent. */
-  close(reason: string): void;
+  /** As RelayPeer.writable: the resume's pace. */
+  writable(): Promise<void> | undefined;
+  /**
+   * The relay ends the session (its slot ended; or, `retry`, a resume failed and the client
+   * should connect again); idempotent.
+   */
+  close(reason: string, retry?: boolean): void;
 }
 
 /** A mission session's seat, taken at the handshake and held until `detachMission`. */
@@ -132,6 +149,14 @@ export interface UplinkResult {
   serverTime: string;
   /** When the frame is in the packet log: the acknowledgement waits for it. */
   stored: Stored;
+  /** Its sequence number in the slot's uplink (docs/protocol.md §14). */
+  seq: number;
+}
+
+/** A mission session that resumes a slot's downlink after the last sequence number it got. */
+export interface MissionResume {
+  slotId: string;
+  lastSeq: number;
 }
 
 /**
@@ -146,6 +171,7 @@ export abstract class RelayPort {
     slotId: string,
     side: RelaySide | undefined,
     peer: RelayPeer,
+    lastSeq?: number,
   ): Promise<StartRemoteResult>;
   /**
    * `clientTimestamp`: ISO 8601 string or milliseconds since the epoch, as the client sent it.
@@ -180,7 +206,11 @@ export abstract class MissionRelayPort {
    * Checks and takes a mission session's seat at the handshake: SPACECRAFT_NOT_FOUND, NOT_OWNER,
    * TOO_MANY_SESSIONS (more than the configured sessions for one spacecraft).
    */
-  abstract admitMission(actor: Actor, spacecraftIdentifier: string): Promise<MissionLink>;
+  abstract admitMission(
+    actor: Actor,
+    spacecraftIdentifier: string,
+    resume?: MissionResume,
+  ): Promise<MissionLink>;
   /** The session is open: it receives downlinks and events from now on. */
   abstract attachMission(link: MissionLink, peer: MissionPeer): Promise<void>;
   /**

@@ -9,6 +9,7 @@ import { PacketFeed } from './packet-feed';
 import { PacketLog } from './packet-log';
 import { PacketsRepository } from './packets.repository';
 import { MissionRelayPort, RelayPort } from './relay-port';
+import { SequenceLog } from './relay-resume';
 import { RelaySessionAudit } from './relay-session-audit';
 import { RelaySessionsRepository } from './relay-sessions.repository';
 import { RelayService } from './relay.service';
@@ -29,6 +30,7 @@ import { SlotSettlement } from './slot-settlement';
     PacketsRepository,
     RelaySessionAudit,
     RelaySessionsRepository,
+    SequenceLog,
     SlotContextLoader,
     MissionSessionAudit,
     SlotSettlement,

@@ -25,9 +25,11 @@ import { PacketLog, SHUTDOWN_FLUSH_MS } from './packet-log';
 import type { PacketOutcome } from './packet.entity';
 import {
   type DisconnectReason,
+  type DownlinkDelivery,
   type MissionDetachReason,
   type MissionLink,
   type MissionPeer,
+  type MissionResume,
   type MissionRelayPort,
   RELAY_EVENT,
   type RelayEventId,
@@ -42,13 +44,26 @@ import {
   type UplinkOptions,
   type UplinkResult,
 } from './relay-port';
+import {
+  checkResume,
+  HeldDelivery,
+  heldMissionPeer,
+  heldPeer,
+  isSequence,
+  missedDownlink,
+  missedNotification,
+  type ResumePoint,
+  SequenceLog,
+  type Sequences,
+} from './relay-resume';
 import { RelaySessionAudit } from './relay-session-audit';
 import { SlotContextLoader } from './slot-context-loader';
 import type { SlotContext } from './slot-context';
 
 interface ActiveSession extends RelaySession {
   readonly auditId: string;
-  readonly peer: RelayPeer;
+  /** The client's connection; while it resumes, a stand-in that holds live frames (HeldDelivery). */
+  peer: RelayPeer;
   readonly rate: ByteRateLimit;
 }
 
@@ -69,6 +84,8 @@ interface FrameVerdict {
   outcome: PacketOutcome;
   rule: string | null;
   header?: CspHeader;
+  /** Null for a REJECTED frame (relay-resume.ts). */
+  sequence: number | null;
 }
 
 /** The packets table's column (the protocol's limit for a sendMsg timestamp). */
@@ -79,6 +96,8 @@ interface MissionSeat extends MissionLink {
   readonly userId: string;
   readonly rate: ByteRateLimit;
   peer?: MissionPeer;
+  /** The slot downlink this session resumes, checked at the handshake. */
+  readonly resume?: ResumePoint & { groundStation: string };
 }
 
 /** What relaying one frame needs to know of its sender. */
@@ -91,6 +110,8 @@ interface SlotRelay {
   sides: Partial<Record<RelaySide, ActiveSession>>;
   /** Set once its EXECUTING mark was asked for (at its first session, TLS or WebSocket). */
   executing?: boolean;
+  /** The last sequence number given per direction, continued from the packet log at opening. */
+  sequences: Sequences;
 }
 
 const OTHER: Record<RelaySide, RelaySide> = { station: 'mission', mission: 'station' };
@@ -131,6 +152,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     private readonly spacecraft: SpacecraftService,
     private readonly lifecycle: SlotLifecycle,
     private readonly missionAudit: MissionSessionAudit,
+    private readonly sequenceLog: SequenceLog,
   ) {
     super();
   }
@@ -155,6 +177,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     slotId: string,
     side: RelaySide | undefined,
     peer: RelayPeer,
+    lastSeq?: number,
   ): Promise<StartRemoteResult> {
     const slot = await this.booking.findSlot(slotId);
     if (!slot) throw new DomainError('NOT_FOUND', 'SLOT_NOT_FOUND', `no slot ${slotId}`);
@@ -163,9 +186,21 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     const relay = await this.open(slot);
     if (relay.sides[chosen])
       return { code: START_REMOTE.CLIENTS_COINCIDE, session: { slotId, side: chosen } };
+    // The client receives the other side's direction: the station the uplink, the mission the downlink.
+    const point =
+      lastSeq === undefined ? undefined : this.resumePoint(relay, DIRECTION[OTHER[chosen]], lastSeq);
+    const held = point && new HeldDelivery(point);
     const rate = new ByteRateLimit(this.config.relay.maxSessionBytesPerSecond);
-    const session: ActiveSession = { slotId, side: chosen, auditId: randomUUID(), peer, rate };
+    const session: ActiveSession = {
+      slotId,
+      side: chosen,
+      auditId: randomUUID(),
+      peer: held ? heldPeer(peer, held, slotId) : peer,
+      rate,
+    };
     relay.sides[chosen] = session;
+    // In this turn, with the session in place: every frame is either read back or held (catchUp).
+    const resumed = point && held && this.resumeTls(point, held, session, peer);
     await this.audit.started(
       session.auditId,
       slotId,
@@ -184,7 +219,41 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
       // With mission WebSocket sessions present, the station was told when the first arrived.
       relay.sides.station?.peer.notifyEvent(RELAY_EVENT.REMOTE_CONNECTED);
     }
+    // The missed frames go out before the answer to startRemote (docs/protocol.md §14.1).
+    if (resumed) await resumed;
     return { code: otherConnected ? START_REMOTE.REMOTE_READY : START_REMOTE.REMOTE_NOT_CONNECTED, session };
+  }
+
+  /**
+   * A TLS client's resume: the missed frames, then the held ones, then live. If the log cannot
+   * be read the session ends (a gap must not pass unnoticed) and startRemote fails.
+   */
+  private async resumeTls(
+    point: ResumePoint,
+    held: HeldDelivery,
+    session: ActiveSession,
+    peer: RelayPeer,
+  ): Promise<void> {
+    try {
+      await this.sequenceLog.catchUp(point, held, peer, missedNotification(peer));
+      session.peer = peer;
+    } catch (error) {
+      this.logger.error(
+        { err: error, slotId: point.slotId },
+        'could not resume: the packet log could not be read',
+      );
+      await this.finish(session, RELAY_EVENT.REMOTE_DISCONNECTED, 'RESUME_FAILED');
+      throw error;
+    }
+  }
+
+  /** Where a receiver resumes, checked against the slot's numbering and the window (§14.3). */
+  private resumePoint(relay: SlotRelay, direction: LinkDirection, lastSeq: number): ResumePoint {
+    if (!isSequence(lastSeq))
+      throw new DomainError('VALIDATION', 'INVALID_LAST_SEQ', 'lastSeq must be an integer of at least 0');
+    const point = { slotId: relay.context.slot.id, direction, lastSeq };
+    checkResume(point, relay.sequences[direction], this.config.relay.resumeMaxFrames);
+    return point;
   }
 
   /**
@@ -228,7 +297,13 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     };
     const time = this.frameTime(session.side, clientTimestamp, received);
     if (time instanceof DomainError) {
-      this.log(frame, { gsTime: null, dopplerShiftHz: null, outcome: 'REJECTED', rule: time.code });
+      this.log(frame, {
+        gsTime: null,
+        dopplerShiftHz: null,
+        outcome: 'REJECTED',
+        rule: time.code,
+        sequence: null,
+      });
       throw time;
     }
     const dopplerShiftHz = relay.context.dopplerHz(direction, time);
@@ -239,30 +314,35 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     const sockets = session.side === 'station' ? this.missionSockets(relay) : [];
     const delivered = Boolean(tls) || sockets.length > 0;
     const outcome = !verdict.ok ? 'REJECTED' : delivered ? 'RELAYED' : 'NOT_DELIVERED';
+    // Numbered once the log took it: a frame refused for a full log leaves no gap.
+    const seq = relay.sequences[direction] + 1;
     const stored = this.log(frame, {
       gsTime: time,
       dopplerShiftHz,
       outcome,
       rule: verdict.ok ? null : verdict.rule,
       header: verdict.header,
+      sequence: verdict.ok ? seq : null,
     });
     if (!verdict.ok)
       throw new DomainError('VALIDATION', 'FRAME_REJECTED', verdict.message, { rule: verdict.rule });
+    relay.sequences[direction] = seq;
     const gsTimestamp = time.toISOString();
-    tls?.peer.notifyMsg(data, dopplerShiftHz, gsTimestamp);
+    tls?.peer.notifyMsg(data, dopplerShiftHz, gsTimestamp, seq);
     if (sockets.length > 0) {
       const { slot } = relay.context;
-      const delivery = {
+      const delivery: DownlinkDelivery = {
         data,
         slotId: slot.id,
         groundStation: slot.stationIdentifier,
         dopplerShiftHz,
         gsTimestamp,
         serverTime: received.toISOString(),
+        seq,
       };
       for (const socket of sockets) socket.downlink(delivery);
     }
-    return { delivered, dopplerShiftHz, gsTimestamp, stored };
+    return { delivered, dopplerShiftHz, gsTimestamp, stored, seq };
   }
 
   /**
@@ -297,7 +377,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
       slotId: frame.session.slotId,
       stationId: frame.slot.stationId,
       spacecraftId: frame.slot.spacecraftId,
-      sequence: null,
+      sequence: verdict.sequence,
       frequencyHz: null,
       dedupKey: null,
       fromSide: frame.session.side,
@@ -419,7 +499,11 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     this.logger.log({ slotId: session.slotId, side: session.side, reason }, 'relay session ended');
   }
 
-  async admitMission(actor: Actor, spacecraftIdentifier: string): Promise<MissionLink> {
+  async admitMission(
+    actor: Actor,
+    spacecraftIdentifier: string,
+    resume?: MissionResume,
+  ): Promise<MissionLink> {
     const spacecraft = await this.spacecraft.findByIdentifier(spacecraftIdentifier);
     if (!spacecraft)
       throw new NotFoundError('SPACECRAFT_NOT_FOUND', `no spacecraft "${spacecraftIdentifier}"`);
@@ -430,6 +514,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
         'CSP_NOT_CONFIGURED',
         `spacecraft "${spacecraftIdentifier}" has no CSP settings: set csp (version, addresses, ports) before connecting`,
       );
+    const from = resume && (await this.missionResumePoint(spacecraft.id, spacecraftIdentifier, resume));
     const seats = this.missionSeats.get(spacecraft.id) ?? new Set<MissionSeat>();
     const limit = this.config.websocket.maxSessionsPerMission;
     // Checked and taken in one turn of the event loop: two handshakes cannot both take the last seat.
@@ -445,9 +530,27 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
       spacecraftIdentifier: spacecraft.identifier,
       userId: actor.userId,
       rate: new ByteRateLimit(this.config.relay.maxSessionBytesPerSecond),
+      resume: from,
     };
     this.missionSeats.set(spacecraft.id, seats.add(seat));
     return seat;
+  }
+
+  /** A mission session's resume: a slot of its spacecraft in progress, its downlink (§14.2). */
+  private async missionResumePoint(
+    spacecraftId: string,
+    spacecraftIdentifier: string,
+    resume: MissionResume,
+  ): Promise<ResumePoint & { groundStation: string }> {
+    const slot = await this.booking.findSlot(resume.slotId);
+    if (!slot || slot.spacecraftId !== spacecraftId)
+      throw new NotFoundError(
+        'SLOT_NOT_FOUND',
+        `spacecraft "${spacecraftIdentifier}" has no slot ${resume.slotId}`,
+      );
+    this.checkStartable(slot);
+    const relay = await this.open(slot);
+    return { ...this.resumePoint(relay, 'DOWNLINK', resume.lastSeq), groundStation: slot.stationIdentifier };
   }
 
   async attachMission(link: MissionLink, peer: MissionPeer): Promise<void> {
@@ -455,11 +558,14 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     if (!this.missionSeats.get(seat.spacecraftId)?.has(seat)) return; // detached meanwhile
     const withStation = this.relaysOf(seat.spacecraftId).filter((relay) => relay.sides.station);
     const first = withStation.filter((relay) => !this.missionPresent(relay));
-    seat.peer = peer;
+    const held = seat.resume && new HeldDelivery(seat.resume);
+    seat.peer = held ? heldMissionPeer(peer, held) : peer;
     for (const relay of this.relaysOf(seat.spacecraftId)) this.joinSlot(seat, relay);
+    // In this turn, with the seat's peer in place: every frame is either read back or held.
+    const resumed = seat.resume && held && this.resumeMission(seat, seat.resume, held, peer);
     for (const relay of withStation) {
       if (first.includes(relay)) relay.sides.station?.peer.notifyEvent(RELAY_EVENT.REMOTE_CONNECTED);
-      peer.event(missionEvent(relay, RELAY_EVENT.REMOTE_CONNECTED));
+      seat.peer.event(missionEvent(relay, RELAY_EVENT.REMOTE_CONNECTED));
     }
     this.logger.log(
       { spacecraft: seat.spacecraftIdentifier, connectionId: peer.connectionId },
@@ -468,9 +574,29 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     // A slot in progress whose station has not connected yet is opened too, so that its end is
     // noticed (SLOT_END). The session already receives everything meanwhile.
     await this.openInProgress(seat.spacecraftId); // open() joins the session to each slot it opens
+    if (resumed) await resumed;
     // The session may have closed while the slots were read: nobody is left to use what was opened.
     if (!this.missionSeats.get(seat.spacecraftId)?.has(seat))
       for (const relay of this.relaysOf(seat.spacecraftId)) this.closeIfIdle(relay);
+  }
+
+  /** A mission session's resume; if the log cannot be read the session is closed (no silent gap). */
+  private async resumeMission(
+    seat: MissionSeat,
+    point: ResumePoint & { groundStation: string },
+    held: HeldDelivery,
+    peer: MissionPeer,
+  ): Promise<void> {
+    try {
+      await this.sequenceLog.catchUp(point, held, peer, missedDownlink(peer, point));
+      if (seat.peer && this.missionSeats.get(seat.spacecraftId)?.has(seat)) seat.peer = peer;
+    } catch (error) {
+      this.logger.error(
+        { err: error, slotId: point.slotId },
+        'could not resume: the packet log could not be read',
+      );
+      peer.close('the resume failed: the packet log could not be read; connect again', true);
+    }
   }
 
   async uplink(link: MissionLink, data: Uint8Array, options: UplinkOptions): Promise<UplinkResult> {
@@ -495,6 +621,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
       dopplerShiftHz: result.dopplerShiftHz,
       serverTime: received.toISOString(),
       stored: result.stored,
+      seq: result.seq,
     };
   }
 
@@ -682,7 +809,9 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     if (existing) return existing;
     let pending = this.opening.get(slot.id);
     if (!pending) {
-      pending = this.contexts.load(slot).then((context) => ({ context, sides: {} }));
+      pending = Promise.all([this.contexts.load(slot), this.sequenceLog.last(slot.id)]).then(
+        ([context, sequences]) => ({ context, sides: {}, sequences }),
+      );
       this.opening.set(slot.id, pending);
     }
     try {

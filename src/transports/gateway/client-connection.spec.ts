@@ -229,8 +229,12 @@ describe('params', () => {
   });
 
   it.each([
-    ['startRemote', [], 'startRemote(slotId[, side]) takes 1 to 2 params, got 0'],
-    ['startRemote', ['s', 'station', 1], 'startRemote(slotId[, side]) takes 1 to 2 params, got 3'],
+    ['startRemote', [], 'startRemote(slotId[, side[, lastSeq]]) takes 1 to 3 params, got 0'],
+    [
+      'startRemote',
+      ['s', 'station', 1, 2],
+      'startRemote(slotId[, side[, lastSeq]]) takes 1 to 3 params, got 4',
+    ],
     ['startRemote', [12], 'slotId must be a string of 1 to 128 characters, got an integer'],
     [
       'startRemote',
@@ -415,11 +419,12 @@ describe('sessions', () => {
       delivered: true,
       dopplerShift: FAKE_DOPPLER_HZ,
       gsTimestamp: FAKE_GS_TIMESTAMP,
+      seq: 1,
     });
-    const [[data, doppler, gsTimestamp]] = await station.probe.notified('notifyMsg');
+    const [[data, doppler, gsTimestamp, seq]] = await station.probe.notified('notifyMsg');
     expect(Buffer.isBuffer(data)).toBe(true);
     expect((data as Buffer).toString('hex')).toBe('cafe');
-    expect([doppler, gsTimestamp]).toEqual([FAKE_DOPPLER_HZ, FAKE_GS_TIMESTAMP]);
+    expect([doppler, gsTimestamp, seq]).toEqual([FAKE_DOPPLER_HZ, FAKE_GS_TIMESTAMP, 1]);
   });
 
   it('says delivered: false when the other side is not connected', async () => {
@@ -692,6 +697,7 @@ describe('bad input', () => {
       dopplerShiftHz: 1,
       gsTimestamp: new Date() as unknown as string,
       stored: { done: true, promise: Promise.resolve() },
+      seq: 1,
     });
     const { probe } = await loggedIn(relay);
     await probe.ok('startRemote', ['s1']);
@@ -709,7 +715,7 @@ describe('backpressure', () => {
     connection.sessionStarted({ slotId: 's1', side: 'mission' });
     const payload = Buffer.alloc(200, 7);
     for (let i = 0; i < 100 && connection.state === 'AUTHENTICATED'; i++) {
-      connection.notifyMsg(payload, 1, FAKE_GS_TIMESTAMP);
+      connection.notifyMsg(payload, 1, FAKE_GS_TIMESTAMP, 1);
       await new Promise((resolve) => setImmediate(resolve)); // let each tick's flush happen
     }
     expect(connection.state).not.toBe('AUTHENTICATED');
@@ -729,10 +735,10 @@ describe('backpressure', () => {
     const stuck = stuckDuplex(1);
     const { connection } = open(new FakeRelay(), { maxBufferedBytes: 40_000 }, stuck);
     connection.loggedIn(fakeActor('mission'));
-    connection.notifyMsg(Buffer.alloc(9_000), 1, FAKE_GS_TIMESTAMP);
+    connection.notifyMsg(Buffer.alloc(9_000), 1, FAKE_GS_TIMESTAMP, 1);
     await new Promise((resolve) => process.nextTick(resolve));
     expect(stuck.isPaused()).toBe(false); // write() said false, but only 9 kB wait
-    connection.notifyMsg(Buffer.alloc(2_000), 1, FAKE_GS_TIMESTAMP);
+    connection.notifyMsg(Buffer.alloc(2_000), 1, FAKE_GS_TIMESTAMP, 1);
     await new Promise((resolve) => process.nextTick(resolve));
     expect(stuck.isPaused()).toBe(true); // over 10 kB
     stuck.emit('drain');
@@ -745,7 +751,7 @@ describe('backpressure', () => {
     const { connection } = open(relay, { maxBufferedBytes: 40_000 }, stuck);
     stuck.push(encodeFrame(rpcRequest(1, 'login', ['mission-key'])));
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-    connection.notifyMsg(Buffer.alloc(12_000), 1, FAKE_GS_TIMESTAMP); // the client now lags
+    connection.notifyMsg(Buffer.alloc(12_000), 1, FAKE_GS_TIMESTAMP, 1); // the client now lags
     await new Promise((resolve) => process.nextTick(resolve));
     stuck.push(encodeFrame(rpcRequest(2, 'startRemote', ['s1'])));
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -809,7 +815,7 @@ describe('close', () => {
     await probe.ok('startRemote', ['s1']);
     connection.close('first', { code: 'SERVER_SHUTDOWN', message: 'bye' });
     connection.close('second', { code: 'SERVER_SHUTDOWN', message: 'again' });
-    connection.notifyMsg(frame(1), 1, FAKE_GS_TIMESTAMP);
+    connection.notifyMsg(frame(1), 1, FAKE_GS_TIMESTAMP, 1);
     connection.notifyEvent(RELAY_EVENT.REMOTE_CONNECTED);
     await probe.closed();
     await probe.until(() => onClosed.mock.calls.length > 0, 'onClosed');

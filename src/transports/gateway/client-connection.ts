@@ -104,6 +104,8 @@ export class ClientConnection implements RelayPeer, MethodHost {
   private closeReason = '';
   /** What the relay is told when this connection ends with a session (see dropNotReading()). */
   private disconnectReason: DisconnectReason = 'CONNECTION_LOST';
+  /** Resolved once the client reads again after its socket backed up (see writable). */
+  private writableWaiters: (() => void)[] = [];
   private readonly loginTimer: NodeJS.Timeout;
   private readonly heartbeatTimer: NodeJS.Timeout;
   private readonly idleTimer: NodeJS.Timeout;
@@ -197,11 +199,24 @@ export class ClientConnection implements RelayPeer, MethodHost {
 
   // ---- RelayPeer: what the relay may do to this client -------------------------------------
 
-  notifyMsg(data: Uint8Array, dopplerShiftHz: number, gsTimestamp: string): void {
-    // Encoded (and so copied) at once: the relay may reuse `data` when this returns.
+  notifyMsg(data: Uint8Array, dopplerShiftHz: number, gsTimestamp: string, seq: number): void {
+    // Encoded (and so copied) at once: the relay may reuse `data` when this returns. The sequence
+    // number trails (docs/protocol.md §14): a client that reads three params is unaffected.
     if (this.stateValue === 'AUTHENTICATED') {
-      this.send(rpcNotification('notifyMsg', [data, dopplerShiftHz, gsTimestamp]));
+      this.send(rpcNotification('notifyMsg', [data, dopplerShiftHz, gsTimestamp, seq]));
     }
+  }
+
+  writable(): Promise<void> | undefined {
+    if (!this.isOpen || !this.outbound.blocked) return undefined;
+    return new Promise((resolve) => this.writableWaiters.push(resolve));
+  }
+
+  /** Whoever waits for this client to read (the resume) goes on: it reads again, or is gone. */
+  private releaseWritable(): void {
+    const waiters = this.writableWaiters;
+    this.writableWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   notifyEvent(eventId: RelayEventId, reason?: DisconnectReason): void {
@@ -307,6 +322,7 @@ export class ClientConnection implements RelayPeer, MethodHost {
 
   private readonly onDrain = (): void => {
     this.outbound.drained();
+    this.releaseWritable();
     this.idleTimer.refresh(); // it reads again: it was not idle, we were not listening
     this.inbound.updateReading();
     this.inbound.wake();
@@ -367,6 +383,7 @@ export class ClientConnection implements RelayPeer, MethodHost {
     this.socket.off('error', this.onError);
     this.socket.off('close', this.onSocketClose);
     this.socket.off('drain', this.onDrain);
+    this.releaseWritable();
     const seconds = ((this.clock.nowMs() - this.connectedAtMs) / 1000).toFixed(1);
     this.log('log', `closed after ${seconds} s: ${this.closeReason}`);
     this.onClosed?.(this);

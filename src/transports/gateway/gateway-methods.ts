@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { DomainError } from '../../common/errors';
 import type { Actor } from '../../common/request-context';
 import type {
   NonScheduledService,
@@ -70,6 +71,8 @@ export interface SendMsgResultWire {
   /** Hz */
   dopplerShift: number;
   gsTimestamp: string;
+  /** The frame's sequence number in the slot and direction (docs/protocol.md §14). */
+  seq: number;
 }
 
 async function login(host: MethodHost, params: readonly unknown[]): Promise<{ username: string }> {
@@ -81,13 +84,20 @@ async function login(host: MethodHost, params: readonly unknown[]): Promise<{ us
 }
 
 async function startRemote(host: MethodHost, params: readonly unknown[]): Promise<number> {
-  checkArity('startRemote(slotId[, side])', params, 1, 2);
+  checkArity('startRemote(slotId[, side[, lastSeq]])', params, 1, 3);
   const slotId = stringParam(params[0], 'slotId', MAX_SLOT_ID_LENGTH);
   const side = sideParam(params[1]);
+  const lastSeq = lastSeqParam(params[2]);
   if (host.session) {
     throw gatewayError('SESSION_ACTIVE', 'this connection already has a session; call endRemote first');
   }
-  const { code, session } = await host.relay.startRemote(host.actor as Actor, slotId, side, host.peer);
+  const { code, session } = await host.relay.startRemote(
+    host.actor as Actor,
+    slotId,
+    side,
+    host.peer,
+    lastSeq,
+  );
   // CLIENTS_COINCIDE refuses the caller: that side of the slot is someone else's session.
   if (code !== START_REMOTE.CLIENTS_COINCIDE) host.sessionStarted(session);
   return code;
@@ -111,6 +121,7 @@ function sendMsgWire(result: SendResult): AfterStored {
     delivered: result.delivered,
     dopplerShift: result.dopplerShiftHz,
     gsTimestamp: result.gsTimestamp,
+    seq: result.seq,
   };
   return new AfterStored(wire, result.stored);
 }
@@ -123,7 +134,7 @@ async function endRemote(host: MethodHost, params: readonly unknown[]): Promise<
 }
 
 /**
- * `sendNonScheduled(groundStation, frames)` (docs/protocol.md §14): after login, no session needed.
+ * `sendNonScheduled(groundStation, frames)` (docs/protocol.md §15): after login, no session needed.
  * Answered once the frames are committed (the service returns after its transaction).
  */
 async function sendNonScheduled(host: MethodHost, params: readonly unknown[]): Promise<UploadResult> {
@@ -196,6 +207,19 @@ function sideParam(value: unknown): RelaySide | undefined {
   if (value === undefined || value === null) return undefined;
   if (value === 'station' || value === 'mission') return value;
   throw invalidParams(`side must be "station" or "mission", got ${typeName(value)}`);
+}
+
+/** Omitted or nil: a fresh start; otherwise the last sequence number received (§14.1). */
+function lastSeqParam(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  throw new DomainError(
+    'VALIDATION',
+    'INVALID_LAST_SEQ',
+    `lastSeq must be an integer of at least 0 (the last sequence number received) or nil, got ${
+      typeof value === 'number' && Number.isInteger(value) ? 'a negative integer' : typeName(value)
+    }`,
+  );
 }
 
 /** An ISO 8601 string or integer milliseconds since the epoch; the relay interprets it. */

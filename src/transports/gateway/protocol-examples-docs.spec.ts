@@ -38,7 +38,7 @@ const CSP_FRAME = buildCspFrame(
   }),
   Buffer.from('hello'),
 );
-/** The frame `beacon 1` of section 14 (and docs/api.md's non-scheduled examples). */
+/** The frame `beacon 1` of section 15 (and docs/api.md's non-scheduled examples). */
 const BEACON = buildCspFrame(
   1,
   makeCspHeader({ priority: 2, source: 10, sourcePort: 10, destination: 1, destinationPort: 20 }),
@@ -46,6 +46,7 @@ const BEACON = buildCspFrame(
 );
 const GS_TIMESTAMP = '2030-01-01T00:00:00.000Z';
 const DOPPLER_HZ = -1234; // whole Hz, as the server sends it (5.3)
+const SEQ = 7; // the frame's sequence number in its slot and direction (section 14)
 
 describe('docs/protocol.md section 10, byte by byte', () => {
   it.each([
@@ -57,10 +58,10 @@ describe('docs/protocol.md section 10, byte by byte', () => {
     [
       '10.2 `sendMsg` request',
       [0, 2, 'sendMsg', [CSP_FRAME, 1893456000000]],
-      [1, 2, null, { delivered: true, dopplerShift: DOPPLER_HZ, gsTimestamp: GS_TIMESTAMP }],
+      [1, 2, null, { delivered: true, dopplerShift: DOPPLER_HZ, gsTimestamp: GS_TIMESTAMP, seq: SEQ }],
     ],
     [
-      '14. Non-scheduled frames: `sendNonScheduled`',
+      '15. Non-scheduled frames: `sendNonScheduled`',
       [
         0,
         7,
@@ -88,7 +89,14 @@ describe('docs/protocol.md section 10, byte by byte', () => {
 
   it('10.3: what the other side receives', () => {
     const text = section(protocol, '10.3 What the other side receives');
-    expect(text).toContain(hexdump(encodeFrame([2, 'notifyMsg', [CSP_FRAME, DOPPLER_HZ, GS_TIMESTAMP]])));
+    expect(text).toContain(
+      hexdump(encodeFrame([2, 'notifyMsg', [CSP_FRAME, DOPPLER_HZ, GS_TIMESTAMP, SEQ]])),
+    );
+  });
+
+  it('14.2: a startRemote that resumes after frame 6', () => {
+    const text = section(protocol, '14.2 Resuming');
+    expect(text).toContain(hexdump(encodeFrame([0, 3, 'startRemote', ['42', null, 6]])));
   });
 
   it('10.2: the CSP frame is the one the table describes, and passes the relay checks', () => {

@@ -10,6 +10,7 @@ import {
   type MissionLink,
   type MissionPeer,
   MissionRelayPort,
+  type MissionResume,
 } from '../../relay/relay-port';
 import { type MessageId, parseMissionMessage } from './mission-messages';
 import type { WsAdmission, WsRoute } from './ws-route';
@@ -36,13 +37,31 @@ export class MissionSocketRoute implements WsRoute {
     return match ? { spacecraft: decodeURIComponent(match[1]) } : null;
   }
 
-  async admit(actor: Actor, params: Record<string, string>): Promise<WsAdmission> {
-    const link = await this.relay.admitMission(actor, params.spacecraft);
+  async admit(actor: Actor, params: Record<string, string>, query: URLSearchParams): Promise<WsAdmission> {
+    const link = await this.relay.admitMission(actor, params.spacecraft, resumeQuery(query));
     return {
       open: (session) => new MissionSocket(session, link, this.relay, this.jobs).handlers,
       cancel: () => this.relay.detachMission(link, 'CONNECTION_LOST'),
     };
   }
+}
+
+/**
+ * `?slotId=…&lastSeq=N`: resume that slot's downlink after sequence number N (docs/protocol.md
+ * §14.2). Both or neither; lastSeq a whole decimal number.
+ */
+function resumeQuery(query: URLSearchParams): MissionResume | undefined {
+  const slotId = query.get('slotId');
+  const lastSeq = query.get('lastSeq');
+  if (slotId === null && lastSeq === null) return undefined;
+  const invalid = (why: string) => new DomainError('VALIDATION', 'INVALID_LAST_SEQ', why);
+  if (slotId === null || slotId.length === 0 || slotId.length > 40)
+    throw invalid('"lastSeq" resumes a slot: name it in "slotId" (a slot id string)');
+  if (lastSeq === null || !/^\d{1,15}$/.test(lastSeq))
+    throw invalid(
+      `"lastSeq" must be the last sequence number received of slot ${slotId}'s downlink, a whole number of at least 0 (0: from its first frame)`,
+    );
+  return { slotId, lastSeq: Number(lastSeq) };
 }
 
 const DETACH_REASON: Record<WsEndReason, MissionDetachReason> = {
@@ -53,6 +72,7 @@ const DETACH_REASON: Record<WsEndReason, MissionDetachReason> = {
   MESSAGE_TOO_BIG: 'CONNECTION_LOST',
   SLOT_END: 'SLOT_END',
   SHUTDOWN: 'SHUTDOWN',
+  RESUME_FAILED: 'CONNECTION_LOST',
 };
 
 /**
@@ -100,9 +120,17 @@ class MissionSocket implements MissionPeer {
     this.session.send({ type: 'event', ...event });
   }
 
-  close(reason: string): void {
+  writable(): Promise<void> | undefined {
+    return this.session.writable();
+  }
+
+  close(reason: string, retry = false): void {
     // The answers already owed go out first: the close frame follows them on the socket.
-    this.answers = this.answers.then(() => this.session.close('SLOT_END', WS_CLOSE.NORMAL, reason));
+    this.answers = this.answers.then(() =>
+      retry
+        ? this.session.close('RESUME_FAILED', WS_CLOSE.TRY_AGAIN_LATER, reason)
+        : this.session.close('SLOT_END', WS_CLOSE.NORMAL, reason),
+    );
   }
 
   private received(text: string): void {
@@ -130,6 +158,7 @@ class MissionSocket implements MissionPeer {
             groundStation: result.groundStation,
             dopplerShiftHz: result.dopplerShiftHz,
             serverTime: result.serverTime,
+            seq: result.seq,
           };
         },
         (error: unknown) => this.errorMessage(error, message.id),
@@ -207,6 +236,7 @@ function encodedDownlink(frame: DownlinkDelivery): Buffer {
       dopplerShiftHz: frame.dopplerShiftHz,
       gsTimestamp: frame.gsTimestamp,
       serverTime: frame.serverTime,
+      seq: frame.seq,
     };
     encoded = Buffer.from(JSON.stringify(message));
     encodedDownlinks.set(frame, encoded);

@@ -24,7 +24,9 @@ export type WsEndReason =
   | 'INVALID_MESSAGES'
   | 'MESSAGE_TOO_BIG'
   | 'SLOT_END'
-  | 'SHUTDOWN';
+  | 'SHUTDOWN'
+  /** The server could not read the packet log to resume the session (docs/protocol.md §14.3). */
+  | 'RESUME_FAILED';
 
 /** What a route does with an open session: handle its text messages and hear of its end. */
 export interface WsHandlers {
@@ -125,6 +127,23 @@ export class WsSession {
    */
   sendEncoded(json: Buffer): void {
     this.write(json);
+  }
+
+  /**
+   * Undefined while the client reads; otherwise a promise that resolves once its socket drained
+   * (or closed): a sender of many messages (the resume) paces itself on it.
+   */
+  writable(): Promise<void> | undefined {
+    if (!this.isOpen || this.socket.bufferedAmount <= this.limits.maxBufferedBytes / 4) return undefined;
+    return new Promise((resolve) => {
+      const done = () => {
+        this.connection.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.connection.once('drain', done);
+      this.socket.once('close', done);
+    });
   }
 
   private write(json: string | Buffer): void {

@@ -132,12 +132,15 @@ export class FakeRelay extends RelayPort {
     this.frames.push([session.slotId, session.side, Buffer.from(data).toString('hex'), clientTimestamp]);
     const slot = this.slots.get(session.slotId) ?? {};
     const other = slot[otherSide(session.side)];
-    other?.peer.notifyMsg(data, FAKE_DOPPLER_HZ, FAKE_GS_TIMESTAMP);
-    if (this.options.echo) slot[session.side]?.peer.notifyMsg(data, FAKE_DOPPLER_HZ, FAKE_GS_TIMESTAMP);
+    // Numbered across the whole fake, not per slot and direction: enough for the gateway's tests.
+    const seq = this.frames.length;
+    other?.peer.notifyMsg(data, FAKE_DOPPLER_HZ, FAKE_GS_TIMESTAMP, seq);
+    if (this.options.echo) slot[session.side]?.peer.notifyMsg(data, FAKE_DOPPLER_HZ, FAKE_GS_TIMESTAMP, seq);
     return {
       delivered: other !== undefined,
       dopplerShiftHz: FAKE_DOPPLER_HZ,
       gsTimestamp: FAKE_GS_TIMESTAMP,
+      seq,
       stored: this.storing ?? STORED,
     };
   }
