@@ -6,6 +6,7 @@ import { Relay1763971200000 } from './1763971200000-Relay';
 import { PacketLogDurability1764057600000 } from './1764057600000-PacketLogDurability';
 import { SlotOccupancyIndex1764158400000 } from './1764158400000-SlotOccupancyIndex';
 import { PacketArchive1764244800000 } from './1764244800000-PacketArchive';
+import { PacketRetention1764331200000 } from './1764331200000-PacketRetention';
 
 /** Every migration in order; listed explicitly so the same list works from src (tests) and dist. */
 export const MIGRATIONS = [
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   PacketLogDurability1764057600000,
   SlotOccupancyIndex1764158400000,
   PacketArchive1764244800000,
+  PacketRetention1764331200000,
 ];

@@ -95,6 +95,26 @@ export class PacketsRepository {
     return select.orderBy('p.serverReceivedAt', 'ASC').addOrderBy('p.id', 'ASC').limit(query.limit).getMany();
   }
 
+  /**
+   * Deletes at most `maxRows` of the oldest packets received before `cutoff` (one batch of the
+   * retention purge; idx_packets_time finds them) and returns how many went. Two statements
+   * rather than DELETE … LIMIT, which MySQL allows but SQLite only in a compile option.
+   */
+  deleteOlderThan(cutoff: Date, maxRows: number): Promise<number> {
+    return this.db.transaction(async () => {
+      const repository = this.db.manager().getRepository(Packet);
+      const rows: { id: number }[] = await repository
+        .createQueryBuilder('p')
+        .select('p.id', 'id')
+        .where('p.serverReceivedAt < :cutoff', { cutoff })
+        .orderBy('p.serverReceivedAt', 'ASC')
+        .limit(maxRows)
+        .getRawMany();
+      if (rows.length > 0) await repository.delete(rows.map((row) => Number(row.id)));
+      return rows.length;
+    });
+  }
+
   /** The columns insertMany fills, with their declared lengths (to cut a refused row's strings). */
   columnLengths(): PacketColumnLength[] {
     const { columns } = (this.shape ??= insertShape(this.db.manager()));

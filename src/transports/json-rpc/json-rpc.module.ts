@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { AccountsModule } from '../../accounts/accounts.module';
+import { ArchiveModule } from '../../archive/archive.module';
 import { BookingModule } from '../../booking/booking.module';
 import { AnnexDConfigurationModule } from '../../annex-d-configuration/annex-d-configuration.module';
 import { JsonRpcController } from './json-rpc.controller';
@@ -9,13 +10,21 @@ import { JsonRpcMethods } from './json-rpc-methods';
 import { AccountsMethods } from './methods/accounts.methods';
 import { BookingMethods } from './methods/booking.methods';
 import { ConfigurationMethods } from './methods/configuration.methods';
+import { PacketsMethods } from './methods/packets.methods';
 
 /** Global so feature transports can register their methods in the one registry. */
 @Global()
 @Module({
-  imports: [AccountsModule, AnnexDConfigurationModule, BookingModule],
+  imports: [AccountsModule, AnnexDConfigurationModule, ArchiveModule, BookingModule],
   controllers: [JsonRpcController],
-  providers: [JsonRpcMethods, JsonRpcDispatcher, AccountsMethods, ConfigurationMethods, BookingMethods],
+  providers: [
+    JsonRpcMethods,
+    JsonRpcDispatcher,
+    AccountsMethods,
+    ConfigurationMethods,
+    BookingMethods,
+    PacketsMethods,
+  ],
   exports: [JsonRpcMethods],
 })
 export class JsonRpcModule implements OnModuleInit {

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AccountsModule } from '../../accounts/accounts.module';
+import { ArchiveModule } from '../../archive/archive.module';
 import { BookingModule } from '../../booking/booking.module';
 import { AnnexDConfigurationModule } from '../../annex-d-configuration/annex-d-configuration.module';
 import { ApiThrottleGuard, ApiThrottleOptions } from '../api-throttle';
@@ -14,11 +15,13 @@ import { GroundStationsController } from './ground-stations.controller';
 import { SpacecraftController } from './spacecraft.controller';
 import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-error.filter';
+import { SpacecraftPacketsController, StationPacketsController } from './packets.controller';
 
 @Module({
   imports: [
     AccountsModule,
     AnnexDConfigurationModule,
+    ArchiveModule,
     BookingModule,
     ThrottlerModule.forRootAsync({ useClass: ApiThrottleOptions }),
   ],
@@ -31,6 +34,8 @@ import { HttpErrorFilter } from './http-error.filter';
     SpacecraftController,
     StationBookingController,
     SpacecraftBookingController,
+    SpacecraftPacketsController,
+    StationPacketsController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: BearerAuthGuard },
