@@ -11,7 +11,8 @@ import { Packet } from '../src/relay/packet.entity';
 import { PacketsRepository } from '../src/relay/packets.repository';
 import { SpacecraftService } from '../src/spacecraft/spacecraft.service';
 import { GroundStationsService } from '../src/stations/ground-stations.service';
-import { ORBIT_NOW } from './helpers/fixtures';
+import { asExpected, docSection, docText, exchanges } from './helpers/doc-examples';
+import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
 import { frames, gatewayClient, next, type ReservedSlot, reservedSlot } from './helpers/relay-fixture';
 import { type HttpResult, TestApp } from './helpers/test-app';
 
@@ -408,5 +409,65 @@ describe('packet history, export and retention', () => {
       expect(await packetCount()).toBe(0);
       t.clock.set(now);
     });
+  });
+});
+
+/**
+ * docs/api.md "Packet history" replayed: the JSON-RPC exchanges in order, each as the user it
+ * names (or the one named last). The document's slot id stands for the one this run reserved,
+ * and a request's cursor for the previous answer's nextCursor (both are drawn per run).
+ */
+describe('docs/api.md "Packet history" examples', () => {
+  let t: TestApp;
+  const tokens: Record<string, string> = {};
+  const DOC_SLOT = 'slot-AhTQfULz03I';
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    t.clock.set(ORBIT_NOW);
+    for (const user of ['gs-ops', 'alice', 'bob']) tokens[user] = (await t.operator(user)).token;
+    await t.http('POST', '/api/ground-stations', {
+      token: tokens['gs-ops'],
+      body: stationConfig('VigoGS', { autoConfirm: true }),
+    });
+    await t.http('POST', '/api/ground-stations/VigoGS/rules', {
+      token: tokens['gs-ops'],
+      body: { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' },
+    });
+    await t.http('POST', '/api/spacecraft', { token: tokens.alice, body: spacecraftConfig('XATCOBEO') });
+  });
+  afterAll(() => t.stop());
+
+  it('answers every get_packets example as documented', async () => {
+    const slots = (await t.rpc('get_operational_slots', ['XATCOBEO'], tokens.alice)).result.OperationSlot;
+    const slot = slots.find((s: { scChannel: string }) => s.scChannel === 'tm');
+    expect((await t.rpc('select_slots', ['XATCOBEO', [slot.identifier]], tokens.alice)).result).toBeDefined();
+    const target: SyntheticTarget = {
+      slotId: slot.identifier,
+      stationId: (await t.app.get(GroundStationsService).findByIdentifier('VigoGS'))!.id,
+      spacecraftId: (await t.app.get(SpacecraftService).findByIdentifier('XATCOBEO'))!.id,
+      start: new Date(slot.slotStart),
+      stepMs: 1000,
+    };
+    await t.app.get(PacketsRepository).insertMany(syntheticPackets(target, 0, 3));
+
+    const section = docSection(docText('api.md'), 'Packet history');
+    const here = (value: unknown): unknown =>
+      JSON.parse(JSON.stringify(value).replaceAll(DOC_SLOT, slot.identifier as string));
+    let caller = 'alice';
+    let cursor: string | null = null;
+    const calls = exchanges(section).filter(({ request }) => typeof request === 'object');
+    expect(calls.length).toBe(5);
+    for (const exchange of calls) {
+      caller = exchange.caller ?? caller;
+      const request = here(exchange.request) as { params: Record<string, unknown> };
+      if (!Array.isArray(request.params) && request.params.cursor) request.params.cursor = cursor;
+      const sent = await t.http('POST', '/jsonrpc', { token: tokens[caller], body: request });
+      const documented = here(exchange.answer) as { result?: { nextCursor?: unknown } };
+      // The cursor is drawn per run: its shape is checked, not its value.
+      if (typeof documented.result?.nextCursor === 'string') documented.result.nextCursor = '…';
+      expect({ request, answer: sent.body }).toEqual({ request, answer: asExpected(documented) });
+      cursor = (sent.body as { result?: { nextCursor: string | null } }).result?.nextCursor ?? null;
+    }
   });
 });

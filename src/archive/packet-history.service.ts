@@ -194,15 +194,22 @@ class NameCache {
     private readonly spacecraft: SpacecraftService,
   ) {}
 
+  /** Names each distinct station and spacecraft once, then maps the packets without awaiting. */
   async views(packets: readonly Packet[]): Promise<PacketView[]> {
-    return Promise.all(packets.map(async (packet) => packetView(packet, await this.names(packet))));
-  }
-
-  private async names(packet: Packet): Promise<PacketNames> {
-    return {
-      groundStation: packet.stationId === null ? null : await this.station(packet.stationId),
-      spacecraft: packet.spacecraftId === null ? null : await this.craft(packet.spacecraftId),
-    };
+    const stations = new Map<string, string | null>();
+    const craft = new Map<string, PacketNames['spacecraft']>();
+    for (const packet of packets) {
+      if (packet.stationId !== null) stations.set(packet.stationId, null);
+      if (packet.spacecraftId !== null) craft.set(packet.spacecraftId, null);
+    }
+    for (const id of stations.keys()) stations.set(id, await this.station(id));
+    for (const id of craft.keys()) craft.set(id, await this.craft(id));
+    return packets.map((packet) =>
+      packetView(packet, {
+        groundStation: packet.stationId === null ? null : (stations.get(packet.stationId) ?? null),
+        spacecraft: packet.spacecraftId === null ? null : (craft.get(packet.spacecraftId) ?? null),
+      }),
+    );
   }
 
   private station(id: string): Promise<string | null> {

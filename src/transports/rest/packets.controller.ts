@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import { once } from 'node:events';
 import { Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -37,13 +36,26 @@ async function sendExport(file: Promise<PacketExport>, response: Response): Prom
   try {
     for await (const chunk of chunks) {
       if (response.destroyed) return; // the client went away: stop reading the archive
-      if (!response.write(chunk)) await Promise.race([once(response, 'drain'), once(response, 'close')]);
+      if (!response.write(chunk)) await drained(response);
     }
     response.end();
   } catch (error) {
     logger.error({ err: error, filename }, 'packet export failed mid-file; connection cut');
     response.destroy();
   }
+}
+
+/** Resolves when the socket wants more, or is gone; leaves no listener behind. */
+function drained(response: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
 }
 
 const PAGE_DOC = (
