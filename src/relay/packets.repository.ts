@@ -100,14 +100,15 @@ export class PacketsRepository {
         `${name('outcome')} IN (${query.outcomes.map(() => '?').join(', ')})`,
         ...query.outcomes.map((outcome): [string, unknown] => ['outcome', outcome]),
       );
-    if (query.from) condition(`${time} >= ?`, ['serverReceivedAt', query.from]);
-    if (query.to) condition(`${time} < ?`, ['serverReceivedAt', query.to]);
+    // One lower bound on the time, the later of `from` and the position: given both, a planner
+    // may start the index range at `from` and step over every earlier page again on each page.
     const after = query.after;
+    const lower = after && (!query.from || after.time >= query.from) ? after.time : query.from;
+    if (lower) condition(`${time} >= ?`, ['serverReceivedAt', lower]);
+    if (query.to) condition(`${time} < ?`, ['serverReceivedAt', query.to]);
     if (after)
-      // The first term alone is implied by the second; it gives the planner a range on the index.
       condition(
-        `${time} >= ? AND (${time} > ? OR (${time} = ? AND ${id} > ?))`,
-        ['serverReceivedAt', after.time],
+        `(${time} > ? OR (${time} = ? AND ${id} > ?))`,
         ['serverReceivedAt', after.time],
         ['serverReceivedAt', after.time],
         ['id', after.id],
