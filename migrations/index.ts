@@ -6,6 +6,7 @@ import { Relay1763971200000 } from './1763971200000-Relay';
 import { PacketLogDurability1764057600000 } from './1764057600000-PacketLogDurability';
 import { SlotOccupancyIndex1764158400000 } from './1764158400000-SlotOccupancyIndex';
 import { PacketArchive1764244800000 } from './1764244800000-PacketArchive';
+import { PacketRetention1764331200000 } from './1764331200000-PacketRetention';
 import { SlotLifecycle1764590400000 } from './1764590400000-SlotLifecycle';
 import { AnnexCOptionalFields1764763200000 } from './1764763200000-AnnexCOptionalFields';
 
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   PacketLogDurability1764057600000,
   SlotOccupancyIndex1764158400000,
   PacketArchive1764244800000,
+  PacketRetention1764331200000,
   SlotLifecycle1764590400000,
   AnnexCOptionalFields1764763200000,
 ];

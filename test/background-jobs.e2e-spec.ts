@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Logger } from '@nestjs/common';
+import { PACKET_PURGE_JOB } from '../src/archive/packet-retention.service';
 import { SlotsRepository } from '../src/booking/slots.repository';
 import { HOLD_SWEEP_JOB } from '../src/booking/booking.service';
 import { REPLAN_JOB } from '../src/booking/slot-planner.service';
 import { JobRunner } from '../src/common/jobs';
 import { PacketLog } from '../src/relay/packet-log';
+import { PacketsRepository } from '../src/relay/packets.repository';
 import { RelaySessionAudit } from '../src/relay/relay-session-audit';
 import { MARK_EXECUTING_JOB, RelayService, SLOT_END_JOB } from '../src/relay/relay.service';
 import { SETTLE_GRACE_MS, SLOT_SETTLE_JOB } from '../src/relay/slot-settlement';
@@ -61,7 +63,15 @@ describe('background jobs that fail leave the server serving', () => {
 
   it('schedules every periodic job through the runner', () => {
     expect(runner.scheduled.sort()).toEqual(
-      [HOLD_SWEEP_JOB, REPLAN_JOB, SLOT_END_JOB, SLOT_SETTLE_JOB, TLE_REFRESH_JOB, WS_KEEPALIVE_JOB].sort(),
+      [
+        HOLD_SWEEP_JOB,
+        PACKET_PURGE_JOB,
+        REPLAN_JOB,
+        SLOT_END_JOB,
+        SLOT_SETTLE_JOB,
+        TLE_REFRESH_JOB,
+        WS_KEEPALIVE_JOB,
+      ].sort(),
     );
   });
 
@@ -72,6 +82,7 @@ describe('background jobs that fail leave the server serving', () => {
     [REPLAN_JOB, () => jest.spyOn(t.app.get(GroundStationsService), 'loadMany')],
     [WS_KEEPALIVE_JOB, () => jest.spyOn(t.app.get(WsGateway), 'keepAlive')],
     [SLOT_SETTLE_JOB, () => jest.spyOn(t.app.get(SlotLifecycle), 'unsettled')],
+    [PACKET_PURGE_JOB, () => jest.spyOn(t.app.get(PacketsRepository), 'deleteOlderThan')],
   ];
 
   it.each(periodic)('%s: a failed run is logged with the job name', async (job, dependency) => {

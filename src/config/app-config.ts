@@ -71,6 +71,7 @@ export interface AppConfig {
     pingSeconds: number;
     maxInvalidMessages: number;
   };
+  archive: { packetRetentionDays: number };
 }
 
 /** Start-up stops with this: every bad value, each naming its variable. */

@@ -538,4 +538,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: 60,
     description: 'How often slots are recomputed as the horizon rolls forward (0 = only on changes).',
   },
+  {
+    key: 'archive.packetRetentionDays',
+    env: 'SATNET_PACKET_RETENTION_DAYS',
+    type: 'int',
+    min: 0,
+    max: 36500,
+    default: 90,
+    description:
+      'Packets older than this (by server receive time) are deleted by an hourly purge, a few thousand rows at a time (0 = keep every packet).',
+  },
 ];

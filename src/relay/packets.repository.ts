@@ -74,6 +74,7 @@ export interface PacketColumnLength {
 @Injectable()
 export class PacketsRepository {
   private shape: InsertShape | undefined;
+  private readShape: ReadShape | undefined;
 
   constructor(private readonly db: Database) {}
 
@@ -133,26 +134,77 @@ export class PacketsRepository {
    * The archive's read: packets matching `query` in (serverReceivedAt, id) order, at most
    * `limit`. Paging by position, not offset: a page costs the same at any depth, and rows
    * committed meanwhile are neither skipped nor repeated.
+   *
+   * One plain SELECT, values through the driver's own conversions (as insert() does): the query
+   * builder's getMany spent most of a 1,000-row page hydrating entities in bench/history.ts.
    */
-  page(query: PacketQuery): Promise<Packet[]> {
-    const select = this.db.manager().getRepository(Packet).createQueryBuilder('p');
-    const equal = ['spacecraftId', 'stationId', 'slotId', 'direction'] as const;
-    for (const field of equal)
-      if (query[field] !== undefined) select.andWhere(`p.${field} = :${field}`, { [field]: query[field] });
-    if (query.outcomes) select.andWhere('p.outcome IN (:...outcomes)', { outcomes: query.outcomes });
-    if (query.sequenceAfter !== undefined)
-      select.andWhere('p.sequence > :sequenceAfter', { sequenceAfter: query.sequenceAfter });
-    if (query.from) select.andWhere('p.serverReceivedAt >= :from', { from: query.from });
-    if (query.to) select.andWhere('p.serverReceivedAt < :to', { to: query.to });
-    if (query.after)
-      select.andWhere(
-        '(p.serverReceivedAt > :afterTime OR (p.serverReceivedAt = :afterTime AND p.id > :afterId))',
-        {
-          afterTime: query.after.time,
-          afterId: query.after.id,
-        },
+  async page(query: PacketQuery): Promise<Packet[]> {
+    const manager = this.db.manager();
+    const shape = (this.readShape ??= readShape(manager));
+    const driver = manager.connection.driver;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const condition = (sql: string, ...values: [string, unknown][]) => {
+      where.push(sql);
+      for (const [property, value] of values)
+        params.push(driver.preparePersistentValue(value, shape.byProperty[property]));
+    };
+    const name = (property: string) => driver.escape(shape.byProperty[property].databaseName);
+    const [time, id] = [name('serverReceivedAt'), name('id')];
+    for (const field of ['spacecraftId', 'stationId', 'slotId', 'direction'] as const)
+      if (query[field] !== undefined) condition(`${name(field)} = ?`, [field, query[field]]);
+    if (query.outcomes)
+      condition(
+        `${name('outcome')} IN (${query.outcomes.map(() => '?').join(', ')})`,
+        ...query.outcomes.map((outcome): [string, unknown] => ['outcome', outcome]),
       );
-    return select.orderBy('p.serverReceivedAt', 'ASC').addOrderBy('p.id', 'ASC').limit(query.limit).getMany();
+    if (query.sequenceAfter !== undefined)
+      condition(`${name('sequence')} > ?`, ['sequence', query.sequenceAfter]);
+    // One lower bound on the time, the later of `from` and the position: given both, a planner
+    // may start the index range at `from` and step over every earlier page again on each page.
+    const after = query.after;
+    const lower = after && (!query.from || after.time >= query.from) ? after.time : query.from;
+    if (lower) condition(`${time} >= ?`, ['serverReceivedAt', lower]);
+    if (query.to) condition(`${time} < ?`, ['serverReceivedAt', query.to]);
+    if (after)
+      condition(
+        `(${time} > ? OR (${time} = ? AND ${id} > ?))`,
+        ['serverReceivedAt', after.time],
+        ['serverReceivedAt', after.time],
+        ['id', after.id],
+      );
+    const limit = Math.max(0, Math.floor(query.limit));
+    const rows: Record<string, unknown>[] = await manager.query(
+      `${shape.select}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ` +
+        `ORDER BY ${time} ASC, ${id} ASC LIMIT ${limit}`,
+      params,
+    );
+    return rows.map((row) => {
+      const packet = new Packet() as unknown as Record<string, unknown>;
+      for (const column of shape.columns)
+        packet[column.propertyName] = driver.prepareHydratedValue(row[column.databaseName], column);
+      return packet as unknown as Packet;
+    });
+  }
+
+  /**
+   * Deletes at most `maxRows` of the oldest packets received before `cutoff` (one batch of the
+   * retention purge; idx_packets_time finds them) and returns how many went. Two statements
+   * rather than DELETE … LIMIT, which MySQL allows but SQLite only in a compile option.
+   */
+  deleteOlderThan(cutoff: Date, maxRows: number): Promise<number> {
+    return this.db.transaction(async () => {
+      const repository = this.db.manager().getRepository(Packet);
+      const rows: { id: number }[] = await repository
+        .createQueryBuilder('p')
+        .select('p.id', 'id')
+        .where('p.serverReceivedAt < :cutoff', { cutoff })
+        .orderBy('p.serverReceivedAt', 'ASC')
+        .limit(maxRows)
+        .getRawMany();
+      if (rows.length > 0) await repository.delete(rows.map((row) => Number(row.id)));
+      return rows.length;
+    });
   }
 
   /** The highest sequence number stored for each direction of a slot (0 for a direction without any). */
@@ -226,6 +278,25 @@ function statementEnd(batch: readonly PacketRecord[], start: number, maxRows: nu
  */
 function ignoringDuplicates(prefix: string, kind: 'sqlite' | 'mysql'): string {
   return prefix.replace(/^INSERT /, kind === 'mysql' ? 'INSERT IGNORE ' : 'INSERT OR IGNORE ');
+}
+
+/** The packets table as page() reads it: every column, by property, and `SELECT … FROM packets`. */
+interface ReadShape {
+  columns: ColumnMetadata[];
+  byProperty: Record<string, ColumnMetadata>;
+  select: string;
+}
+
+function readShape(manager: EntityManager): ReadShape {
+  const metadata = manager.connection.getMetadata(Packet);
+  const driver = manager.connection.driver;
+  const columns = metadata.columns;
+  const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
+  return {
+    columns,
+    byProperty: Object.fromEntries(columns.map((column) => [column.propertyName, column])),
+    select: `SELECT ${names} FROM ${driver.escape(metadata.tableName)}`,
+  };
 }
 
 function insertShape(manager: EntityManager): InsertShape {

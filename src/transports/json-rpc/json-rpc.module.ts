@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { AccountsModule } from '../../accounts/accounts.module';
+import { ArchiveModule } from '../../archive/archive.module';
 import { BookingModule } from '../../booking/booking.module';
 import { RelayModule } from '../../relay/relay.module';
 import { AnnexDConfigurationModule } from '../../annex-d-configuration/annex-d-configuration.module';
@@ -13,11 +14,19 @@ import { BookingMethods } from './methods/booking.methods';
 import { ConfigurationMethods } from './methods/configuration.methods';
 import { NonScheduledMethods } from './methods/non-scheduled.methods';
 import { SlotReportMethods } from './methods/slot-report.methods';
+import { PacketsMethods } from './methods/packets.methods';
 
 /** Global so feature transports can register their methods in the one registry. */
 @Global()
 @Module({
-  imports: [AccountsModule, AnnexDConfigurationModule, BookingModule, NonScheduledModule, RelayModule],
+  imports: [
+    AccountsModule,
+    AnnexDConfigurationModule,
+    ArchiveModule,
+    BookingModule,
+    NonScheduledModule,
+    RelayModule,
+  ],
   controllers: [JsonRpcController],
   providers: [
     JsonRpcMethods,
@@ -27,6 +36,7 @@ import { SlotReportMethods } from './methods/slot-report.methods';
     BookingMethods,
     NonScheduledMethods,
     SlotReportMethods,
+    PacketsMethods,
   ],
   exports: [JsonRpcMethods],
 })

@@ -285,3 +285,47 @@ export const SLOT_REPORT = object({
     }),
   ),
 });
+const nullableInteger: SchemaObject = { type: 'integer', nullable: true };
+const nullableString: SchemaObject = { type: 'string', nullable: true };
+const bool: SchemaObject = { type: 'boolean' };
+
+/** packet-views.ts PacketView (docs/api.md "Packet history"). */
+export const PACKET = object({
+  id: { type: 'integer' },
+  slotId: nullableString,
+  groundStation: nullableString,
+  spacecraft: { ...nullableString, description: 'null for a non-scheduled frame nobody could be matched to' },
+  direction: { type: 'string', enum: ['DOWNLINK', 'UPLINK'] },
+  fromSide: { type: 'string', enum: ['station', 'mission'] },
+  outcome: { type: 'string', enum: ['RELAYED', 'NOT_DELIVERED', 'REJECTED', 'NON_SCHEDULED'] },
+  rejectRule: nullableString,
+  sequence: nullableInteger,
+  serverTime: instant,
+  clientTimestamp: string,
+  gsTimestamp: nullableInstant,
+  dopplerShiftHz: nullableInteger,
+  frequencyHz: { type: 'number', nullable: true },
+  frameBytes: { type: 'integer' },
+  data: { type: 'string', format: 'byte', description: 'the frame as received, base64' },
+  csp: {
+    ...object({
+      version: nullableInteger,
+      priority: nullableInteger,
+      source: nullableInteger,
+      destination: nullableInteger,
+      sourcePort: nullableInteger,
+      destinationPort: nullableInteger,
+      flags: {
+        ...object({ raw: { type: 'integer' }, hmac: bool, xtea: bool, rdp: bool, crc: bool }),
+        nullable: true,
+      },
+    }),
+    nullable: true,
+  },
+});
+
+export const PACKET_EXPORT: SchemaObject = {
+  type: 'string',
+  format: 'binary',
+  description: 'JSON Lines (one packet per line, as in a page) or the SNPK binary format (docs/api.md)',
+};

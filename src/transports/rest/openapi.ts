@@ -18,7 +18,14 @@ export interface OperationDoc {
   summary: string;
   description?: string;
   /** The success answer: a DTO class, a schema, or `null` for an empty 204. */
-  ok: { status?: number; type?: Type<unknown>; isArray?: boolean; schema?: SchemaObject } | null;
+  ok: {
+    status?: number;
+    type?: Type<unknown>;
+    isArray?: boolean;
+    schema?: SchemaObject;
+    /** Media types of a success answer that is not JSON (a download), each with `schema`. */
+    mediaTypes?: string[];
+  } | null;
   /** Codes this operation answers beyond those every operation may (see `always`). */
   errors?: Code[];
   /** No bearer token needed: no 401/403 account errors. */
@@ -96,9 +103,16 @@ export function ApiDoc(doc: OperationDoc): MethodDecorator {
   const decorators = [ApiOperation({ summary: doc.summary, description: doc.description })];
   if (doc.ok === null) decorators.push(ApiResponse({ status: 204, description: 'done; no body' }));
   else {
-    const { status = 200, type, isArray, schema } = doc.ok;
+    const { status = 200, type, isArray, schema, mediaTypes } = doc.ok;
+    const content = mediaTypes && {
+      content: Object.fromEntries(mediaTypes.map((media) => [media, { schema }])),
+    };
     decorators.push(
-      ApiResponse({ status, description: 'success', ...(type ? { type, isArray } : { schema }) }),
+      ApiResponse({
+        status,
+        description: 'success',
+        ...(content ?? (type ? { type, isArray } : { schema })),
+      }),
     );
   }
   for (const [status, codes] of [...errorsByStatus(doc)].sort(([a], [b]) => a - b)) {

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AccountsModule } from '../../accounts/accounts.module';
+import { ArchiveModule } from '../../archive/archive.module';
 import { BookingModule } from '../../booking/booking.module';
 import { RelayModule } from '../../relay/relay.module';
 import { AnnexDConfigurationModule } from '../../annex-d-configuration/annex-d-configuration.module';
@@ -18,11 +19,13 @@ import { HealthController } from './health.controller';
 import { NonScheduledController } from './non-scheduled.controller';
 import { HttpErrorFilter } from './http-error.filter';
 import { SlotReportController } from './slot-report.controller';
+import { SpacecraftPacketsController, StationPacketsController } from './packets.controller';
 
 @Module({
   imports: [
     AccountsModule,
     AnnexDConfigurationModule,
+    ArchiveModule,
     BookingModule,
     NonScheduledModule,
     RelayModule,
@@ -39,6 +42,8 @@ import { SlotReportController } from './slot-report.controller';
     SpacecraftBookingController,
     NonScheduledController,
     SlotReportController,
+    SpacecraftPacketsController,
+    StationPacketsController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: BearerAuthGuard },
