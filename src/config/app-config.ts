@@ -64,6 +64,7 @@ export interface AppConfig {
     maxBufferedBytes: number;
     pingSeconds: number;
     maxInvalidMessages: number;
+    replayMaxSubscriptions: number;
   };
 }
 

@@ -66,8 +66,11 @@ export class PacketsRepository {
 
   constructor(private readonly db: Database) {}
 
-  /** Inserts `rows` in one transaction, in order, ROWS_PER_STATEMENT (and 1 MB) per statement. */
-  insertMany(rows: readonly PacketRecord[]): Promise<void> {
+  /**
+   * Inserts `rows` in one transaction, in order, ROWS_PER_STATEMENT (and 1 MB) per statement, and
+   * returns their ids, in the same order (PacketLog publishes the committed rows with them).
+   */
+  insertMany(rows: readonly PacketRecord[]): Promise<number[]> {
     return this.db.transaction(() => this.insert(this.db.manager(), rows));
   }
 
@@ -107,9 +110,10 @@ export class PacketsRepository {
    * than relaying the frame did, and on SQLite it runs on the event loop. Values still go through
    * the driver's preparePersistentValue, so they are stored exactly as TypeORM would store them.
    */
-  private async insert(manager: EntityManager, batch: readonly PacketRecord[]): Promise<void> {
+  private async insert(manager: EntityManager, batch: readonly PacketRecord[]): Promise<number[]> {
     const { columns, prefix, row } = (this.shape ??= insertShape(manager));
     const driver = manager.connection.driver;
+    const ids: number[] = [];
     for (let start = 0, end = 0; start < batch.length; start = end) {
       end = statementEnd(batch, start, ROWS_PER_STATEMENT[this.db.kind]);
       const values: unknown[] = [];
@@ -118,14 +122,17 @@ export class PacketsRepository {
         for (const column of columns)
           values.push(driver.preparePersistentValue(record[column.propertyName] ?? null, column));
       }
-      await manager.query(
+      const result: unknown = await manager.query(
         prefix +
           Array<string>(end - start)
             .fill(row)
             .join(', '),
         values,
       );
+      const first = firstInsertedId(result, end - start);
+      for (let i = 0; i < end - start; i++) ids.push(first + i);
     }
+    return ids;
   }
 }
 
@@ -137,6 +144,20 @@ function statementEnd(batch: readonly PacketRecord[], start: number, maxRows: nu
   while (end < last && bytes + batch[end].data.length <= DATA_BYTES_PER_STATEMENT)
     bytes += batch[end++].data.length;
   return end;
+}
+
+/**
+ * The id of a multi-row INSERT's first row; one statement's rows get consecutive ids. MySQL's OK
+ * packet carries the first row's id (`insertId`; consecutive for a multi-row INSERT with
+ * innodb_autoinc_lock_mode 0 or 1, MariaDB's default, and 2 too while the packet log is the
+ * table's only concurrent writer of multi-row statements); better-sqlite3 returns the last row's
+ * rowid (SQLite numbers a statement's rows one after the other).
+ */
+function firstInsertedId(result: unknown, rows: number): number {
+  if (typeof result === 'number' || typeof result === 'bigint') return Number(result) - rows + 1;
+  const insertId = (result as { insertId?: unknown } | null)?.insertId;
+  if (typeof insertId === 'number' || typeof insertId === 'bigint') return Number(insertId);
+  throw new Error('the database did not say which ids the packets got');
 }
 
 function insertShape(manager: EntityManager): InsertShape {

@@ -6,6 +6,7 @@ import { SpacecraftModule } from '../spacecraft/spacecraft.module';
 import { StationsModule } from '../stations/stations.module';
 import { PacketFeed } from './packet-feed';
 import { PacketLog } from './packet-log';
+import { PacketReplayService } from './packet-replay.service';
 import { PacketsRepository } from './packets.repository';
 import { MissionRelayPort, RelayPort } from './relay-port';
 import { RelaySessionAudit } from './relay-session-audit';
@@ -22,11 +23,20 @@ import { SlotContextLoader } from './slot-context-loader';
     { provide: MissionRelayPort, useExisting: RelayService },
     PacketFeed,
     PacketLog,
+    PacketReplayService,
     PacketsRepository,
     RelaySessionAudit,
     RelaySessionsRepository,
     SlotContextLoader,
   ],
-  exports: [RelayPort, MissionRelayPort, RelayService, PacketLog, PacketFeed, PacketsRepository],
+  exports: [
+    RelayPort,
+    MissionRelayPort,
+    RelayService,
+    PacketLog,
+    PacketFeed,
+    PacketsRepository,
+    PacketReplayService,
+  ],
 })
 export class RelayModule {}
