@@ -9,6 +9,7 @@ import {
   WsServerError,
 } from '../src/client/websocket-client';
 import { PacketLog } from '../src/relay/packet-log';
+import { Spacecraft } from '../src/spacecraft/spacecraft.entity';
 import { Packet } from '../src/relay/packet.entity';
 import { type PacketRecord, PacketsRepository } from '../src/relay/packets.repository';
 import { REPLAY_BATCH, REPLAY_PAGE } from '../src/relay/replay-stream';
@@ -19,7 +20,7 @@ import { frames, gatewayClient, type ReservedSlot, reservedSlot } from './helper
 import { rejection } from './helpers/rejection';
 import { TestApp } from './helpers/test-app';
 
-const MAX_BUFFERED = 65_536;
+const MAX_BUFFERED = 1024 * 1024;
 const MAX_SUBSCRIPTIONS = 3;
 const ns = (time: Date) => time.getTime() * 1_000_000;
 
@@ -86,6 +87,21 @@ describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md Â
     await Promise.all(sent);
   };
   const replay = () => t.app.get(PacketsSocketRoute);
+  /** Writes downlinks of the fixture's spacecraft straight into the archive (faster than the relay). */
+  const archive = async (rows: { data: Buffer; time: Date }[]) => {
+    const { id: spacecraftId } = await t.app
+      .get(DataSource)
+      .getRepository(Spacecraft)
+      .findOneByOrFail({ identifier: slot.spacecraft });
+    const records = rows.map(({ data, time }) => ({
+      ...archivedTemplate(spacecraftId, slot.slotId),
+      data,
+      frameBytes: data.length,
+      serverReceivedAt: time,
+    })) as unknown as PacketRecord[];
+    for (let i = 0; i < records.length; i += 1000)
+      await t.app.get(PacketsRepository).insertMany(records.slice(i, i + 1000));
+  };
 
   beforeAll(async () => {
     t = await TestApp.start({
@@ -165,21 +181,29 @@ describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md Â
 
   it('playback then live: frames sent during the hand-over arrive once each, none missing', async () => {
     const start = t.clock.now();
-    await send(2 * REPLAY_PAGE + 50, 'backlog');
+    // A backlog long enough that the relay commits frames while it is read (asserted below).
+    await archive(Array.from({ length: 20_000 }, () => ({ data: frames.downlink('backlog'), time: start })));
+    await send(50, 'backlog');
     const c = await client();
     const got = new Received(c, 'pl');
     // The station keeps sending while the subscription reads its history, hands over and goes live.
     let afterLive = 0;
+    let duringPlayback = 0;
+    let subscribed = false;
     let chunk = 0;
     const sending = (async () => {
       while (afterLive < 200) {
         t.clock.advance(1);
+        const wasPlayingBack = subscribed && !got.live;
         await send(20, `during-${chunk++}`);
         if (got.live) afterLive += 20;
+        else if (wasPlayingBack) duringPlayback += 20;
       }
     })();
     await c.add({ id: 'pl', spacecraft: slot.spacecraft, start_time: ns(start) });
+    subscribed = true;
     await sending;
+    expect(duringPlayback).toBeGreaterThan(0); // committed while the history was being read
     const stored = (await archived()).filter((p) => p.serverReceivedAt >= start);
     await until(() => got.items.length >= stored.length, 'every stored packet');
     expect(got.live).toBe(true);
@@ -218,7 +242,7 @@ describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md Â
     expect(await c.remove('b')).toEqual({ type: 'removed', id: 'b' });
     await send(3, 'only-a');
     await station
-      .sendMsg(frames.downlink('bad port', { destinationPort: 63 }), t.clock.now().toISOString())
+      .sendMsg(frames.downlink('bad port', { sourcePort: 63 }), t.clock.now().toISOString())
       .catch(() => undefined);
     await until(
       () => a.items.length === 6 && rejectedOnly.items.length === 1,
@@ -238,17 +262,13 @@ describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md Â
   });
 
   it('pauses playback for a client that does not read: the server holds a page, not the history', async () => {
-    const spacecraftId = (await archived())[0].spacecraftId!;
     const base = new Date(Date.UTC(2029, 0, 1));
     const total = 8000;
     const rows = Array.from({ length: total }, (_, i) => ({
-      ...archivedTemplate(spacecraftId, slot.slotId),
       data: Buffer.alloc(2048, i % 251),
-      frameBytes: 2048,
-      serverReceivedAt: new Date(base.getTime() + i),
-    })) as unknown as PacketRecord[];
-    for (let i = 0; i < total; i += 1000)
-      await t.app.get(PacketsRepository).insertMany(rows.slice(i, i + 1000));
+      time: new Date(base.getTime() + i),
+    }));
+    await archive(rows);
 
     const c = await client();
     c.raw.pause(); // stops reading from the socket: TCP fills, then the server's send buffer
@@ -264,11 +284,15 @@ describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md Â
       replay()
         .stats()
         .find((s) => s.subscription === 'slow');
-    await until(() => stats()?.waitingForReader === true, 'the playback to wait for the reader');
+    // The kernel's socket buffers take a few pages first; then the playback waits, and stays put.
+    let settled = { pagesRead: -1, turns: 0 };
+    await until(() => {
+      const now = stats();
+      if (!now?.waitingForReader || now.pagesRead !== settled.pagesRead)
+        settled = { pagesRead: now?.pagesRead ?? -1, turns: 0 };
+      return ++settled.turns > 500;
+    }, 'the playback to wait for the reader');
     const paused = stats()!;
-    // Let the loop turn: a paused playback reads no further.
-    for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
-    expect(stats()!.pagesRead).toBe(paused.pagesRead);
     expect(paused.pagesRead * REPLAY_PAGE).toBeLessThan(total / 2);
     expect(paused.bufferedBytes).toBeLessThanOrEqual(MAX_BUFFERED);
     expect(t.app.get(WsGateway).sessionCount).toBeGreaterThan(0);
@@ -276,7 +300,7 @@ describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md Â
     c.raw.resume();
     await until(() => got.ended, 'the end marker', 60_000);
     expect(got.items).toHaveLength(total);
-    expect(got.items.map((item) => item.time)).toEqual(rows.map((row) => ns(row.serverReceivedAt)));
+    expect(got.items.map((item) => item.time)).toEqual(rows.map((row) => ns(row.time)));
   });
 
   it('answers bad requests with an error for that subscription and subscribes nothing', async () => {

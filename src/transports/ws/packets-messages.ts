@@ -35,13 +35,17 @@ export function parsePacketsMessage(text: string): Parsed<PacketsClientMessage> 
       message: { type: 'ping', ...(typeof id === 'string' || typeof id === 'number' ? { id } : {}) },
     };
   }
+  const id =
+    typeof body.id === 'string' && body.id.length > 0 && body.id.length <= MAX_SUBSCRIPTION_ID
+      ? body.id
+      : undefined;
   if (body.type !== 'add' && body.type !== 'remove')
     return invalid(
       `unknown "type" ${JSON.stringify(body.type ?? null).slice(0, 40)}: send "add", "remove" or "ping"`,
+      id,
     );
-  if (typeof body.id !== 'string' || body.id.length === 0 || body.id.length > MAX_SUBSCRIPTION_ID)
+  if (id === undefined)
     return invalid('"id" must be your name for the subscription: a string of 1 to 64 characters');
-  const id = body.id;
   if (body.type === 'remove') return { ok: true, message: { type: 'remove', id } };
   const refuse = (why: string) => invalid(why, id);
   if (
