@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ErrorCode } from '../../common/error-codes';
 import { DomainError } from '../../common/errors';
 import { JobRunner } from '../../common/jobs';
 import type { Actor } from '../../common/request-context';
@@ -19,6 +20,16 @@ import { WS_CLOSE, type WsErrorMessage, type WsHandlers, type WsSession } from '
 
 /** The replay job: one subscription's playback of the archive, until it is live or ended. */
 export const WS_REPLAY_JOB = 'ws.packets.replay';
+
+/** The codes an `error` message on /ws/packets carries (docs/protocol.md §14.5). */
+export const PACKETS_SOCKET_ERRORS = [
+  'INVALID_MESSAGE',
+  'SPACECRAFT_NOT_FOUND',
+  'NOT_OWNER',
+  'TOO_MANY_SUBSCRIPTIONS',
+  'SUBSCRIPTION_NOT_FOUND',
+  'INTERNAL_ERROR',
+] as const satisfies readonly ErrorCode[];
 
 /** What a replay subscription has done so far (tests and logs). */
 export interface ReplaySubscriptionStats {
@@ -248,12 +259,16 @@ class PacketsSocket {
 
   private refuse(id: string, error: DomainError): void {
     this.session.send({
-      ...errorMessage(id, error.code, error.message),
+      ...errorMessage(id, error.code as (typeof PACKETS_SOCKET_ERRORS)[number], error.message),
       ...(error.details ? { details: error.details } : {}),
     });
   }
 }
 
-function errorMessage(id: string, code: string, message: string): WsErrorMessage {
+function errorMessage(
+  id: string,
+  code: (typeof PACKETS_SOCKET_ERRORS)[number],
+  message: string,
+): WsErrorMessage {
   return { type: 'error', code, message, id };
 }
