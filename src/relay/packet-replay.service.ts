@@ -6,9 +6,14 @@ import type { Actor } from '../common/request-context';
 import { SpacecraftService } from '../spacecraft/spacecraft.service';
 import { GroundStationsService } from '../stations/ground-stations.service';
 import { PacketFeed } from './packet-feed';
-import type { Packet } from './packet.entity';
 import { PacketsRepository } from './packets.repository';
-import { type ReplayRequest, type ReplaySink, ReplayStream } from './replay-stream';
+import {
+  REPLAY_FIELDS,
+  type ReplayPacket,
+  type ReplayRequest,
+  type ReplaySink,
+  ReplayStream,
+} from './replay-stream';
 
 /** A replay subscription's spacecraft, once its owner has been checked. */
 export interface ReplayTarget {
@@ -46,7 +51,7 @@ export class PacketReplayService {
     return new ReplayStream(
       request,
       {
-        page: (query) => this.packets.page(query),
+        page: (query) => this.packets.page(query, REPLAY_FIELDS),
         subscribe: (listener) => this.feed.subscribe(listener),
         prepare: (packets) => this.loadStations(packets),
       },
@@ -55,11 +60,11 @@ export class PacketReplayService {
   }
 
   /** The identifier of the station that carried `packet` (loaded by the stream before it is sent). */
-  groundStation(packet: Packet): string | null {
+  groundStation(packet: ReplayPacket): string | null {
     return packet.stationId === null ? null : (this.stationIdentifiers.get(packet.stationId) ?? null);
   }
 
-  private async loadStations(packets: readonly Packet[]): Promise<void> {
+  private async loadStations(packets: readonly ReplayPacket[]): Promise<void> {
     const unknown = new Set<string>();
     for (const { stationId } of packets)
       if (stationId !== null && !this.stationIdentifiers.has(stationId)) unknown.add(stationId);

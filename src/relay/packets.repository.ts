@@ -45,6 +45,9 @@ export interface PacketQuery {
   limit: number;
 }
 
+/** A packet with only some of its fields (its position always): what page() reads when told `fields`. */
+export type PacketFields<K extends keyof Packet> = Pick<Packet, K | 'id' | 'serverReceivedAt'>;
+
 /** The packets table as one INSERT needs it: its columns (id excluded) and `INSERT … VALUES `. */
 interface InsertShape {
   columns: ColumnMetadata[];
@@ -79,23 +82,64 @@ export class PacketsRepository {
    * `limit`. Paging by position, not offset: a page costs the same at any depth, and rows
    * committed meanwhile are neither skipped nor repeated.
    */
-  page(query: PacketQuery): Promise<Packet[]> {
-    const select = this.db.manager().getRepository(Packet).createQueryBuilder('p');
+  page(query: PacketQuery): Promise<Packet[]>;
+  /**
+   * Only `fields` (and the position): a replay reads a dozen of the table's columns, and each
+   * column read and converted costs on SQLite, where the read runs on the event loop.
+   */
+  page<K extends keyof Packet>(query: PacketQuery, fields: readonly K[]): Promise<PacketFields<K>[]>;
+  async page(query: PacketQuery, fields?: readonly (keyof Packet)[]): Promise<Partial<Packet>[]> {
+    const manager = this.db.manager();
+    const select = manager.getRepository(Packet).createQueryBuilder('p');
+    if (fields) select.select(['id', 'serverReceivedAt', ...fields].map((field) => `p.${field}`));
     const equal = ['spacecraftId', 'stationId', 'slotId', 'direction'] as const;
     for (const field of equal)
       if (query[field] !== undefined) select.andWhere(`p.${field} = :${field}`, { [field]: query[field] });
     if (query.outcomes) select.andWhere('p.outcome IN (:...outcomes)', { outcomes: query.outcomes });
-    if (query.from) select.andWhere('p.serverReceivedAt >= :from', { from: query.from });
     if (query.to) select.andWhere('p.serverReceivedAt < :to', { to: query.to });
-    if (query.after)
+    // One lower bound on serverReceivedAt, the later of `from` and `after`: given both, SQLite
+    // started its index range at `from` and scanned up to `after` on every page, so a replay's
+    // cost grew with the square of its length (bench/replay.ts). The `>=` before the OR is what
+    // bounds the range.
+    const after = query.after;
+    if (after && !(query.from && query.from > after.time))
       select.andWhere(
-        '(p.serverReceivedAt > :afterTime OR (p.serverReceivedAt = :afterTime AND p.id > :afterId))',
-        {
-          afterTime: query.after.time,
-          afterId: query.after.id,
-        },
+        'p.serverReceivedAt >= :afterTime AND (p.serverReceivedAt > :afterTime OR p.id > :afterId)',
+        { afterTime: after.time, afterId: after.id },
       );
-    return select.orderBy('p.serverReceivedAt', 'ASC').addOrderBy('p.id', 'ASC').limit(query.limit).getMany();
+    else if (query.from) select.andWhere('p.serverReceivedAt >= :from', { from: query.from });
+    const [sql, parameters] = select
+      .orderBy('p.serverReceivedAt', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .limit(query.limit)
+      .getQueryAndParameters();
+    return this.hydrate(await manager.query(sql, parameters), 'p', fields);
+  }
+
+  /**
+   * Rows selected as `alias` into Packets, each value through the driver's own conversion (as
+   * getMany does): TypeORM's entity transformer cost more than the query itself on a replay
+   * (bench/replay.ts), and a page has no relations to join.
+   */
+  private hydrate(
+    rows: Record<string, unknown>[],
+    alias: string,
+    fields: readonly (keyof Packet)[] | undefined,
+  ): Packet[] {
+    const manager = this.db.manager();
+    const driver = manager.connection.driver;
+    const wanted = fields && new Set<string>(['id', 'serverReceivedAt', ...fields]);
+    const columns = manager.connection
+      .getMetadata(Packet)
+      .columns.filter((column) => !wanted || wanted.has(column.propertyName))
+      .map((column) => ({ column, key: `${alias}_${column.databaseName}` }));
+    return rows.map((row) => {
+      const packet = new Packet();
+      const target = packet as unknown as Record<string, unknown>;
+      for (const { column, key } of columns)
+        target[column.propertyName] = driver.prepareHydratedValue(row[key], column);
+      return packet;
+    });
   }
 
   /** The columns insertMany fills, with their declared lengths (to cut a refused row's strings). */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { PacketListener } from './packet-feed';
 import type { Packet, PacketOutcome } from './packet.entity';
-import type { PacketPosition, PacketQuery } from './packets.repository';
+import type { PacketFields, PacketPosition, PacketQuery } from './packets.repository';
 
 /** Packets per batch handed to the reader (COSMOS's streaming API batches up to 100). */
 export const REPLAY_BATCH = 100;
@@ -13,6 +13,22 @@ export const REPLAY_PAGE = 500;
  * read again from the archive (they are committed); live, the reader is too far behind.
  */
 export const REPLAY_MAX_PENDING = 10_000;
+
+/** What a replayed packet carries (docs/protocol.md §14.3): the archive reads only these columns. */
+export const REPLAY_FIELDS = [
+  'data',
+  'slotId',
+  'stationId',
+  'spacecraftId',
+  'direction',
+  'outcome',
+  'dopplerShiftHz',
+  'gsTimestamp',
+  'sequence',
+  'rejectRule',
+] as const satisfies readonly (keyof Packet)[];
+
+export type ReplayPacket = PacketFields<(typeof REPLAY_FIELDS)[number]>;
 
 /** What one subscription asks for (docs/protocol.md §13.9). */
 export interface ReplayRequest {
@@ -27,16 +43,16 @@ export interface ReplayRequest {
 
 /** Where a stream reads: the archive in (serverReceivedAt, id) order and the committed-packet feed. */
 export interface ReplaySource {
-  page(query: PacketQuery): Promise<Packet[]>;
+  page(query: PacketQuery): Promise<ReplayPacket[]>;
   subscribe(listener: PacketListener): () => void;
   /** Loads what delivering `packets` needs (their stations' identifiers) before they are sent. */
-  prepare(packets: readonly Packet[]): Promise<void>;
+  prepare(packets: readonly ReplayPacket[]): Promise<void>;
 }
 
 /** Where a stream delivers; the transport's side (a WebSocket subscription). */
 export interface ReplaySink {
   /** At most REPLAY_BATCH packets, in order. */
-  batch(packets: readonly Packet[]): void;
+  batch(packets: readonly ReplayPacket[]): void;
   /** History-only: everything was sent. */
   end(): void;
   /** The history is delivered; from now on packets come as they are committed. */
@@ -66,7 +82,7 @@ type Phase = 'history' | 'live' | 'stopped';
 export class ReplayStream {
   private phase: Phase = 'history';
   private last: PacketPosition | undefined;
-  private pending: Packet[] = [];
+  private pending: ReplayPacket[] = [];
   private overflowed = false;
   private pumping = false;
   private unsubscribe: (() => void) | undefined;
@@ -147,7 +163,7 @@ export class ReplayStream {
     return this.phase !== 'stopped' && this.sink.open;
   }
 
-  private deliver(packets: readonly Packet[]): void {
+  private deliver(packets: readonly ReplayPacket[]): void {
     if (packets.length === 0) return;
     this.stats.packetsSent += packets.length;
     this.sink.batch(packets);
@@ -170,7 +186,7 @@ export class ReplayStream {
     }
   };
 
-  private matches(packet: Packet): boolean {
+  private matches(packet: ReplayPacket): boolean {
     const { spacecraftId, direction, outcomes, from } = this.request;
     return (
       packet.spacecraftId === spacecraftId &&
@@ -213,7 +229,7 @@ export class ReplayStream {
   }
 }
 
-function isAfter(packet: Packet, position: PacketPosition): boolean {
+function isAfter(packet: ReplayPacket, position: PacketPosition): boolean {
   const time = packet.serverReceivedAt.getTime();
   const at = position.time.getTime();
   return time > at || (time === at && packet.id > position.id);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Packet, PacketOutcome } from '../../relay/packet.entity';
+import type { ReplayPacket } from '../../relay/replay-stream';
 import { type Parsed, parseJsonObject } from './mission-messages';
 import type { WsErrorMessage } from './ws-session';
 
@@ -115,7 +116,7 @@ function nanoseconds(value: unknown): Date | undefined | null {
  * nanoseconds (the archive's milliseconds followed by six zeros), which a JSON number computed in
  * JavaScript would not always be (nanoseconds since 1970 are above 2^53).
  */
-export function encodeReplayItem(packet: Packet, groundStation: string | null): string {
+export function encodeReplayItem(packet: ReplayPacket, groundStation: string | null): string {
   const rest = JSON.stringify({
     packet: 'CSP',
     buffer: packet.data.toString('base64'),

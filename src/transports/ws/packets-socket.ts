@@ -7,8 +7,7 @@ import type { Actor } from '../../common/request-context';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { PacketReplayService } from '../../relay/packet-replay.service';
-import type { Packet } from '../../relay/packet.entity';
-import type { ReplayStream } from '../../relay/replay-stream';
+import type { ReplayPacket, ReplayStream } from '../../relay/replay-stream';
 import {
   encodeBatch,
   encodeReplayItem,
@@ -240,7 +239,7 @@ class PacketsSocket {
     }
   }
 
-  private item(packet: Packet): string {
+  private item(packet: ReplayPacket): string {
     return encodeReplayItem(packet, this.replay.groundStation(packet));
   }
 
