@@ -108,6 +108,8 @@ describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md Â
       SATNET_WS_MAX_BUFFERED_BYTES: String(MAX_BUFFERED),
       SATNET_WS_REPLAY_MAX_SUBSCRIPTIONS: String(MAX_SUBSCRIPTIONS),
       SATNET_WS_MAX_INVALID_MESSAGES: '100',
+      // The clock stands still: the per-session byte rate would never refill for the flood below.
+      SATNET_RELAY_MAX_SESSION_BYTES_PER_SECOND: '1073741824',
     });
     t.clock.set(ORBIT_NOW);
     slot = await reservedSlot(t, 'rpl');
@@ -301,6 +303,32 @@ describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md Â
     await until(() => got.ended, 'the end marker', 60_000);
     expect(got.items).toHaveLength(total);
     expect(got.items.map((item) => item.time)).toEqual(rows.map((row) => ns(row.time)));
+  });
+
+  it('closes a live reader that falls too far behind (1013) instead of buffering without bound', async () => {
+    const c = await client();
+    const live = c.next('live');
+    await c.add({ id: 'flood', spacecraft: slot.spacecraft });
+    await live;
+    c.raw.pause();
+    const closed = c.next<number>('close');
+    const subscribed = () =>
+      replay()
+        .stats()
+        .some((s) => s.subscription === 'flood');
+    let sent = 0;
+    while (subscribed() && sent < 20_000) {
+      const chunk = Array.from({ length: 100 }, (_, i) =>
+        station.sendMsg(frames.downlink(`${sent + i}`.padEnd(3000, '.')), t.clock.now().toISOString()),
+      );
+      await Promise.all(chunk);
+      sent += 100;
+    }
+    expect(subscribed()).toBe(false);
+    // Cut once more was waiting than the server may queue (about 4 KB of JSON a packet).
+    expect(sent * 4000).toBeGreaterThan(2 * MAX_BUFFERED);
+    c.raw.resume();
+    expect(await closed).toBe(1013);
   });
 
   it('answers bad requests with an error for that subscription and subscribes nothing', async () => {
