@@ -5,18 +5,20 @@
  * (start_time and end_time), 200-byte CSP frames, batches of 100, through the real server on a
  * real database. Floor: 100,000 packets/s. The archive is filled straight through
  * PacketsRepository.insertMany (the packet log's own write), then read twice: a warm-up and the
- * measured run. The client runs in a worker thread (on 2 cores the server has one of its own);
- * it parses every batch as a client would.
+ * measured run. The client runs in a child process (on 2 cores the server has one of its own);
+ * it parses every batch as a client would. Besides the rate, the server's own CPU time per packet
+ * (process.cpuUsage of the server's process alone): on a shared, loaded machine the rate says
+ * how much CPU the bench got, the CPU time what a packet costs.
  *
  *   npm run bench:replay                                                     (embedded SQLite)
  *   DATABASE_URL=mysql://root@127.0.0.1:3306/test npm run bench:replay       (a fresh MySQL database)
  *   BENCH_REPLAY_PACKETS=500000 npm run bench:replay                         (default 200,000)
  *
- * `replayThroughput(t)` is exported for a combined history bench (bench/history.ts) to call as a
+ * `replayThroughput(t, n)` is exported for a combined history bench (bench/history.ts) to call as a
  * phase with its own TestApp.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { fork } from 'node:child_process';
 import type { ReplayBatchMessage } from '../src/client/websocket-client';
 import type { TestApp } from '../test/helpers/test-app';
 
@@ -31,10 +33,11 @@ export interface ReplayFigures {
   packetsPerSecond: number;
   /** JSON bytes the client received per second. */
   megabytesPerSecond: number;
+  /** The server process's CPU time (user + system) per packet replayed. */
+  serverCpuMicrosPerPacket: number;
 }
 
-interface WorkerJob {
-  replayBench: true;
+interface ClientJob {
   baseUrl: string;
   token: string;
   spacecraft: string;
@@ -42,7 +45,7 @@ interface WorkerJob {
   endNs: string;
 }
 
-interface WorkerResult {
+interface ClientResult {
   packets: number;
   bytes: number;
   ms: number;
@@ -91,16 +94,17 @@ export async function replayThroughput(t: TestApp, packets: number): Promise<Rep
       });
     await repository.insertMany(rows);
   }
-  const job: WorkerJob = {
-    replayBench: true,
+  const job: ClientJob = {
     baseUrl: t.baseUrl,
     token: slot.missionKey,
     spacecraft: slot.spacecraft,
     startNs: `${base}000000`,
     endNs: `${base + packets}000000`,
   };
-  await runWorker(job); // warm-up: the database's cache, the JIT
-  const result = await runWorker(job);
+  await runClient(job); // warm-up: the database's cache, the JIT
+  const cpu = process.cpuUsage();
+  const result = await runClient(job);
+  const { user, system } = process.cpuUsage(cpu);
   if (result.packets !== packets) throw new Error(`replayed ${result.packets} packets of ${packets}`);
   return {
     database: t.database.kind,
@@ -108,21 +112,25 @@ export async function replayThroughput(t: TestApp, packets: number): Promise<Rep
     seconds: result.ms / 1000,
     packetsPerSecond: Math.round(packets / (result.ms / 1000)),
     megabytesPerSecond: result.bytes / 1e6 / (result.ms / 1000),
+    // Includes the child's start-up wait (the server idles then) and the insert-free read only.
+    serverCpuMicrosPerPacket: (user + system) / packets,
   };
 }
 
-function runWorker(job: WorkerJob): Promise<WorkerResult> {
-  // The worker runs this same file through ts-node, as `npm run bench:replay` runs the main thread.
-  const source = `require('ts-node').register({ transpileOnly: true }); require(${JSON.stringify(__filename)});`;
-  const worker = new Worker(source, { eval: true, workerData: job });
-  return new Promise<WorkerResult>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  }).finally(() => worker.terminate());
+function runClient(job: ClientJob): Promise<ClientResult> {
+  const child = fork(__filename, [], {
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    env: { ...process.env, BENCH_REPLAY_CLIENT: JSON.stringify(job) },
+  });
+  return new Promise<ClientResult>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as ClientResult));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the client exited (${code})`)));
+  }).finally(() => child.kill());
 }
 
 /** The client: one history-only subscription, every batch parsed, until the end marker. */
-async function workerMain(job: WorkerJob): Promise<void> {
+async function clientMain(job: ClientJob): Promise<void> {
   const { PacketReplayClient } = await import('../src/client/websocket-client');
   const client = await PacketReplayClient.connect({ baseUrl: job.baseUrl, token: job.token });
   let bytes = 0;
@@ -139,7 +147,7 @@ async function workerMain(job: WorkerJob): Promise<void> {
   await ended;
   const ms = performance.now() - started;
   await client.close();
-  parentPort?.postMessage({ packets: received, bytes, ms } satisfies WorkerResult);
+  process.send?.({ packets: received, bytes, ms } satisfies ClientResult);
 }
 
 async function main(): Promise<void> {
@@ -150,14 +158,16 @@ async function main(): Promise<void> {
     const figures = await replayThroughput(t, packets);
     console.log(
       `\nreplay bench: ${FRAME_BYTES}-byte CSP frames from the archive over /ws/packets, ${figures.database}, ` +
-        `client in a worker thread; Node ${process.version}, ${availableParallelism()} cores, ` +
+        `client in a child process; Node ${process.version}, ${availableParallelism()} cores, ` +
         `load average ${loadavg()[0].toFixed(2)}`,
     );
     const verdict = figures.packetsPerSecond >= REPLAY_FLOOR_PER_SECOND ? 'ok' : 'BELOW FLOOR';
     console.log(
       `  ${figures.packets.toLocaleString('en-US')} packets in ${figures.seconds.toFixed(2)} s: ` +
         `${figures.packetsPerSecond.toLocaleString('en-US')} packets/s, ${figures.megabytesPerSecond.toFixed(1)} MB/s of JSON ` +
-        `(floor ${REPLAY_FLOOR_PER_SECOND.toLocaleString('en-US')}: ${verdict})`,
+        `(floor ${REPLAY_FLOOR_PER_SECOND.toLocaleString('en-US')}: ${verdict}); ` +
+        `server CPU ${figures.serverCpuMicrosPerPacket.toFixed(1)} µs/packet ` +
+        `(${Math.round(1e6 / figures.serverCpuMicrosPerPacket).toLocaleString('en-US')} packets/s per core)`,
     );
     if (verdict !== 'ok') process.exitCode = 1;
   } finally {
@@ -165,8 +175,9 @@ async function main(): Promise<void> {
   }
 }
 
-if (!isMainThread && (workerData as Partial<WorkerJob> | undefined)?.replayBench)
-  workerMain(workerData as WorkerJob).catch((error: unknown) => {
+const clientJob = process.env.BENCH_REPLAY_CLIENT;
+if (clientJob)
+  clientMain(JSON.parse(clientJob) as ClientJob).catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });
