@@ -263,7 +263,7 @@ describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md Â
     ).toEqual(['a', 'rejected']);
   });
 
-  it('pauses playback for a client that does not read: the server holds a page, not the history', async () => {
+  it('pauses playback for a client that does not read: the server holds two pages, not the history', async () => {
     const base = new Date(Date.UTC(2029, 0, 1));
     const total = 8000;
     const rows = Array.from({ length: total }, (_, i) => ({

@@ -76,8 +76,9 @@ type Phase = 'history' | 'live' | 'stopped';
  * the archive, holds what the feed brings while it reads (bounded: if too much comes, it drops
  * it and reads on, since all of it is committed), and once a page comes back short it delivers
  * the held packets whose position (serverReceivedAt, id) is after the last one it delivered.
- * Playback reads a page only when the reader has taken the previous ones (`writable`): a reader
- * that does not read pauses it, and the stream never holds more than a page of history.
+ * Playback sends a batch only when the reader has taken the earlier ones (`writable`), and reads
+ * one page ahead: a reader that does not read pauses it, and the stream holds at most two pages
+ * of history.
  */
 export class ReplayStream {
   private phase: Phase = 'history';
@@ -128,28 +129,28 @@ export class ReplayStream {
   /** Reads the archive after the last delivered position until a short page; false if stopped. */
   private async playback(): Promise<boolean> {
     const { spacecraftId, direction, outcomes, from, to } = this.request;
+    const read = (after: PacketPosition | undefined) =>
+      this.source.page({ spacecraftId, direction, outcomes, from, to, after, limit: REPLAY_PAGE });
+    let next = read(this.last);
     for (;;) {
-      const page = await this.source.page({
-        spacecraftId,
-        direction,
-        outcomes,
-        from,
-        to,
-        after: this.last,
-        limit: REPLAY_PAGE,
-      });
+      const page = await next;
       this.stats.pagesRead += 1;
+      const full = page.length === REPLAY_PAGE;
+      const last = page.length > 0 ? positionOf(page[page.length - 1]) : this.last;
+      if (full) {
+        // The next page is read while this one is sent (on MySQL the database works meanwhile):
+        // two pages held at most. Its failure is seen when it is awaited, not as unhandled.
+        next = read(last);
+        next.catch(() => undefined);
+      }
       await this.source.prepare(page);
       for (let start = 0; start < page.length; start += REPLAY_BATCH) {
         if (!(await this.readerReady())) return false;
         this.deliver(page.slice(start, start + REPLAY_BATCH));
       }
       if (this.phase === 'stopped' || !this.sink.open) return false;
-      if (page.length > 0) {
-        const last = page[page.length - 1];
-        this.last = { time: last.serverReceivedAt, id: last.id };
-      }
-      if (page.length < REPLAY_PAGE) return true;
+      this.last = last;
+      if (!full) return true;
     }
   }
 
@@ -227,6 +228,10 @@ export class ReplayStream {
         this.deliver(pending.slice(start, start + REPLAY_BATCH));
     }
   }
+}
+
+function positionOf(packet: ReplayPacket): PacketPosition {
+  return { time: packet.serverReceivedAt, id: packet.id };
 }
 
 function isAfter(packet: ReplayPacket, position: PacketPosition): boolean {
