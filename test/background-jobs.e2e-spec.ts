@@ -16,7 +16,14 @@ import { SpacecraftRepository } from '../src/spacecraft/spacecraft.repository';
 import { TLE_REFRESH_JOB } from '../src/spacecraft/tle-refresh.service';
 import { GroundStationsService } from '../src/stations/ground-stations.service';
 import { WS_KEEPALIVE_JOB, WsGateway } from '../src/transports/ws/ws-gateway';
-import { MissionSocketClient, WsHandshakeError } from '../src/client/websocket-client';
+import {
+  MissionSocketClient,
+  PacketReplayClient,
+  type ReplayBatchMessage,
+  WsHandshakeError,
+  WsServerError,
+} from '../src/client/websocket-client';
+import { WS_REPLAY_JOB } from '../src/transports/ws/packets-socket';
 import { AccountsService } from '../src/accounts/accounts.service';
 import { BookingService } from '../src/booking/booking.service';
 import { ORBIT_NOW } from './helpers/fixtures';
@@ -195,6 +202,24 @@ describe('background jobs that fail leave the server serving', () => {
       await stillServing();
       await mission.close();
       station.destroy();
+    });
+
+    it('ws.packets.replay: reading the archive fails; logged, the client told, the socket serves on', async () => {
+      const failure = new Error('packets table unreachable');
+      jest.spyOn(t.app.get(PacketsRepository), 'page').mockRejectedValueOnce(failure);
+      const logged = failureLogged(WS_REPLAY_JOB);
+      const replay = await PacketReplayClient.connect({ baseUrl: t.baseUrl, token: slot.missionKey });
+      const error = replay.next<Record<string, unknown>>('error', (e) => e.id === 'broken');
+      await replay.add({ id: 'broken', spacecraft: slot.spacecraft, start_time: 0, end_time: 1 });
+      expect(await error).toMatchObject({ code: 'INTERNAL_ERROR', id: 'broken' });
+      expect(await logged).toMatchObject({ err: failure, subscription: 'broken' });
+      // The failed subscription is gone; the same socket replays again.
+      await expect(replay.remove('broken')).rejects.toBeInstanceOf(WsServerError);
+      const end = replay.next<ReplayBatchMessage>('batch', (b) => b.id === 'again' && b.packets.length === 0);
+      await replay.add({ id: 'again', spacecraft: slot.spacecraft, start_time: 0, end_time: 1 });
+      await end;
+      await stillServing();
+      await replay.close();
     });
   });
 

@@ -2,6 +2,7 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Database } from '../src/database/database.service';
+import { PacketFeed } from '../src/relay/packet-feed';
 import { Packet } from '../src/relay/packet.entity';
 import { PacketLog, ROWS_PER_STATEMENT, type PacketRecord } from '../src/relay/packet-log';
 import { TestApp } from './helpers/test-app';
@@ -145,6 +146,33 @@ describe('packet log writes', () => {
       expect(long?.storeError).toMatch(/too long/i);
     } else expect(long?.clientTimestamp).toHaveLength(80); // SQLite does not enforce lengths
     expect(rows.filter((row) => row.storeError !== null)).toHaveLength(t.database.kind === 'mysql' ? 1 : 0);
+  });
+
+  it('publishes the rows it committed with the ids the database gave them, repaired rows too', async () => {
+    const feed = t.app.get(PacketFeed);
+    const published: Packet[] = [];
+    const unsubscribe = feed.subscribe((packets) => published.push(...packets));
+    const records = Array.from({ length: ROWS_PER_STATEMENT.mysql + 150 }, (_, i) => record('published', i));
+    records[40].clientTimestamp = 'x'.repeat(80); // refused by MySQL: stored (and published) repaired
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      for (const r of records) log.append(r);
+      await log.flush();
+    } finally {
+      unsubscribe();
+    }
+    const rows = await stored('published');
+    expect(rows).toHaveLength(records.length);
+    const plain = (packets: Packet[]) =>
+      packets.map((p) => ({ ...p, data: Buffer.from(p.data) })).sort((a, b) => a.id - b.id);
+    expect(plain(published)).toEqual(plain(rows));
+    expect(published.filter((p) => p.storeError !== null)).toHaveLength(t.database.kind === 'mysql' ? 1 : 0);
+
+    // Nobody listening: nothing is built or published.
+    const publish = jest.spyOn(feed, 'publish');
+    log.append(record('unheard', 0));
+    await log.flush();
+    expect(publish).not.toHaveBeenCalled();
   });
 });
 

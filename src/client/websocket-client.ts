@@ -334,3 +334,77 @@ export class BookingEventsClient extends JsonSocket {
     return JsonSocket.open(options, path, (socket) => new BookingEventsClient(socket));
   }
 }
+
+/** One packet of a replay batch (docs/protocol.md §13.9). */
+export interface ReplayItem {
+  time: number;
+  packet: 'CSP';
+  buffer: string;
+  id: number;
+  slotId: string | null;
+  direction: 'uplink' | 'downlink';
+  outcome: string;
+  groundStation: string | null;
+  dopplerShiftHz: number | null;
+  gsTimestamp: string | null;
+  serverTime: string;
+  sequence: number | null;
+  rejectRule?: string;
+}
+
+export interface ReplayBatchMessage {
+  type: 'batch';
+  id: string;
+  packets: ReplayItem[];
+}
+
+/** An `add` (docs/protocol.md §13.9): times in nanoseconds since the epoch. */
+export interface ReplaySubscription {
+  id: string;
+  spacecraft: string;
+  start_time?: number | string | null;
+  end_time?: number | string | null;
+  direction?: 'uplink' | 'downlink';
+  outcomes?: string[];
+}
+
+/**
+ * The packet replay stream `/ws/packets`: emits `batch` (ReplayBatchMessage; `packets: []` ends
+ * a history-only subscription), `live`, `subscribed`, `removed` and `error`, each with the
+ * subscription's id.
+ */
+export class PacketReplayClient extends JsonSocket {
+  static connect(options: WsConnectOptions): Promise<PacketReplayClient> {
+    return JsonSocket.open(options, '/ws/packets', (socket) => new PacketReplayClient(socket));
+  }
+
+  /** Adds a subscription; resolves once the server took it, rejects WsServerError if it refused. */
+  add(subscription: ReplaySubscription): Promise<Record<string, unknown>> {
+    const answer = this.answerFor(subscription.id, 'subscribed');
+    this.send({ type: 'add', ...subscription });
+    return answer;
+  }
+
+  /** Removes a subscription; resolves once no more of its batches can come. */
+  remove(id: string): Promise<Record<string, unknown>> {
+    const answer = this.answerFor(id, 'removed');
+    this.send({ type: 'remove', id });
+    return answer;
+  }
+
+  private answerFor(id: string, type: string): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      const listener = (message: Record<string, unknown>) => {
+        if (message.id !== id || (message.type !== type && message.type !== 'error')) return;
+        this.off(type, listener);
+        this.off('error', listener);
+        if (message.type === 'error') {
+          const error = message as unknown as ErrorMessage;
+          reject(new WsServerError(error.code, error.message, error.details));
+        } else resolve(message);
+      };
+      this.on(type, listener);
+      this.on('error', listener);
+    });
+  }
+}

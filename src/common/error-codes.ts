@@ -74,6 +74,7 @@ export const ERROR_CODES = {
   RULE_NOT_FOUND: { kind: 'NOT_FOUND', docs: API },
   SLOT_NOT_FOUND: { kind: 'NOT_FOUND', docs: ALL },
   METHOD_NOT_FOUND: { kind: 'NOT_FOUND', docs: GATEWAY },
+  SUBSCRIPTION_NOT_FOUND: { kind: 'NOT_FOUND', docs: WS },
   // conflict
   USERNAME_TAKEN: { kind: 'CONFLICT', docs: API },
   EMAIL_TAKEN: { kind: 'CONFLICT', docs: API },
@@ -104,6 +105,7 @@ export const ERROR_CODES = {
   TOO_MANY_REQUESTS: { kind: 'RATE_LIMITED', docs: API },
   RATE_LIMITED: { kind: 'RATE_LIMITED', docs: ALL },
   TOO_MANY_SESSIONS: { kind: 'RATE_LIMITED', docs: WS },
+  TOO_MANY_SUBSCRIPTIONS: { kind: 'RATE_LIMITED', docs: WS },
   // unavailable
   TLE_REFRESH_FAILED: { kind: 'UNAVAILABLE', docs: API },
   /** The fetcher's own code; the API reports it as TLE_REFRESH_FAILED. */

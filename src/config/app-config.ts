@@ -70,6 +70,7 @@ export interface AppConfig {
     maxBufferedBytes: number;
     pingSeconds: number;
     maxInvalidMessages: number;
+    replayMaxSubscriptions: number;
   };
   archive: { packetRetentionDays: number };
 }

@@ -493,6 +493,16 @@ export const OPTIONS: readonly OptionSpec[] = [
       'Invalid messages in a row (bad JSON, unknown type, bad base64) after which a WebSocket session is closed (1008).',
   },
   {
+    key: 'websocket.replayMaxSubscriptions',
+    env: 'SATNET_WS_REPLAY_MAX_SUBSCRIPTIONS',
+    type: 'int',
+    min: 1,
+    max: 1000,
+    default: 10,
+    description:
+      'Subscriptions one /ws/packets socket may hold at once; one more is refused (TOO_MANY_SUBSCRIPTIONS).',
+  },
+  {
     key: 'booking.holdMinutes',
     env: 'SATNET_HOLD_MINUTES',
     type: 'int',

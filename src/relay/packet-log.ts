@@ -5,6 +5,8 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
 import { isRowRefusal } from '../database/row-refusal';
+import { PacketFeed } from './packet-feed';
+import type { Packet } from './packet.entity';
 import { type PacketRecord, PacketsRepository, ROWS_PER_STATEMENT } from './packets.repository';
 import type { Stored } from './relay-port';
 
@@ -77,6 +79,7 @@ export class PacketLog implements OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: Database,
     private readonly packets: PacketsRepository,
+    private readonly feed: PacketFeed,
   ) {
     const { packetLogBatchSize: batch, packetLogMaxQueue: max } = config.relay;
     this.highWater = Math.max(1, Math.min(CATCH_UP_BATCHES * batch, Math.floor(max / 2)));
@@ -248,7 +251,7 @@ export class PacketLog implements OnModuleDestroy {
    */
   private async store(rows: PacketRecord[], progress: { written: number }): Promise<void> {
     try {
-      await this.packets.insertMany(rows);
+      this.publish(rows, await this.packets.insertMany(rows));
     } catch (error) {
       if (!isRowRefusal(error)) throw error;
       if (rows.length > 1) {
@@ -278,7 +281,8 @@ export class PacketLog implements OnModuleDestroy {
     }
     const context = { slotId: record.slotId, direction: record.direction, reason };
     try {
-      await this.packets.insertMany([repaired as PacketRecord]);
+      const stored = repaired as PacketRecord & { storeError: string };
+      this.publish([stored], await this.packets.insertMany([stored]));
       this.logger.error(context, 'packet log: the database refused a frame; stored it repaired (storeError)');
     } catch (error) {
       if (!isRowRefusal(error)) throw error;
@@ -287,6 +291,17 @@ export class PacketLog implements OnModuleDestroy {
         'packet log: the database refused a frame twice; it is kept only in this log line',
       );
     }
+  }
+
+  /**
+   * Hands the rows just committed, with their ids, to the live readers of the archive (replay
+   * streams). Nothing is built when nobody listens: the relay's hot path does not pay for it.
+   */
+  private publish(rows: readonly (PacketRecord & { storeError?: string | null })[], ids: number[]): void {
+    if (this.feed.listenerCount === 0) return;
+    this.feed.publish(
+      rows.map((row, i): Packet => ({ ...row, id: ids[i], storeError: row.storeError ?? null })),
+    );
   }
 
   /** `count` more frames are in the database: settle every group they complete. */

@@ -56,6 +56,9 @@ export interface PacketQuery {
   limit: number;
 }
 
+/** A packet with only some of its fields (its position always): what page() reads when told `fields`. */
+export type PacketFields<K extends keyof Packet> = Pick<Packet, K | 'id' | 'serverReceivedAt'>;
+
 /** The packets table as one INSERT needs it: its columns (id excluded) and `INSERT … VALUES `. */
 interface InsertShape {
   columns: ColumnMetadata[];
@@ -78,8 +81,11 @@ export class PacketsRepository {
 
   constructor(private readonly db: Database) {}
 
-  /** Inserts `rows` in one transaction, in order, ROWS_PER_STATEMENT (and 1 MB) per statement. */
-  insertMany(rows: readonly PacketRecord[]): Promise<void> {
+  /**
+   * Inserts `rows` in one transaction, in order, ROWS_PER_STATEMENT (and 1 MB) per statement, and
+   * returns their ids, in the same order (PacketLog publishes the committed rows with them).
+   */
+  insertMany(rows: readonly PacketRecord[]): Promise<number[]> {
     return this.db.transaction(() => this.insert(this.db.manager(), rows));
   }
 
@@ -138,7 +144,13 @@ export class PacketsRepository {
    * One plain SELECT, values through the driver's own conversions (as insert() does): the query
    * builder's getMany spent most of a 1,000-row page hydrating entities in bench/history.ts.
    */
-  async page(query: PacketQuery): Promise<Packet[]> {
+  page(query: PacketQuery): Promise<Packet[]>;
+  /**
+   * Only `fields` (and the position): a replay reads a dozen of the table's columns, and each
+   * column read and converted costs on SQLite, where the read runs on the event loop.
+   */
+  page<K extends keyof Packet>(query: PacketQuery, fields: readonly K[]): Promise<PacketFields<K>[]>;
+  async page(query: PacketQuery, fields?: readonly (keyof Packet)[]): Promise<Partial<Packet>[]> {
     const manager = this.db.manager();
     const shape = (this.readShape ??= readShape(manager));
     const driver = manager.connection.driver;
@@ -174,14 +186,19 @@ export class PacketsRepository {
         ['id', after.id],
       );
     const limit = Math.max(0, Math.floor(query.limit));
+    const wanted = fields && new Set<string>(['id', 'serverReceivedAt', ...fields]);
+    const columns = wanted
+      ? shape.columns.filter((column) => wanted.has(column.propertyName))
+      : shape.columns;
     const rows: Record<string, unknown>[] = await manager.query(
-      `${shape.select}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ` +
+      `SELECT ${columns.map((column) => driver.escape(column.databaseName)).join(', ')} FROM ${shape.table}` +
+        `${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ` +
         `ORDER BY ${time} ASC, ${id} ASC LIMIT ${limit}`,
       params,
     );
     return rows.map((row) => {
       const packet = new Packet() as unknown as Record<string, unknown>;
-      for (const column of shape.columns)
+      for (const column of columns)
         packet[column.propertyName] = driver.prepareHydratedValue(row[column.databaseName], column);
       return packet as unknown as Packet;
     });
@@ -239,10 +256,11 @@ export class PacketsRepository {
     manager: EntityManager,
     batch: readonly PacketRecord[],
     options: { ignoreDuplicates?: boolean } = {},
-  ): Promise<void> {
+  ): Promise<number[]> {
     const { columns, prefix, row } = (this.shape ??= insertShape(manager));
     const driver = manager.connection.driver;
     const statement = options.ignoreDuplicates ? ignoringDuplicates(prefix, this.db.kind) : prefix;
+    const ids: number[] = [];
     for (let start = 0, end = 0; start < batch.length; start = end) {
       end = statementEnd(batch, start, ROWS_PER_STATEMENT[this.db.kind]);
       const values: unknown[] = [];
@@ -251,14 +269,19 @@ export class PacketsRepository {
         for (const column of columns)
           values.push(driver.preparePersistentValue(record[column.propertyName] ?? null, column));
       }
-      await manager.query(
+      const result: unknown = await manager.query(
         statement +
           Array<string>(end - start)
             .fill(row)
             .join(', '),
         values,
       );
+      // A statement that skipped duplicates numbers only the rows it stored: no ids to tell.
+      if (options.ignoreDuplicates) continue;
+      const first = firstInsertedId(result, end - start);
+      for (let i = 0; i < end - start; i++) ids.push(first + i);
     }
+    return ids;
   }
 }
 
@@ -280,23 +303,37 @@ function ignoringDuplicates(prefix: string, kind: 'sqlite' | 'mysql'): string {
   return prefix.replace(/^INSERT /, kind === 'mysql' ? 'INSERT IGNORE ' : 'INSERT OR IGNORE ');
 }
 
-/** The packets table as page() reads it: every column, by property, and `SELECT … FROM packets`. */
+/** The packets table as page() reads it: every column, by property, and the table's name. */
 interface ReadShape {
   columns: ColumnMetadata[];
   byProperty: Record<string, ColumnMetadata>;
-  select: string;
+  /** The table's name, escaped. */
+  table: string;
 }
 
 function readShape(manager: EntityManager): ReadShape {
   const metadata = manager.connection.getMetadata(Packet);
   const driver = manager.connection.driver;
   const columns = metadata.columns;
-  const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
   return {
     columns,
     byProperty: Object.fromEntries(columns.map((column) => [column.propertyName, column])),
-    select: `SELECT ${names} FROM ${driver.escape(metadata.tableName)}`,
+    table: driver.escape(metadata.tableName),
   };
+}
+
+/**
+ * The id of a multi-row INSERT's first row; one statement's rows get consecutive ids. MySQL's OK
+ * packet carries the first row's id (`insertId`; consecutive for a multi-row INSERT with
+ * innodb_autoinc_lock_mode 0 or 1, MariaDB's default, and 2 too while the packet log is the
+ * table's only concurrent writer of multi-row statements); better-sqlite3 returns the last row's
+ * rowid (SQLite numbers a statement's rows one after the other).
+ */
+function firstInsertedId(result: unknown, rows: number): number {
+  if (typeof result === 'number' || typeof result === 'bigint') return Number(result) - rows + 1;
+  const insertId = (result as { insertId?: unknown } | null)?.insertId;
+  if (typeof insertId === 'number' || typeof insertId === 'bigint') return Number(insertId);
+  throw new Error('the database did not say which ids the packets got');
 }
 
 function insertShape(manager: EntityManager): InsertShape {

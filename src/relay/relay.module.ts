@@ -7,6 +7,7 @@ import { StationsModule } from '../stations/stations.module';
 import { MissionSessionAudit } from './mission-session-audit';
 import { PacketFeed } from './packet-feed';
 import { PacketLog } from './packet-log';
+import { PacketReplayService } from './packet-replay.service';
 import { PacketsRepository } from './packets.repository';
 import { MissionRelayPort, RelayPort } from './relay-port';
 import { SequenceLog } from './relay-resume';
@@ -27,6 +28,7 @@ import { SlotSettlement } from './slot-settlement';
     { provide: MissionRelayPort, useExisting: RelayService },
     PacketFeed,
     PacketLog,
+    PacketReplayService,
     PacketsRepository,
     RelaySessionAudit,
     RelaySessionsRepository,
@@ -45,6 +47,7 @@ import { SlotSettlement } from './slot-settlement';
     PacketFeed,
     PacketsRepository,
     SlotReportService,
+    PacketReplayService,
   ],
 })
 export class RelayModule {}

@@ -46,7 +46,11 @@ describe('docs/protocol.md section 13 (WebSocket gateway)', () => {
     const registered = (Object.keys(ERROR_CODES) as ErrorCode[]).filter((code) =>
       (ERROR_CODES[code].docs as readonly string[]).includes('websocket'),
     );
-    const documented = [...tableCodes('13.1 Connecting and authenticating'), ...tableCodes('13.7 Errors')];
+    const documented = [
+      ...tableCodes('13.1 Connecting and authenticating'),
+      ...tableCodes('13.7 Errors'),
+      ...tableCodes('16.5 Errors'), // /ws/packets
+    ];
     expect(sorted(documented)).toEqual(sorted([...registered, ...TRANSPORT_CODES]));
   });
 

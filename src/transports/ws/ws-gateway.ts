@@ -20,6 +20,7 @@ import { bearerToken } from '../http-auth';
 import { HTTP_STATUS_BY_KIND } from '../rest/http-errors';
 import { EventsSocketRoute } from './events-socket';
 import { MissionSocketRoute } from './mission-socket';
+import { PacketsSocketRoute } from './packets-socket';
 import type { WsRoute } from './ws-route';
 import { WS_CLOSE, WsSession, type WsLimits, wsLimits } from './ws-session';
 
@@ -57,8 +58,9 @@ export class WsGateway implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly relay: MissionRelayPort,
     mission: MissionSocketRoute,
     events: EventsSocketRoute,
+    packets: PacketsSocketRoute,
   ) {
-    this.routes = [mission, events];
+    this.routes = [mission, events, packets];
     this.limits = wsLimits(config.websocket);
     this.server = new WebSocketServer({
       noServer: true,

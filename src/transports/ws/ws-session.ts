@@ -81,6 +81,8 @@ export class WsSession {
   readonly whenClosed: Promise<void>;
 
   private corked = false;
+  /** Producers waiting in whenBufferedBelow: released on drain or at the end. */
+  private readonly drainWaiters = new Set<() => void>();
   /** The route has been told of the end (once). */
   private finished = false;
 
@@ -199,6 +201,31 @@ export class WsSession {
     );
   }
 
+  /**
+   * Undefined while at most `bytes` wait to be sent to the client; else resolves once less is
+   * waiting, or the session ended. A producer that can wait (a replay of the archive) waits here
+   * instead of filling the buffer up to maxBufferedBytes.
+   */
+  whenBufferedBelow(bytes: number): Promise<void> | undefined {
+    if (!this.isOpen || this.socket.bufferedAmount <= bytes) return undefined;
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.isOpen && this.socket.bufferedAmount > bytes) return;
+        this.connection.off('drain', check);
+        this.drainWaiters.delete(check);
+        resolve();
+      };
+      // 'drain' comes once the connection's buffer is empty (it was over its high-water mark).
+      this.connection.on('drain', check);
+      this.drainWaiters.add(check);
+    });
+  }
+
+  /** Bytes waiting to be sent to the client. */
+  get bufferedBytes(): number {
+    return this.socket.bufferedAmount;
+  }
+
   /** Resolves once the route has sent every answer it owes (at once for a route that owes none). */
   settled(): Promise<void> {
     return this.handlers?.settled?.() ?? Promise.resolve();
@@ -267,6 +294,7 @@ export class WsSession {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    for (const waiter of [...this.drainWaiters]) waiter();
     this.onEnded(this);
     this.handlers?.ended(this.endReason ?? 'CONNECTION_LOST');
   }

@@ -4,10 +4,12 @@ import { AccountsModule } from '../../accounts/accounts.module';
 import { BookingModule } from '../../booking/booking.module';
 import { EventsSocketRoute } from './events-socket';
 import { MissionSocketRoute } from './mission-socket';
+import { PacketsSocketRoute } from './packets-socket';
 import { WsGateway } from './ws-gateway';
 
 /**
- * WebSockets on the HTTP port: the mission CSP gateway and the booking event stream. Like the TLS
+ * WebSockets on the HTTP port: the mission CSP gateway, the booking event stream and the packet
+ * replay stream. Like the TLS
  * gateway it takes the relay module as a parameter (it needs MissionRelayPort from it).
  */
 @Module({})
@@ -16,7 +18,7 @@ export class WsModule {
     return {
       module: WsModule,
       imports: [relayModule, AccountsModule, BookingModule],
-      providers: [WsGateway, MissionSocketRoute, EventsSocketRoute],
+      providers: [WsGateway, MissionSocketRoute, EventsSocketRoute, PacketsSocketRoute],
       exports: [WsGateway],
     };
   }
