@@ -65,165 +65,183 @@ describe('slot lifecycle and slot report', () => {
   });
   afterAll(() => t.stop());
 
-  it('marks the slot EXECUTING at its first session, pushed on /ws/events and listed by get_changes', async () => {
-    at(-60_000);
-    const events = await BookingEventsClient.connect({ baseUrl: t.baseUrl, token: missionToken });
-    open.push(events);
-    await events.live;
-    const executing = events.next<ChangeMessage>(
-      'change',
-      (m) => m.change.slot === slot.slotId && m.change.to === 'EXECUTING',
-    );
-    const station = await client(slot.stationKey);
-    expect(await station.startRemote(slot.slotId)).toBe(-2); // REMOTE_NOT_CONNECTED
-    expect((await executing).change).toMatchObject({ from: 'RESERVED', to: 'EXECUTING', reason: 'execute' });
+  /**
+   * One slot's whole life, in order: EXECUTING at its first session (pushed and logged), not
+   * cancellable while it executes, then its report and COMPLETED after its end. Its own slot,
+   * booked here: another test that runs the settle job past its slots' end would fail a slot
+   * booked earlier that nobody joined yet.
+   */
+  it('runs a slot RESERVED → EXECUTING → COMPLETED, refuses to cancel it while it executes, and reports it', async () => {
+    slot = await reservedSlot(t, 'story');
+    stationToken = await t.login('story-gs', 'story-gs-password');
+    missionToken = await t.login('story-m', 'story-m-password');
 
-    for (const [identifier, token] of [
-      [slot.spacecraft, missionToken],
-      [slot.station, stationToken],
-    ])
-      expect((await changes(identifier, token)).filter((c) => c.slot === slot.slotId).at(-1)).toEqual(
-        expect.objectContaining({ from: 'RESERVED', to: 'EXECUTING', reason: 'execute' }),
+    // EXECUTING at the first session, pushed on /ws/events and listed by get_changes.
+    {
+      at(-60_000);
+      const events = await BookingEventsClient.connect({ baseUrl: t.baseUrl, token: missionToken });
+      open.push(events);
+      await events.live;
+      const executing = events.next<ChangeMessage>(
+        'change',
+        (m) => m.change.slot === slot.slotId && m.change.to === 'EXECUTING',
       );
-    const listed = await t.rpc('get_operational_slots', [slot.spacecraft], missionToken);
-    expect(
-      listed.result.OperationSlot.find((s: { identifier: string }) => s.identifier === slot.slotId).state,
-    ).toBe('EXECUTING');
-    // Still operable: the mission joins the EXECUTING slot, a second station session coincides.
-    const mission = await client(slot.missionKey);
-    expect(await mission.startRemote(slot.slotId)).toBe(0); // REMOTE_READY
-    expect(await (await client(slot.stationKey)).startRemote(slot.slotId)).toBe(-1); // CLIENTS_COINCIDE
-  });
+      const station = await client(slot.stationKey);
+      expect(await station.startRemote(slot.slotId)).toBe(-2); // REMOTE_NOT_CONNECTED
+      expect((await executing).change).toMatchObject({
+        from: 'RESERVED',
+        to: 'EXECUTING',
+        reason: 'execute',
+      });
 
-  it('refuses to cancel an EXECUTING slot and changes nothing', async () => {
-    at(-30_000);
-    await (await client(slot.stationKey)).startRemote(slot.slotId);
-    const state = async () => (await report(missionToken)).body.state as string;
-    expect(await eventually(state, (s) => s === 'EXECUTING')).toBe('EXECUTING');
-    const cancel = await t.rpc('cancel_reservations', [slot.spacecraft, [slot.slotId]], missionToken);
-    expect(cancel.error?.data?.code).toBe('ILLEGAL_SLOT_TRANSITION');
-    expect(JSON.stringify(cancel.error.data)).toContain(
-      'EXECUTING and cannot have its reservation cancelled',
-    );
-    const listed = await t.rpc('get_operational_slots', [slot.spacecraft], missionToken);
-    expect(
-      listed.result.OperationSlot.find((s: { identifier: string }) => s.identifier === slot.slotId).state,
-    ).toBe('EXECUTING');
-  });
+      for (const [identifier, token] of [
+        [slot.spacecraft, missionToken],
+        [slot.station, stationToken],
+      ])
+        expect((await changes(identifier, token)).filter((c) => c.slot === slot.slotId).at(-1)).toEqual(
+          expect.objectContaining({ from: 'RESERVED', to: 'EXECUTING', reason: 'execute' }),
+        );
+      const listed = await t.rpc('get_operational_slots', [slot.spacecraft], missionToken);
+      expect(
+        listed.result.OperationSlot.find((s: { identifier: string }) => s.identifier === slot.slotId).state,
+      ).toBe('EXECUTING');
+      // Still operable: the mission joins the EXECUTING slot, a second station session coincides.
+      const mission = await client(slot.missionKey);
+      expect(await mission.startRemote(slot.slotId)).toBe(0); // REMOTE_READY
+      expect(await (await client(slot.stationKey)).startRemote(slot.slotId)).toBe(-1); // CLIENTS_COINCIDE
+      for (const c of tls.splice(0)) c.destroy();
+    }
+    // An EXECUTING slot cannot be cancelled, and nothing changes.
+    {
+      at(-30_000);
+      await (await client(slot.stationKey)).startRemote(slot.slotId);
+      const state = async () => (await report(missionToken)).body.state as string;
+      expect(await eventually(state, (s) => s === 'EXECUTING')).toBe('EXECUTING');
+      const cancel = await t.rpc('cancel_reservations', [slot.spacecraft, [slot.slotId]], missionToken);
+      expect(cancel.error?.data?.code).toBe('ILLEGAL_SLOT_TRANSITION');
+      expect(JSON.stringify(cancel.error.data)).toContain(
+        'EXECUTING and cannot have its reservation cancelled',
+      );
+      const listed = await t.rpc('get_operational_slots', [slot.spacecraft], missionToken);
+      expect(
+        listed.result.OperationSlot.find((s: { identifier: string }) => s.identifier === slot.slotId).state,
+      ).toBe('EXECUTING');
+      for (const c of tls.splice(0)) c.destroy();
+    }
+    // Frames, bytes, rejections, first and last, the longest gap and every session; COMPLETED after the end.
+    {
+      at(0);
+      const station = await client(slot.stationKey);
+      const mission = await client(slot.missionKey);
+      await station.startRemote(slot.slotId);
+      await mission.startRemote(slot.slotId);
+      const t0 = t.clock.nowMs();
+      const A = frames.downlink('A-telemetry');
+      const U1 = frames.uplink('U1');
+      const B = frames.downlink('B-wrong-source', { source: 11 });
+      const C = frames.downlink('C');
+      const D = frames.downlink('D-nobody-listens');
+      const U2 = frames.uplink('U2-over-websocket');
+      expect((await station.sendMsg(A, now())).delivered).toBe(true);
+      at(10_000);
+      expect((await mission.sendMsg(U1, now())).delivered).toBe(true);
+      at(50_000);
+      await expect(station.sendMsg(B, now())).rejects.toMatchObject({ code: 'FRAME_REJECTED' });
+      at(55_000);
+      expect((await station.sendMsg(C, now())).delivered).toBe(true);
+      await mission.endRemote();
+      at(60_000);
+      expect((await station.sendMsg(D, now())).delivered).toBe(false);
+      const ws = await MissionSocketClient.connect({
+        baseUrl: t.baseUrl,
+        token: slot.missionKey,
+        spacecraft: slot.spacecraft,
+      });
+      open.push(ws);
+      await ws.next('event'); // REMOTE_CONNECTED: attached to the slot (and audited) from now
+      at(70_000);
+      await ws.uplink(U2, { slotId: slot.slotId });
 
-  it('reports frames, bytes, rejections, first and last, the longest gap and every session; COMPLETED after the end', async () => {
-    at(0);
-    const station = await client(slot.stationKey);
-    const mission = await client(slot.missionKey);
-    await station.startRemote(slot.slotId);
-    await mission.startRemote(slot.slotId);
-    const t0 = t.clock.nowMs();
-    const A = frames.downlink('A-telemetry');
-    const U1 = frames.uplink('U1');
-    const B = frames.downlink('B-wrong-source', { source: 11 });
-    const C = frames.downlink('C');
-    const D = frames.downlink('D-nobody-listens');
-    const U2 = frames.uplink('U2-over-websocket');
-    expect((await station.sendMsg(A, now())).delivered).toBe(true);
-    at(10_000);
-    expect((await mission.sendMsg(U1, now())).delivered).toBe(true);
-    at(50_000);
-    await expect(station.sendMsg(B, now())).rejects.toMatchObject({ code: 'FRAME_REJECTED' });
-    at(55_000);
-    expect((await station.sendMsg(C, now())).delivered).toBe(true);
-    await mission.endRemote();
-    at(60_000);
-    expect((await station.sendMsg(D, now())).delivered).toBe(false);
-    const ws = await MissionSocketClient.connect({
-      baseUrl: t.baseUrl,
-      token: slot.missionKey,
-      spacecraft: slot.spacecraft,
-    });
-    open.push(ws);
-    await ws.next('event'); // REMOTE_CONNECTED: attached to the slot (and audited) from now
-    at(70_000);
-    await ws.uplink(U2, { slotId: slot.slotId });
+      // While it runs: partial, and the same for both owners, over REST and JSON-RPC.
+      const partial = (await report(missionToken)).body;
+      expect(partial).toMatchObject({ state: 'EXECUTING', final: false, failureReason: null });
+      expect(partial.downlink.relayed).toEqual({ frames: 2, bytes: A.length + C.length });
+      const asStation = await report(
+        stationToken,
+        `/api/ground-stations/${slot.station}/slots/${slot.slotId}/report`,
+      );
+      expect(asStation.status).toBe(200);
+      expect(asStation.body.downlink).toEqual(partial.downlink);
+      const rpc = await t.rpc('get_slot_report', [slot.station, slot.slotId], stationToken);
+      expect(rpc.result.uplink).toEqual(partial.uplink);
+      await ws.close();
+      const wsEnded = (r: { body: { sessions: { transport: string; endedAt: string | null }[] } }) =>
+        r.body.sessions.some((s) => s.transport === 'websocket' && s.endedAt !== null);
+      expect(wsEnded(await eventually(() => report(missionToken), wsEnded))).toBe(true);
 
-    // While it runs: partial, and the same for both owners, over REST and JSON-RPC.
-    const partial = (await report(missionToken)).body;
-    expect(partial).toMatchObject({ state: 'EXECUTING', final: false, failureReason: null });
-    expect(partial.downlink.relayed).toEqual({ frames: 2, bytes: A.length + C.length });
-    const asStation = await report(
-      stationToken,
-      `/api/ground-stations/${slot.station}/slots/${slot.slotId}/report`,
-    );
-    expect(asStation.status).toBe(200);
-    expect(asStation.body.downlink).toEqual(partial.downlink);
-    const rpc = await t.rpc('get_slot_report', [slot.station, slot.slotId], stationToken);
-    expect(rpc.result.uplink).toEqual(partial.uplink);
-    await ws.close();
-    const wsEnded = (r: { body: { sessions: { transport: string; endedAt: string | null }[] } }) =>
-      r.body.sessions.some((s) => s.transport === 'websocket' && s.endedAt !== null);
-    expect(wsEnded(await eventually(() => report(missionToken), wsEnded))).toBe(true);
+      // The end: the relay closes the sessions, then (after the grace) the settle job completes it.
+      t.clock.set(slot.end);
+      await t.app.get(JobRunner).tick(SLOT_END_JOB);
+      t.clock.set(new Date(slot.end.getTime() + SETTLE_GRACE_MS));
+      await t.app.get(JobRunner).tick(SLOT_SETTLE_JOB);
 
-    // The end: the relay closes the sessions, then (after the grace) the settle job completes it.
-    t.clock.set(slot.end);
-    await t.app.get(JobRunner).tick(SLOT_END_JOB);
-    t.clock.set(new Date(slot.end.getTime() + SETTLE_GRACE_MS));
-    await t.app.get(JobRunner).tick(SLOT_SETTLE_JOB);
+      const done = (
+        await eventually(
+          () => report(missionToken),
+          (r) => r.body.sessions?.every((s: { endedAt: string | null }) => s.endedAt !== null),
+        )
+      ).body;
+      const iso = (ms: number) => new Date(t0 + ms).toISOString();
+      expect(done).toMatchObject({ state: 'COMPLETED', final: true, failureReason: null });
+      expect(done.slot).toMatchObject({ identifier: slot.slotId, state: 'COMPLETED' });
+      expect(done.downlink).toEqual({
+        relayed: { frames: 2, bytes: A.length + C.length },
+        notDelivered: { frames: 1, bytes: D.length },
+        rejected: { frames: 1, bytes: B.length, byRule: { SOURCE_NOT_ALLOWED: 1 } },
+        firstFrameAt: iso(0),
+        lastFrameAt: iso(60_000),
+        longestGap: { ms: 50_000, from: iso(0), to: iso(50_000) },
+      });
+      expect(done.uplink).toEqual({
+        relayed: { frames: 2, bytes: U1.length + U2.length },
+        notDelivered: { frames: 0, bytes: 0 },
+        rejected: { frames: 0, bytes: 0, byRule: {} },
+        firstFrameAt: iso(10_000),
+        lastFrameAt: iso(70_000),
+        longestGap: { ms: 60_000, from: iso(10_000), to: iso(70_000) },
+      });
+      const sessions = done.sessions.map((s: Record<string, unknown>) => [
+        s.side,
+        s.transport,
+        s.user,
+        s.endReason,
+      ]);
+      // The earlier steps' sessions (their clients destroyed: REMOTE_DISCONNECTED), then these.
+      expect(sessions).toEqual(
+        expect.arrayContaining([
+          ['station', 'tls', 'story-gs', 'SLOT_END'],
+          ['mission', 'tls', 'story-m', 'END_REMOTE'],
+          ['mission', 'websocket', 'story-m', 'CLOSED'],
+        ]),
+      );
+      const wsRow = done.sessions.find((s: { transport: string }) => s.transport === 'websocket');
+      expect(wsRow).toMatchObject({ startedAt: iso(60_000), endedAt: iso(70_000) });
+      expect(wsRow.connectionId).toMatch(/^[0-9a-f-]{36}$/);
 
-    const done = (
-      await eventually(
-        () => report(missionToken),
-        (r) => r.body.sessions?.every((s: { endedAt: string | null }) => s.endedAt !== null),
-      )
-    ).body;
-    const iso = (ms: number) => new Date(t0 + ms).toISOString();
-    expect(done).toMatchObject({ state: 'COMPLETED', final: true, failureReason: null });
-    expect(done.slot).toMatchObject({ identifier: slot.slotId, state: 'COMPLETED' });
-    expect(done.downlink).toEqual({
-      relayed: { frames: 2, bytes: A.length + C.length },
-      notDelivered: { frames: 1, bytes: D.length },
-      rejected: { frames: 1, bytes: B.length, byRule: { SOURCE_NOT_ALLOWED: 1 } },
-      firstFrameAt: iso(0),
-      lastFrameAt: iso(60_000),
-      longestGap: { ms: 50_000, from: iso(0), to: iso(50_000) },
-    });
-    expect(done.uplink).toEqual({
-      relayed: { frames: 2, bytes: U1.length + U2.length },
-      notDelivered: { frames: 0, bytes: 0 },
-      rejected: { frames: 0, bytes: 0, byRule: {} },
-      firstFrameAt: iso(10_000),
-      lastFrameAt: iso(70_000),
-      longestGap: { ms: 60_000, from: iso(10_000), to: iso(70_000) },
-    });
-    const sessions = done.sessions.map((s: Record<string, unknown>) => [
-      s.side,
-      s.transport,
-      s.user,
-      s.endReason,
-    ]);
-    // The first test's sessions (ended by this test's clients: CONNECTION_LOST), then this test's.
-    expect(sessions).toEqual(
-      expect.arrayContaining([
-        ['station', 'tls', 'life-gs', 'SLOT_END'],
-        ['mission', 'tls', 'life-m', 'END_REMOTE'],
-        ['mission', 'websocket', 'life-m', 'CLOSED'],
-      ]),
-    );
-    const wsRow = done.sessions.find((s: { transport: string }) => s.transport === 'websocket');
-    expect(wsRow).toMatchObject({ startedAt: iso(60_000), endedAt: iso(70_000) });
-    expect(wsRow.connectionId).toMatch(/^[0-9a-f-]{36}$/);
-
-    // Stored once at completion, read from there since: the same figures.
-    const summary = await t.app
-      .get(DataSource)
-      .getRepository(SlotSummary)
-      .findOneByOrFail({ slotId: slot.slotId });
-    expect(JSON.parse(summary.figures)).toEqual({ downlink: done.downlink, uplink: done.uplink });
-    const completed = (await changes(slot.station, stationToken))
-      .filter((c) => c.slot === slot.slotId)
-      .at(-1);
-    expect(completed).toMatchObject({ from: 'EXECUTING', to: 'COMPLETED', reason: 'complete' });
+      // Stored once at completion, read from there since: the same figures.
+      const summary = await t.app
+        .get(DataSource)
+        .getRepository(SlotSummary)
+        .findOneByOrFail({ slotId: slot.slotId });
+      expect(JSON.parse(summary.figures)).toEqual({ downlink: done.downlink, uplink: done.uplink });
+      const completed = (await changes(slot.station, stationToken))
+        .filter((c) => c.slot === slot.slotId)
+        .at(-1);
+      expect(completed).toMatchObject({ from: 'EXECUTING', to: 'COMPLETED', reason: 'complete' });
+    }
   });
 
   it('fails a reserved slot nobody joined, with its reason, once its end has passed', async () => {
-    // Booked now, after the first slot was settled: the only slot the job can still close.
     const idle = await reservedSlot(t, 'idle');
     const idleToken = await t.login('idle-m', 'idle-m-password');
     t.clock.set(new Date(idle.end.getTime() + SETTLE_GRACE_MS - 1));

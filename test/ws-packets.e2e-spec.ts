@@ -61,7 +61,7 @@ async function until(
   }
 }
 
-describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md ยง13.9)', () => {
+describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md ยง16)', () => {
   let t: TestApp;
   let slot: ReservedSlot;
   let station: GatewayClient;
@@ -126,6 +126,7 @@ describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md ย
   });
 
   it('history only: the packets of the window in order, in batches of at most 100, then an empty batch', async () => {
+    t.clock.advance(1000); // after whatever the other tests sent
     const before = new Date(t.clock.now().getTime() - 1);
     await send(REPLAY_PAGE + 30, 'history'); // more than one archive page
     t.clock.advance(1000);
@@ -264,7 +265,9 @@ describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md ย
   });
 
   it('pauses playback for a client that does not read: the server holds two pages, not the history', async () => {
-    const base = new Date(Date.UTC(2029, 0, 1));
+    // Years before the other tests' packets: a live hand-over after these must not see them last
+    // (server times never go backwards in the archive; docs/protocol.md ยง16.4).
+    const base = new Date(Date.UTC(2000, 0, 1));
     const total = 8000;
     const rows = Array.from({ length: total }, (_, i) => ({
       data: Buffer.alloc(2048, i % 251),
