@@ -8,11 +8,13 @@
  *             station's 31-day range, and a filtered range (outcome REJECTED: 1 packet in 25);
  *             floor: p99 <= 50 ms on SQLite and MySQL;
  *   (export)  packets/s and MB/s of one spacecraft's 31 days downloaded over HTTP, JSON Lines
- *             and SNPK binary, and the server's heap growth meanwhile (it streams page by page).
+ *             and SNPK binary, and the server's heap growth meanwhile (it streams page by page);
+ *   (replay)  packets/s of the /ws/packets replay stream (bench/replay.ts), floor 100,000;
+ *   (non-scheduled) frames/s of non-scheduled uploads, new and duplicate, REST and TLS
+ *             (bench/non-scheduled.ts).
  *
- * Phases are named (BENCH_PHASES=history,export, the default: all); `seed` always runs first and
- * its result (`SeededArchive`) is what every phase gets, so a phase for the replay stream or the
- * non-scheduled upload can be added to PHASES below.
+ * Phases are named (BENCH_PHASES=history,export,replay,non-scheduled, the default: all); `seed`
+ * always runs first and its result (`SeededArchive`) is what every phase gets.
  *
  *   npm run bench:history                                                  (embedded SQLite)
  *   DATABASE_URL=mysql://root@127.0.0.1:3306/test npm run bench:history    (a fresh MySQL database)
@@ -28,6 +30,8 @@ import { SpacecraftService } from '../src/spacecraft/spacecraft.service';
 import { GroundStationsService } from '../src/stations/ground-stations.service';
 import { ORBIT_NOW, spacecraftConfig, stationConfig } from '../test/helpers/fixtures';
 import { TestApp } from '../test/helpers/test-app';
+import { benchNonScheduled } from './non-scheduled';
+import { REPLAY_FLOOR_PER_SECOND, replayThroughput } from './replay';
 
 const PACKETS = Number(process.env.BENCH_PACKETS ?? 1_000_000);
 const SLOTS = 200;
@@ -35,6 +39,8 @@ const SPACECRAFT = 4;
 const STATIONS = 2;
 const SPAN_DAYS = 30;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
+const REPLAY_PACKETS = Number(process.env.BENCH_REPLAY_PACKETS ?? 200_000);
+const NON_SCHEDULED_BATCHES = 10;
 /** Rows per insertMany call (one transaction); insertMany cuts it into statements itself. */
 const SEED_CHUNK = 20_000;
 const DAY_MS = 86_400_000;
@@ -219,10 +225,32 @@ async function exportPhase(seeded: SeededArchive): Promise<void> {
   }
 }
 
+/** (replay): the /ws/packets replay stream's throughput beside the seeded archive (bench/replay.ts). */
+async function replayPhase(seeded: SeededArchive): Promise<void> {
+  const figures = await replayThroughput(seeded.t, REPLAY_PACKETS);
+  console.log(
+    `  (replay) ${figures.packets} packets in ${figures.seconds.toFixed(2)} s: ${figures.packetsPerSecond.toFixed(0)} packets/s, ` +
+      `${figures.megabytesPerSecond.toFixed(1)} MB/s of JSON; server CPU ${figures.serverCpuMicrosPerPacket.toFixed(1)} µs/packet; ` +
+      `floor ${REPLAY_FLOOR_PER_SECOND}: ${figures.packetsPerSecond >= REPLAY_FLOOR_PER_SECOND ? 'met' : 'MISSED'}`,
+  );
+}
+
+/** (non-scheduled): uploads of frames heard outside slots into the seeded archive (bench/non-scheduled.ts). */
+async function nonScheduledPhase(seeded: SeededArchive): Promise<void> {
+  const figures = await benchNonScheduled(seeded.t, NON_SCHEDULED_BATCHES);
+  console.log(
+    `  (non-scheduled) REST ${figures.restFramesPerSecond.toFixed(0)} new frames/s, ` +
+      `${figures.duplicateFramesPerSecond.toFixed(0)} duplicate frames/s; TLS sendNonScheduled ` +
+      `${figures.gatewayFramesPerSecond.toFixed(0)} frames/s; ${figures.storedRows} rows for ${figures.framesSent} frames sent`,
+  );
+}
+
 /** Every phase after the seed, by name, in the order they run. */
 export const PHASES: Record<string, (seeded: SeededArchive) => Promise<void>> = {
   history: historyPhase,
   export: exportPhase,
+  replay: replayPhase,
+  'non-scheduled': nonScheduledPhase,
 };
 
 async function main(): Promise<void> {
@@ -230,7 +258,8 @@ async function main(): Promise<void> {
   const unknown = chosen.filter((name) => !(name in PHASES));
   if (unknown.length > 0)
     throw new Error(`unknown phase(s) ${unknown.join(', ')}; known: ${Object.keys(PHASES).join(', ')}`);
-  const t = await TestApp.start();
+  // The non-scheduled phase uploads as fast as it can: no per-station byte rate in its way.
+  const t = await TestApp.start({ SATNET_NONSCHED_STATION_BYTES_PER_SECOND: '1073741824' });
   try {
     t.clock.set(ORBIT_NOW);
     console.log(
@@ -244,7 +273,12 @@ async function main(): Promise<void> {
       `  (seed) ${seeded.packets} packets over ${SLOTS} slots, ${SPACECRAFT} spacecraft, ${STATIONS} stations ` +
         `in ${seconds.toFixed(1)} s (${(seeded.packets / seconds).toFixed(0)} rows/s)`,
     );
-    for (const name of chosen) await PHASES[name](seeded);
+    for (const name of chosen) {
+      // A keep-alive connection left idle by the seed (or the phase before) may be closed by the
+      // server just as the next request reuses it (ECONNRESET): one throwaway request clears it.
+      await fetch(`${t.baseUrl}/health`).catch(() => undefined);
+      await PHASES[name](seeded);
+    }
   } finally {
     await t.stop();
   }

@@ -57,12 +57,12 @@ export async function benchNonScheduled(t: TestApp, batches: number): Promise<No
   t.clock.set(ORBIT_NOW);
   const gs = await t.operator('bench-gs');
   const mission = await t.operator('bench-m');
-  await t.http('POST', '/api/ground-stations', { token: gs.token, body: stationConfig('benchGS') });
+  await t.http('POST', '/api/ground-stations', { token: gs.token, body: stationConfig('nonschedGS') });
   for (let i = 0; i < SPACECRAFT; i++) {
     const address = i === 0 ? 10 : 11 + i;
     await t.http('POST', '/api/spacecraft', {
       token: mission.token,
-      body: spacecraftConfig(`benchSAT${i}`, {
+      body: spacecraftConfig(`nonschedSAT${i}`, {
         csp: { version: 1, addresses: [address], uplinkPorts: [10], downlinkPorts: [10] },
       }),
     });
@@ -70,7 +70,7 @@ export async function benchNonScheduled(t: TestApp, batches: number): Promise<No
   const passes = (
     await t.http<{ aos: string; los: string }[]>(
       'GET',
-      '/api/spacecraft/benchSAT0/passes?groundStations=benchGS',
+      '/api/spacecraft/nonschedSAT0/passes?groundStations=nonschedGS',
       {
         token: mission.token,
       },
@@ -84,7 +84,7 @@ export async function benchNonScheduled(t: TestApp, batches: number): Promise<No
     })),
   }));
   const post = async (body: unknown) => {
-    const answer = await t.http('POST', '/api/ground-stations/benchGS/packets/non-scheduled', {
+    const answer = await t.http('POST', '/api/ground-stations/nonschedGS/packets/non-scheduled', {
       token: gs.token,
       body,
     });
@@ -113,7 +113,7 @@ export async function benchNonScheduled(t: TestApp, batches: number): Promise<No
         data: frame(offset + c * FRAMES_PER_CALL + i),
         gsTimestamp: timeIn(passes[c % passes.length], i, FRAMES_PER_CALL),
       }));
-      const result = await client.sendNonScheduled('benchGS', frames);
+      const result = await client.sendNonScheduled('nonschedGS', frames);
       if (result.stored !== FRAMES_PER_CALL) throw new Error(`stored ${result.stored}`);
     }
   } finally {
