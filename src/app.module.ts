@@ -2,6 +2,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
+import { BusModule } from './bus/bus.module';
 import type { Clock } from './common/clock';
 import { CommonModule } from './common/common.module';
 import type { AppConfig } from './config/app-config';
@@ -29,6 +30,7 @@ export class AppModule {
         CommonModule.forRoot(options.clock),
         loggerModule(config),
         DatabaseModule.forRoot(ENTITIES),
+        BusModule,
         AccountsModule,
         RestModule,
         JsonRpcModule,

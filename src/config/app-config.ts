@@ -73,6 +73,7 @@ export interface AppConfig {
     replayMaxSubscriptions: number;
   };
   archive: { packetRetentionDays: number };
+  cluster: { redisUrl: string | null; redisKeyPrefix: string; instanceId: string | null };
 }
 
 /** Start-up stops with this: every bad value, each naming its variable. */

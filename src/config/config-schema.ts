@@ -558,4 +558,29 @@ export const OPTIONS: readonly OptionSpec[] = [
     description:
       'Packets older than this (by server receive time) are deleted by an hourly purge, a few thousand rows at a time (0 = keep every packet).',
   },
+  {
+    key: 'cluster.redisUrl',
+    env: 'SATNET_REDIS_URL',
+    type: 'url',
+    default: null,
+    description:
+      'Redis shared by several instances (`redis://host:6379/0`): relay, presence, events and jobs cross instances through it. Unset: one instance, everything in process.',
+    secret: true,
+  },
+  {
+    key: 'cluster.redisKeyPrefix',
+    env: 'SATNET_REDIS_KEY_PREFIX',
+    type: 'string',
+    default: 'satnet:',
+    description:
+      'Prefix of every Redis key and channel, so several networks (or test runs) can share one Redis.',
+  },
+  {
+    key: 'cluster.instanceId',
+    env: 'SATNET_INSTANCE_ID',
+    type: 'string',
+    default: null,
+    description:
+      "This instance's name among those sharing Redis (metrics label, lease holder). Unset: host name and process id.",
+  },
 ];
