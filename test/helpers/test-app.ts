@@ -29,13 +29,19 @@ export class TestApp {
     private readonly ownsDatabase: boolean,
   ) {}
 
-  /** `database`: reuse one the test created (and drops) itself; by default each app gets its own. */
-  static async start(env: Record<string, string> = {}, database?: TestDatabase): Promise<TestApp> {
+  /**
+   * `database`: reuse one the test created (and drops) itself; by default each app gets its own.
+   * `clock`: share one clock between apps (instances of one network read the same time).
+   */
+  static async start(
+    env: Record<string, string> = {},
+    database?: TestDatabase,
+    clock = new ManualClock('2030-01-01T00:00:00Z'),
+  ): Promise<TestApp> {
     const ownsDatabase = database === undefined;
     database ??= await createTestDatabase();
     const scratchDir = mkdtempSync(join(tmpdir(), 'satnet-e2e-'));
     const outboxDir = join(scratchDir, 'outbox');
-    const clock = new ManualClock('2030-01-01T00:00:00Z');
     const config = loadAppConfig({
       env: {
         DATABASE_URL: database.url,
