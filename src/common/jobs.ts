@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
-import { BusUnavailableError, MessageBus } from '../bus/message-bus';
 import { Clock } from './clock';
+import { JobLeases } from './job-leases';
 
 /** What a job does; may be synchronous. A throw or a rejection is logged, never propagated. */
 export type JobWork = () => unknown;
@@ -21,7 +21,7 @@ export const JOB_LEASE_INTERVALS = 3;
 export interface JobOptions {
   /**
    * Network-wide work (sweeps, purges, refreshes of shared data): when several instances share
-   * the bus, it runs on one of them at a time, the holder of the lease `job:<name>`.
+   * the bus, it runs on one of them at a time, the holder of the job's lease (JobLeases).
    */
   once?: boolean;
 }
@@ -52,14 +52,14 @@ export class JobRunner implements OnModuleDestroy {
   private readonly logger = new Logger(JobRunner.name);
   private readonly periodic = new Map<string, PeriodicJob>();
   private readonly inFlight = new Map<Promise<void>, string>();
-  /** Leases of once-jobs this instance holds, given up at shutdown so another takes over at once. */
+  /** Once-jobs whose lease this instance holds, given up at shutdown so another takes over at once. */
   private readonly leases = new Set<string>();
   private stopped = false;
 
-  /** `bus`: absent in the command-line tool, which runs no periodic job. */
+  /** `jobLeases`: absent in the command-line tool, which runs no periodic job. */
   constructor(
     private readonly clock: Clock,
-    @Optional() private readonly bus?: MessageBus,
+    @Optional() private readonly jobLeases?: JobLeases,
   ) {}
 
   /** Runs `work` every `intervalMs` until shutdown. One job per name. */
@@ -127,45 +127,41 @@ export class JobRunner implements OnModuleDestroy {
    * run still going at the deadline keeps its lease, which then expires by itself.)
    */
   private async releaseLeases(): Promise<void> {
-    const bus = this.bus;
-    if (!bus) return;
-    const keys = [...this.leases];
+    const jobLeases = this.jobLeases;
+    if (!jobLeases) return;
+    const jobs = [...this.leases];
     this.leases.clear();
     await Promise.all(
-      keys.map((key) =>
-        bus.release(key, bus.instanceId).catch((error: unknown) =>
+      jobs.map((job) =>
+        jobLeases.release(job).catch((error: unknown) =>
           // The lease then expires by itself (JOB_LEASE_INTERVALS).
-          this.logger.warn({ err: error, lease: key }, 'could not give up a job lease at shutdown'),
+          this.logger.warn({ err: error, job }, 'could not give up a job lease at shutdown'),
         ),
       ),
     );
   }
 
   /**
-   * `work` wrapped to run only on the instance holding the lease `job:<name>`, which each run
-   * takes or renews. While the bus is unavailable the run is skipped: running it everywhere
-   * would break "once", and nothing correct depends on these jobs running on time.
+   * `work` wrapped to run only on the instance holding the job's lease, which each run takes or
+   * renews. While the lease store is unavailable the run is skipped: running it everywhere would
+   * break "once", and nothing correct depends on these jobs running on time.
    */
   private whileLeased(name: string, intervalMs: number, work: JobWork): JobWork {
-    const key = `job:${name}`;
     return async () => {
-      const bus = this.bus;
-      if (!bus) return work();
-      let held: boolean;
-      try {
-        held = await bus.claim(key, bus.instanceId, JOB_LEASE_INTERVALS * intervalMs);
-      } catch (error) {
-        if (!(error instanceof BusUnavailableError)) throw error;
-        this.logger.warn({ job: name }, `job "${name}" skipped: the bus is unavailable`);
-        return;
+      if (!this.jobLeases) return work();
+      const claim = await this.jobLeases.claim(name, JOB_LEASE_INTERVALS * intervalMs);
+      switch (claim) {
+        case 'held':
+          this.leases.add(name);
+          return work();
+        case 'elsewhere':
+          this.leases.delete(name);
+          this.logger.debug({ job: name }, 'another instance holds this job; run skipped');
+          return;
+        case 'unavailable':
+          this.logger.warn({ job: name }, `job "${name}" skipped: the instances' bus is unavailable`);
+          return;
       }
-      if (!held) {
-        this.leases.delete(key);
-        this.logger.debug({ job: name }, 'another instance holds this job; run skipped');
-        return;
-      }
-      this.leases.add(key);
-      return work();
     };
   }
 
