@@ -9,6 +9,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { BusJobLeases } from './bus-job-leases';
 import { InProcessBus } from './in-process-bus';
 import { MessageBus } from './message-bus';
+import { NetworkFanout } from './network-fanout';
 import { RedisBus } from './redis-bus';
 
 /**
@@ -38,8 +39,9 @@ import { RedisBus } from './redis-bus';
       },
     },
     { provide: JobLeases, useClass: BusJobLeases },
+    NetworkFanout,
   ],
-  exports: [MessageBus, JobLeases],
+  exports: [MessageBus, JobLeases, NetworkFanout],
 })
 export class BusModule implements OnApplicationShutdown {
   constructor(@Inject(MessageBus) private readonly bus: MessageBus) {}
