@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { HOLD_SWEEP_JOB } from '../src/booking/booking.service';
 import { SlotsRepository } from '../src/booking/slots.repository';
-import { type BusHealth, MessageBus } from '../src/bus/message-bus';
+import { MessageBus } from '../src/bus/message-bus';
+import { healthBecomes } from '../src/bus/testing/health-becomes';
 import { TcpProxy } from '../src/bus/testing/tcp-proxy';
 import { BookingEventsClient, type ChangeMessage } from '../src/client/websocket-client';
 import { JobRunner } from '../src/common/jobs';
@@ -13,18 +14,6 @@ import { TestApp } from './helpers/test-app';
 const ALWAYS = { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' };
 /** Past the 5-minute hold, and so past the sweeper's lease (3 × 15 s) whoever held it. */
 const HOLD_EXPIRED_MS = 5 * 60_000 + 1000;
-
-function healthBecomes(instance: TestApp, wanted: BusHealth): Promise<void> {
-  const bus = instance.app.get(MessageBus);
-  if (bus.health() === wanted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const stop = bus.onHealthChange((health) => {
-      if (health !== wanted) return;
-      stop();
-      resolve();
-    });
-  });
-}
 
 /**
  * Issue 15, README "Scaling out": instances sharing one database and one Redis. A and B reach
@@ -50,12 +39,12 @@ describe('several instances behind one address (README "Scaling out")', () => {
   const cut = async (name: string) => {
     cutOff.add(name);
     await proxies[name].cut();
-    await healthBecomes(named(name), 'degraded');
+    await healthBecomes(named(name).app.get(MessageBus), 'degraded');
   };
   const restore = async (name: string) => {
     await proxies[name].start();
     cutOff.delete(name);
-    await healthBecomes(named(name), 'up');
+    await healthBecomes(named(name).app.get(MessageBus), 'up');
   };
   const tick = (instance: TestApp) => instance.app.get(JobRunner).tick(HOLD_SWEEP_JOB);
   const tickAll = () => Promise.all(cluster.instances.map(tick));

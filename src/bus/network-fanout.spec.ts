@@ -3,20 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { ManualClock } from '../common/clock';
 import { InProcessBus } from './in-process-bus';
-import type { BusHealth, MessageBus } from './message-bus';
+import type { MessageBus } from './message-bus';
 import { NetworkFanout } from './network-fanout';
 import { RedisBus } from './redis-bus';
+import { healthBecomes } from './testing/health-becomes';
 import { TcpProxy } from './testing/tcp-proxy';
-
-function healthBecomes(bus: MessageBus, wanted: BusHealth): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = bus.onHealthChange((health) => {
-      if (health !== wanted) return;
-      stop();
-      resolve();
-    });
-  });
-}
 
 /** A listener that records what it hears and can wait for the n-th notice. */
 function recorder() {
