@@ -9,6 +9,7 @@ import { JobRunner } from '../src/common/jobs';
 import { asExpected, docSection, docText, exchanges, parseDocJson } from './helpers/doc-examples';
 import { TestCluster } from './helpers/cluster';
 import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
+import { frames } from './helpers/relay-fixture';
 import { TestApp } from './helpers/test-app';
 
 const ALWAYS = { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' };
@@ -125,6 +126,42 @@ describe('several instances behind one address (README "Scaling out")', () => {
     await restore('B');
     expect((await arrived).change).toMatchObject({ slot: slotId, reason: 'select' });
     await a.rpc('cancel_selections', ['clSAT', [slotId]], mission.token);
+  });
+
+  it("pushes a nonScheduled notice from an upload on A to the spacecraft owner's subscriber on B, and to nobody else", async () => {
+    const passes = (
+      await b.http<{ aos: string; los: string }[]>(
+        'GET',
+        '/api/spacecraft/clSAT/passes?groundStations=clGS',
+        {
+          token: mission.token,
+        },
+      )
+    ).body;
+    const heardAt = new Date(Date.parse(passes[0].aos) + 60_000).toISOString();
+    if (cluster.clock.nowMs() < Date.parse(heardAt))
+      cluster.clock.set(new Date(Date.parse(heardAt) + 60_000));
+    const onB = await stream(b, mission.token);
+    const stranger = await stream(b, (await b.operator('cl-stranger')).token);
+    const strangerHeard: unknown[] = [];
+    stranger.on('nonScheduled', (message: unknown) => strangerHeard.push(message));
+    const heard = onB.next<Record<string, unknown>>('nonScheduled');
+    const data = frames.downlink('heard outside a slot', { source: 10 }).toString('base64');
+    const upload = await a.http('POST', '/api/ground-stations/clGS/packets/non-scheduled', {
+      token: gs.token,
+      body: { frames: [{ data, gsTimestamp: heardAt }] },
+    });
+    expect(upload.body).toMatchObject({ attributed: 1 });
+    expect(await heard).toEqual({
+      type: 'nonScheduled',
+      spacecraft: 'clSAT',
+      groundStation: 'clGS',
+      count: 1,
+      from: heardAt,
+      to: heardAt,
+    });
+    await stranger.request({ type: 'ping' }); // a round trip: anything sent to it before has arrived
+    expect(strangerHeard).toEqual([]);
   });
 
   it('the hold sweeper runs on exactly one instance; the holds it frees are freed once', async () => {
