@@ -75,4 +75,26 @@ describe('HTTP rate limit', () => {
       200, 200, 200, 200, 429,
     ]);
   });
+
+  it('behind a trusted proxy, counts each client named by X-Forwarded-For on its own', async () => {
+    t = await TestApp.start({ SATNET_HTTP_RATE_LIMIT_PER_IP: '2', SATNET_HTTP_TRUST_PROXY: 'loopback' });
+    const from = (client: string) => t.http('GET', '/health', { headers: { 'x-forwarded-for': client } });
+    expect([(await from('198.51.100.7')).status, (await from('198.51.100.7')).status]).toEqual([200, 200]);
+    expect((await from('198.51.100.7')).status).toBe(429);
+    expect((await from('203.0.113.9')).status).toBe(200);
+  });
+
+  it('without a trusted proxy, ignores X-Forwarded-For (a client cannot dodge its limit)', async () => {
+    t = await TestApp.start({ SATNET_HTTP_RATE_LIMIT_PER_IP: '2' });
+    const from = (client: string) => t.http('GET', '/health', { headers: { 'x-forwarded-for': client } });
+    expect([(await from('198.51.100.1')).status, (await from('198.51.100.2')).status]).toEqual([200, 200]);
+    expect((await from('198.51.100.3')).status).toBe(429);
+  });
+
+  it('refuses to start with a proxy setting it cannot read, naming the variable', async () => {
+    await expect(TestApp.start({ SATNET_HTTP_TRUST_PROXY: 'not-an-address' })).rejects.toThrow(
+      'SATNET_HTTP_TRUST_PROXY: not-an-address is not a hop count, an address, a subnet or loopback/linklocal/uniquelocal',
+    );
+    t = await TestApp.start();
+  });
 });

@@ -73,6 +73,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'Length of the HTTP rate-limit window.',
   },
   {
+    key: 'http.trustProxy',
+    env: 'SATNET_HTTP_TRUST_PROXY',
+    type: 'string',
+    default: null,
+    description:
+      'Proxies whose `X-Forwarded-For` names the client (rate limits, logs): a hop count (`1`) or addresses and subnets (`loopback`, `10.0.0.0/8`, comma-separated). Unset: the peer address is the client.',
+  },
+  {
     key: 'database.url',
     env: 'DATABASE_URL',
     type: 'string',

@@ -58,8 +58,16 @@ export class TestApp {
         ...env,
       },
     });
-    const app = await createApp(config, { clock });
-    await app.listen(0, '127.0.0.1');
+    let app: INestApplication;
+    try {
+      app = await createApp(config, { clock });
+      await app.listen(0, '127.0.0.1');
+    } catch (error) {
+      // A refused start (bad configuration) leaves no database or directory behind.
+      if (ownsDatabase) await database.drop();
+      rmSync(scratchDir, { recursive: true, force: true });
+      throw error;
+    }
     const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     return new TestApp(app, baseUrl, clock, database, outboxDir, scratchDir, ownsDatabase);
   }
