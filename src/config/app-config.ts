@@ -10,6 +10,7 @@ export interface AppConfig {
     rateLimitPerIp: number;
     rateLimitPerUser: number;
     rateLimitWindowSeconds: number;
+    consoleDir: string;
   };
   database: { url: string; migrate: boolean; logQueries: boolean; sqliteSynchronous: 'NORMAL' | 'FULL' };
   log: { level: string };
