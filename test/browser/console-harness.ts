@@ -37,6 +37,8 @@ export class ConsoleHarness {
   ): Promise<Page> {
     const context = await this.browser.newContext({ baseURL: this.t.baseUrl, viewport, colorScheme });
     await context.clock.setFixedTime(this.t.clock.now());
+    // Every wait is for a UI condition; one that is not met within 10 s is a failure.
+    context.setDefaultTimeout(10_000);
     this.contexts.push(context);
     const page = await context.newPage();
     await page.goto('/');
@@ -45,8 +47,12 @@ export class ConsoleHarness {
 
   /** Moves the server's clock and every browser's with it. */
   async advance(ms: number): Promise<void> {
-    this.t.clock.advance(ms);
-    for (const context of this.contexts) await context.clock.setFixedTime(this.t.clock.now());
+    await this.setTime(new Date(this.t.clock.now().getTime() + ms));
+  }
+
+  async setTime(time: Date): Promise<void> {
+    this.t.clock.set(time);
+    for (const context of this.contexts) await context.clock.setFixedTime(time);
   }
 
   async login(page: Page, username: string, password: string): Promise<void> {

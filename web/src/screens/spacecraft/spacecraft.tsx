@@ -26,10 +26,10 @@ export function SpacecraftListScreen(): JSX.Element {
           </li>
         ))}
       </ul>
-      <details open={list.data?.length === 0}>
-        <summary>New spacecraft</summary>
+      <section>
+        <h2>New spacecraft</h2>
         <SpacecraftForm onSaved={(s) => navigate(`/spacecraft/${seg(s.identifier)}`)} />
-      </details>
+      </section>
     </main>
   );
 }

@@ -14,10 +14,15 @@ export function StationRules(props: { station: string; changed: () => void }): J
   const path = `/api/ground-stations/${seg(props.station)}`;
   const rules = useLoad(() => api<Rule[]>('GET', `${path}/rules`), props.station);
   const [version, setVersion] = useState(0);
-  const availability = useLoad(
-    () => api<{ from: string; windows: Window[] }>('GET', `${path}/availability`),
-    `${props.station}/${version}`,
-  );
+  // From the start of today (UTC), so today's row shows the whole day, not only what is left of it.
+  const availability = useLoad(() => {
+    const today = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
+    const week = new Date(today.getTime() + 7 * 86_400_000);
+    return api<{ from: string; windows: Window[] }>(
+      'GET',
+      `${path}/availability?from=${today.toISOString()}&to=${week.toISOString()}`,
+    );
+  }, `${props.station}/${version}`);
   const [periodicity, setPeriodicity] = useState('DAILY');
   const refresh = () => {
     rules.reload();

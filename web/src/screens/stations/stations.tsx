@@ -25,10 +25,10 @@ export function StationsScreen(): JSX.Element {
           </li>
         ))}
       </ul>
-      <details open={stations.data?.length === 0}>
-        <summary>New ground station</summary>
+      <section>
+        <h2>New ground station</h2>
         <StationForm onSaved={(station) => navigate(`/stations/${seg(station.identifier)}`)} />
-      </details>
+      </section>
     </main>
   );
 }
