@@ -51,6 +51,7 @@ export function StationRules(props: { station: string; changed: () => void }): J
   });
   const error = apiErrorOf(add.error);
   const timeZone = rules.data?.[0]?.timeZone ?? 'UTC';
+  const weekdaysError = error?.forField('weekdays') ?? error?.forField('rule.weekdays');
   return (
     <section>
       <h2>Availability</h2>
@@ -82,7 +83,7 @@ export function StationRules(props: { station: string; changed: () => void }): J
           add.run(event.currentTarget);
         }}
       >
-        <Field label="Operation" name="operation" error={error}>
+        <Field label="Operation" name="operation" also={['rule.operation']} error={error}>
           {(id) => (
             <select id={id} name="operation">
               <option>ADD</option>
@@ -90,7 +91,7 @@ export function StationRules(props: { station: string; changed: () => void }): J
             </select>
           )}
         </Field>
-        <Field label="Periodicity" name="periodicity" error={error}>
+        <Field label="Periodicity" name="periodicity" also={['rule.periodicity']} error={error}>
           {(id) => (
             <select id={id} value={periodicity} onChange={(e) => setPeriodicity(e.currentTarget.value)}>
               <option>DAILY</option>
@@ -100,7 +101,7 @@ export function StationRules(props: { station: string; changed: () => void }): J
           )}
         </Field>
         {periodicity === 'ONCE' && (
-          <Field label="Date" name="date" error={error}>
+          <Field label="Date" name="date" also={['rule.date']} error={error}>
             {(id, d) => <input id={id} name="date" type="date" aria-describedby={d} />}
           </Field>
         )}
@@ -112,25 +113,34 @@ export function StationRules(props: { station: string; changed: () => void }): J
                 <input type="checkbox" name="weekdays" value={day} /> {day}
               </label>
             ))}
-            {error?.forField('weekdays') && <small class="error">{error.forField('weekdays')}</small>}
+            {weekdaysError && (
+              <small class="error" role="alert" data-field="weekdays">
+                {weekdaysError}
+              </small>
+            )}
           </fieldset>
         )}
-        <Field label="Start (HH:mm)" name="startTime" error={error}>
+        <Field label="Start (HH:mm)" name="startTime" also={['rule.startTime']} error={error}>
           {(id, d) => <input id={id} name="startTime" defaultValue="00:00" aria-describedby={d} />}
         </Field>
-        <Field label="End (HH:mm, 24:00 = midnight)" name="endTime" error={error}>
+        <Field label="End (HH:mm, 24:00 = midnight)" name="endTime" also={['rule.endTime']} error={error}>
           {(id, d) => <input id={id} name="endTime" defaultValue="24:00" aria-describedby={d} />}
         </Field>
-        <Field label="Time zone (IANA)" name="timeZone" error={error}>
+        <Field label="Time zone (IANA)" name="timeZone" also={['rule.timeZone']} error={error}>
           {(id, d) => <input id={id} name="timeZone" defaultValue="UTC" aria-describedby={d} />}
         </Field>
-        <Field label="Valid from" name="validFrom" error={error}>
+        <Field label="Valid from" name="validFrom" also={['rule.validFrom']} error={error}>
           {(id, d) => <input id={id} name="validFrom" type="date" aria-describedby={d} />}
         </Field>
-        <Field label="Valid until" name="validUntil" error={error}>
+        <Field label="Valid until" name="validUntil" also={['rule.validUntil']} error={error}>
           {(id, d) => <input id={id} name="validUntil" type="date" aria-describedby={d} />}
         </Field>
-        <Field label="Channel (empty: whole station)" name="channelId" error={error}>
+        <Field
+          label="Channel (empty: whole station)"
+          name="channelId"
+          also={['rule.channelId']}
+          error={error}
+        >
           {(id, d) => <input id={id} name="channelId" aria-describedby={d} />}
         </Field>
         <ErrorNote error={add.error} fieldsShown />
