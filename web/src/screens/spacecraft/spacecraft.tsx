@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
 import { api, seg } from '../../api/client';
 import type { Spacecraft } from '../../api/types';
 import { Link, navigate } from '../../router';
 import { ErrorNote, useAction } from '../../ui/form';
+import { when } from '../../ui/format';
 import { useLoad } from '../../ui/use-load';
 import { Passes } from './passes';
 import { SpacecraftForm } from './spacecraft-form';
@@ -50,6 +52,7 @@ export function SpacecraftPage(props: { identifier: string }): JSX.Element {
     await api('DELETE', path);
     navigate('/spacecraft');
   });
+  const [savedAt, setSavedAt] = useState<string | null>(null);
   const sc = spacecraft.data;
   return (
     <main>
@@ -85,7 +88,15 @@ export function SpacecraftPage(props: { identifier: string }): JSX.Element {
           <Passes spacecraft={sc} />
           <details>
             <summary>Configuration</summary>
-            <SpacecraftForm key={JSON.stringify(sc)} initial={sc} onSaved={() => spacecraft.reload()} />
+            <SpacecraftForm
+              key={JSON.stringify(sc)}
+              initial={sc}
+              onSaved={() => {
+                setSavedAt(new Date().toISOString());
+                spacecraft.reload();
+              }}
+            />
+            {savedAt && <p role="status">Configuration saved at {when(savedAt)}.</p>}
             <button type="button" class="danger" onClick={() => remove.run()}>
               Delete spacecraft
             </button>

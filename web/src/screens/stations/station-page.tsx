@@ -5,6 +5,7 @@ import { api, seg } from '../../api/client';
 import type { GroundStation } from '../../api/types';
 import { navigate } from '../../router';
 import { ErrorNote, useAction } from '../../ui/form';
+import { when } from '../../ui/format';
 import { useLoad } from '../../ui/use-load';
 import { StationRules } from './rules';
 import { StationSchedule } from './schedule';
@@ -14,6 +15,7 @@ export function StationPage(props: { identifier: string }): JSX.Element {
   const path = `/api/ground-stations/${seg(props.identifier)}`;
   const station = useLoad(() => api<GroundStation>('GET', path), props.identifier);
   const [generation, setGeneration] = useState(0);
+  const [savedAt, setSavedAt] = useState<string | null>(null);
   const remove = useAction(async () => {
     if (!confirm(`Delete ${props.identifier}? Its booked slots are cancelled.`)) return;
     await api('DELETE', path);
@@ -33,8 +35,12 @@ export function StationPage(props: { identifier: string }): JSX.Element {
           <StationForm
             key={JSON.stringify(station.data)}
             initial={station.data}
-            onSaved={() => station.reload()}
+            onSaved={() => {
+              setSavedAt(new Date().toISOString());
+              station.reload();
+            }}
           />
+          {savedAt && <p role="status">Configuration saved at {when(savedAt)}.</p>}
           <button type="button" class="danger" onClick={() => remove.run()}>
             Delete station
           </button>
