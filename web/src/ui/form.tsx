@@ -114,3 +114,30 @@ export function formValues(event: Event): Record<string, string> {
   for (const key of new FormData(form).keys()) values[key] = text(key);
   return values;
 }
+
+/** A plain text input in a Field: the common case of the console's forms. */
+export function TextField(props: {
+  label: string;
+  name: string;
+  error: ApiError | null;
+  also?: string[];
+  hint?: string;
+  defaultValue?: string;
+  inputMode?: 'decimal' | 'numeric';
+  required?: boolean;
+}): JSX.Element {
+  return (
+    <Field label={props.label} name={props.name} error={props.error} also={props.also} hint={props.hint}>
+      {(id, describedBy) => (
+        <input
+          id={id}
+          name={props.name}
+          defaultValue={props.defaultValue}
+          inputMode={props.inputMode}
+          required={props.required}
+          aria-describedby={describedBy}
+        />
+      )}
+    </Field>
+  );
+}

@@ -5,7 +5,7 @@ import { api } from '../../api/client';
 import { forget, logout, useSession } from '../../api/session';
 import type { ApiKey } from '../../api/types';
 import { navigate } from '../../router';
-import { ErrorNote, Field, apiErrorOf, formValues, useAction } from '../../ui/form';
+import { ErrorNote, Field, apiErrorOf, formValues, useAction, TextField } from '../../ui/form';
 import { when } from '../../ui/format';
 import { useLoad } from '../../ui/use-load';
 
@@ -57,9 +57,7 @@ function ApiKeys(): JSX.Element {
       <h2>API keys</h2>
       <p>For station and mission software (the TLS gateway and /ws/mission). A key is shown once.</p>
       <form class="inline" onSubmit={(event) => create.run(formValues(event))}>
-        <Field label="Key name" name="name" error={apiErrorOf(create.error)}>
-          {(id, d) => <input id={id} name="name" required aria-describedby={d} />}
-        </Field>
+        <TextField label="Key name" name="name" error={apiErrorOf(create.error)} required />
         <button type="submit" disabled={create.busy}>
           Create key
         </button>

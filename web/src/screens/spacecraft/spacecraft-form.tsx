@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { ApiError, api, seg } from '../../api/client';
+import { api, seg } from '../../api/client';
+import { ChannelsField, readChannels } from '../../ui/channels-field';
 import type { Spacecraft } from '../../api/types';
-import { ErrorNote, Field, apiErrorOf, formReader, useAction } from '../../ui/form';
+import { ErrorNote, Field, apiErrorOf, formReader, useAction, TextField } from '../../ui/form';
 
 const EXAMPLE_CHANNELS = [
   {
@@ -34,14 +35,6 @@ export function SpacecraftForm(props: {
   );
   const save = useAction(async (form: HTMLFormElement) => {
     const { text } = formReader(form);
-    let channels: unknown;
-    try {
-      channels = JSON.parse(text('channels') || '[]');
-    } catch {
-      throw new ApiError(400, 'VALIDATION_FAILED', 'channels: not valid JSON', [
-        { field: 'channels', message: 'is not valid JSON' },
-      ]);
-    }
     const [line1 = '', line2 = ''] = text('tle')
       .split('\n')
       .map((line) => line.trimEnd())
@@ -56,7 +49,7 @@ export function SpacecraftForm(props: {
       callsign: text('callsign'),
       ...(text('noradId') ? { noradId: Number(text('noradId')) } : {}),
       tracking,
-      channels,
+      channels: readChannels(text('channels')),
       csp:
         text('cspVersion') === 'none'
           ? null
@@ -85,27 +78,15 @@ export function SpacecraftForm(props: {
     >
       <div class="columns">
         <div>
-          {!initial && (
-            <Field label="Identifier" name="identifier" error={error}>
-              {(id, d) => <input id={id} name="identifier" required aria-describedby={d} />}
-            </Field>
-          )}
-          <Field label="Callsign" name="callsign" error={error}>
-            {(id, d) => (
-              <input id={id} name="callsign" defaultValue={initial?.callsign ?? ''} aria-describedby={d} />
-            )}
-          </Field>
-          <Field label="NORAD id (optional: learned from the TLE)" name="noradId" error={error}>
-            {(id, d) => (
-              <input
-                id={id}
-                name="noradId"
-                inputMode="numeric"
-                defaultValue={String(initial?.noradId ?? '')}
-                aria-describedby={d}
-              />
-            )}
-          </Field>
+          {!initial && <TextField label="Identifier" name="identifier" error={error} required />}
+          <TextField label="Callsign" name="callsign" error={error} defaultValue={initial?.callsign ?? ''} />
+          <TextField
+            label="NORAD id (optional: learned from the TLE)"
+            name="noradId"
+            error={error}
+            inputMode="numeric"
+            defaultValue={String(initial?.noradId ?? '')}
+          />
           <fieldset class="tracking">
             <legend>Tracking</legend>
             <label>
@@ -138,16 +119,13 @@ export function SpacecraftForm(props: {
               </Field>
             ) : (
               <>
-                <Field label="TLE file URL" name="url" also={['tracking.url', 'tracking']} error={error}>
-                  {(id, d) => (
-                    <input
-                      id={id}
-                      name="url"
-                      defaultValue={initial?.tracking.url ?? ''}
-                      aria-describedby={d}
-                    />
-                  )}
-                </Field>
+                <TextField
+                  label="TLE file URL"
+                  name="url"
+                  also={['tracking.url', 'tracking']}
+                  error={error}
+                  defaultValue={initial?.tracking.url ?? ''}
+                />
                 <Field
                   label="Name or NORAD id in that file"
                   name="spacecraftId"
@@ -178,50 +156,30 @@ export function SpacecraftForm(props: {
               </select>
             )}
           </Field>
-          <Field label="Spacecraft addresses" name="addresses" also={['csp.addresses']} error={error}>
-            {(id, d) => (
-              <input
-                id={id}
-                name="addresses"
-                defaultValue={csp?.addresses.join(', ') ?? '10'}
-                aria-describedby={d}
-              />
-            )}
-          </Field>
-          <Field label="Uplink ports" name="uplinkPorts" also={['csp.uplinkPorts']} error={error}>
-            {(id, d) => (
-              <input
-                id={id}
-                name="uplinkPorts"
-                defaultValue={csp?.uplinkPorts.join(', ') ?? '10, 11'}
-                aria-describedby={d}
-              />
-            )}
-          </Field>
-          <Field label="Downlink ports" name="downlinkPorts" also={['csp.downlinkPorts']} error={error}>
-            {(id, d) => (
-              <input
-                id={id}
-                name="downlinkPorts"
-                defaultValue={csp?.downlinkPorts.join(', ') ?? '20, 21'}
-                aria-describedby={d}
-              />
-            )}
-          </Field>
+          <TextField
+            label="Spacecraft addresses"
+            name="addresses"
+            also={['csp.addresses']}
+            error={error}
+            defaultValue={csp?.addresses.join(', ') ?? '10'}
+          />
+          <TextField
+            label="Uplink ports"
+            name="uplinkPorts"
+            also={['csp.uplinkPorts']}
+            error={error}
+            defaultValue={csp?.uplinkPorts.join(', ') ?? '10, 11'}
+          />
+          <TextField
+            label="Downlink ports"
+            name="downlinkPorts"
+            also={['csp.downlinkPorts']}
+            error={error}
+            defaultValue={csp?.downlinkPorts.join(', ') ?? '20, 21'}
+          />
         </fieldset>
       </div>
-      <Field label="Channels (JSON, Hz and bit/s; see docs/api.md)" name="channels" error={error}>
-        {(id, d) => (
-          <textarea
-            id={id}
-            name="channels"
-            rows={6}
-            class="code"
-            aria-describedby={d}
-            defaultValue={JSON.stringify(initial?.channels ?? EXAMPLE_CHANNELS, null, 2)}
-          />
-        )}
-      </Field>
+      <ChannelsField error={error} channels={initial?.channels ?? EXAMPLE_CHANNELS} rows={6} />
       {/* INVALID_TLE is shown beside the TLE box. */}
       <ErrorNote error={error?.code === 'INVALID_TLE' ? null : save.error} fieldsShown />
       <button type="submit" disabled={save.busy}>

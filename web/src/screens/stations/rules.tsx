@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { api, seg } from '../../api/client';
 import type { Rule, Window } from '../../api/types';
 import { WeekView } from '../../ui/charts';
-import { ErrorNote, Field, apiErrorOf, formReader, useAction } from '../../ui/form';
+import { ErrorNote, Field, apiErrorOf, formReader, useAction, TextField } from '../../ui/form';
 import { useLoad } from '../../ui/use-load';
 
 const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
@@ -120,15 +120,27 @@ export function StationRules(props: { station: string; changed: () => void }): J
             )}
           </fieldset>
         )}
-        <Field label="Start (HH:mm)" name="startTime" also={['rule.startTime']} error={error}>
-          {(id, d) => <input id={id} name="startTime" defaultValue="00:00" aria-describedby={d} />}
-        </Field>
-        <Field label="End (HH:mm, 24:00 = midnight)" name="endTime" also={['rule.endTime']} error={error}>
-          {(id, d) => <input id={id} name="endTime" defaultValue="24:00" aria-describedby={d} />}
-        </Field>
-        <Field label="Time zone (IANA)" name="timeZone" also={['rule.timeZone']} error={error}>
-          {(id, d) => <input id={id} name="timeZone" defaultValue="UTC" aria-describedby={d} />}
-        </Field>
+        <TextField
+          label="Start (HH:mm)"
+          name="startTime"
+          also={['rule.startTime']}
+          error={error}
+          defaultValue="00:00"
+        />
+        <TextField
+          label="End (HH:mm, 24:00 = midnight)"
+          name="endTime"
+          also={['rule.endTime']}
+          error={error}
+          defaultValue="24:00"
+        />
+        <TextField
+          label="Time zone (IANA)"
+          name="timeZone"
+          also={['rule.timeZone']}
+          error={error}
+          defaultValue="UTC"
+        />
         <Field label="Valid from" name="validFrom" also={['rule.validFrom']} error={error}>
           {(id, d) => <input id={id} name="validFrom" type="date" aria-describedby={d} />}
         </Field>

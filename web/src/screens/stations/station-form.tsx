@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { ApiError, api, seg } from '../../api/client';
+import { api, seg } from '../../api/client';
+import { ChannelsField, readChannels } from '../../ui/channels-field';
 import type { GroundStation } from '../../api/types';
 import { HorizonPreview } from '../../ui/charts';
-import { ErrorNote, Field, apiErrorOf, formReader, useAction } from '../../ui/form';
+import { ErrorNote, Field, apiErrorOf, formReader, useAction, TextField } from '../../ui/form';
 import { formatMask, parseMask } from '../../plots/horizon-mask';
 
 const EXAMPLE_CHANNELS = [
@@ -30,14 +31,6 @@ export function StationForm(props: {
   const save = useAction(async (form: HTMLFormElement) => {
     const { text, checked } = formReader(form);
     const number = (name: string) => (text(name) === '' ? undefined : Number(text(name)));
-    let channels: unknown;
-    try {
-      channels = JSON.parse(text('channels') || '[]');
-    } catch {
-      throw new ApiError(400, 'VALIDATION_FAILED', 'channels: not valid JSON', [
-        { field: 'channels', message: 'is not valid JSON' },
-      ]);
-    }
     const document = {
       identifier: initial?.identifier ?? text('identifier'),
       callsign: text('callsign') || undefined,
@@ -49,7 +42,7 @@ export function StationForm(props: {
       },
       horizonMask: parseMask(mask),
       autoConfirm: checked('autoConfirm'),
-      channels,
+      channels: readChannels(text('channels')),
     };
     const saved = initial
       ? await api<GroundStation>('PUT', `/api/ground-stations/${seg(initial.identifier)}`, document)
@@ -69,15 +62,15 @@ export function StationForm(props: {
       <div class="columns">
         <div>
           {!initial && (
-            <Field label="Identifier" name="identifier" error={error} hint="1–30 of A–Z a–z 0–9 . _ -">
-              {(id, d) => <input id={id} name="identifier" required aria-describedby={d} />}
-            </Field>
+            <TextField
+              label="Identifier"
+              name="identifier"
+              error={error}
+              hint="1–30 of A–Z a–z 0–9 . _ -"
+              required
+            />
           )}
-          <Field label="Callsign" name="callsign" error={error}>
-            {(id, d) => (
-              <input id={id} name="callsign" defaultValue={initial?.callsign ?? ''} aria-describedby={d} />
-            )}
-          </Field>
+          <TextField label="Callsign" name="callsign" error={error} defaultValue={initial?.callsign ?? ''} />
           <Field
             label="Latitude (deg)"
             name="latitude"
@@ -94,28 +87,22 @@ export function StationForm(props: {
               />
             )}
           </Field>
-          <Field label="Longitude (deg)" name="longitude" also={['location.longitude']} error={error}>
-            {(id, d) => (
-              <input
-                id={id}
-                name="longitude"
-                inputMode="decimal"
-                defaultValue={String(initial?.location.longitude ?? '')}
-                aria-describedby={d}
-              />
-            )}
-          </Field>
-          <Field label="Altitude (m)" name="altitude" also={['location.altitude']} error={error}>
-            {(id, d) => (
-              <input
-                id={id}
-                name="altitude"
-                inputMode="decimal"
-                defaultValue={String(initial?.location.altitude ?? 0)}
-                aria-describedby={d}
-              />
-            )}
-          </Field>
+          <TextField
+            label="Longitude (deg)"
+            name="longitude"
+            also={['location.longitude']}
+            error={error}
+            inputMode="decimal"
+            defaultValue={String(initial?.location.longitude ?? '')}
+          />
+          <TextField
+            label="Altitude (m)"
+            name="altitude"
+            also={['location.altitude']}
+            error={error}
+            inputMode="decimal"
+            defaultValue={String(initial?.location.altitude ?? 0)}
+          />
           <Field label="Minimum contact elevation (deg)" name="contactElevation" error={error}>
             {(id, d) => (
               <input
@@ -158,18 +145,7 @@ export function StationForm(props: {
           {parsedMask && <HorizonPreview sectors={parsedMask} contactElevation={Number(contact) || 0} />}
         </div>
       </div>
-      <Field label="Channels (JSON, Hz and bit/s; see docs/api.md)" name="channels" error={error}>
-        {(id, d) => (
-          <textarea
-            id={id}
-            name="channels"
-            rows={8}
-            class="code"
-            aria-describedby={d}
-            defaultValue={JSON.stringify(initial?.channels ?? EXAMPLE_CHANNELS, null, 2)}
-          />
-        )}
-      </Field>
+      <ChannelsField error={error} channels={initial?.channels ?? EXAMPLE_CHANNELS} rows={8} />
       <ErrorNote error={save.error} fieldsShown />
       <button type="submit" disabled={save.busy}>
         {initial ? 'Save station' : 'Create station'}
