@@ -101,9 +101,10 @@ describe('console: booking', () => {
     await expectText(booked.locator('.badge'), 'held 5:00');
 
     // The owner's open station page shows the hold without a reload, and confirms it.
+    // (The notice comes first and stays a few seconds; the schedule reloads after it.)
+    await owner.locator('.toast', { hasText: 'FREE → SELECTED (select)' }).waitFor();
     const held = owner.locator(`li[data-slot="${slot}"][data-state="SELECTED"]`);
     await expectText(held, /xatco-ops.*held 5:00/);
-    await owner.locator('.toast', { hasText: 'FREE → SELECTED (select)' }).waitFor();
     await held.getByRole('button', { name: 'Confirm' }).click();
     await expectText(
       owner.locator(`li[data-slot="${slot}"][data-state="RESERVED"]`),
@@ -111,8 +112,8 @@ describe('console: booking', () => {
     );
 
     // The mission sees it reserved, live.
-    await mission.locator(`tr[data-slot="${slot}"][data-state="RESERVED"]`).waitFor();
     await mission.locator('.toast', { hasText: 'SELECTED → RESERVED (confirm)' }).waitFor();
+    await mission.locator(`tr[data-slot="${slot}"][data-state="RESERVED"]`).waitFor();
     const api = await h.t.http('GET', `/api/spacecraft/XATCOBEO/slots?limit=500`, {
       token: await h.t.login('xatco-ops', password),
     });
