@@ -2,6 +2,8 @@
 // README's screenshots of the web console, taken from the running app: a server with a fresh
 // database and the fixture clock, a few users doing what the README shows, Debian's Chromium.
 // Run with `npm run docs:screenshots`; it rewrites docs/screenshots/*.png.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import buildConsole from '../test/browser/build-console';
@@ -11,8 +13,14 @@ import { spacecraftConfig, stationConfig } from '../test/helpers/fixtures';
 
 const OUT = join(__dirname, '..', 'docs', 'screenshots');
 
+/** Debian's pngquant (apt-get install pngquant), when present, makes the committed PNGs a third the size. */
+const PNGQUANT = '/usr/bin/pngquant';
+
 async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(OUT, `${name}.png`) });
+  const path = join(OUT, `${name}.png`);
+  await page.screenshot({ path });
+  if (existsSync(PNGQUANT))
+    execFileSync(PNGQUANT, ['--force', '--skip-if-larger', '--output', path, '64', path]);
   console.log(`docs/screenshots/${name}.png`);
 }
 
@@ -79,9 +87,11 @@ async function main(): Promise<void> {
     });
     await owner.locator('.toast').waitFor();
     await shoot(owner, 'station-schedule');
-    await owner.getByRole('heading', { name: 'Availability' }).scrollIntoViewIfNeeded();
     await owner.getByText('Configuration').click();
-    await shoot(owner, 'station-availability');
+    const mask = owner.getByRole('img', { name: 'Horizon mask, polar view' });
+    await mask.scrollIntoViewIfNeeded();
+    await owner.evaluate('window.scrollBy(0, 300)');
+    await shoot(owner, 'station-editor');
 
     const m = await h.page();
     await h.login(m, 'xatco-ops', 'xatco-ops-password');
