@@ -9,6 +9,7 @@ import { json, text } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions, CommandModule } from './app.module';
 import { type AppConfig, ConfigError } from './config/app-config';
+import { consoleHandler } from './transports/console/console-static';
 import { jsonRpcBodyErrorHandler } from './transports/json-rpc/json-rpc-body-errors';
 import { BODY_LIMIT_BYTES, requireJsonBody, restBodyErrorHandler } from './transports/rest/body-errors';
 import { RestValidationPipe } from './transports/rest/validation.pipe';
@@ -29,6 +30,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   app.use(json(parsing));
   app.use(restBodyErrorHandler);
   app.use('/api', requireJsonBody);
+  // The web console's files and pages; it never answers a server route (console-paths.ts).
+  app.use(consoleHandler(config.http.consoleDir));
   app.useGlobalPipes(new RestValidationPipe());
   setUpOpenApi(app);
   // process.exit rather than re-raising the signal: the exit handlers flush the log's buffer, so

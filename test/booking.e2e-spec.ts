@@ -117,6 +117,11 @@ describe('availability rules and slot booking', () => {
     expect(
       (await t.rpc('confirm_selections', ['VigoGS', [slot.identifier]], gs)).result.ChangedSlots[0].state,
     ).toBe('RESERVED');
+    // The reservation is still alice's: the station owner confirming it does not become its M-operator.
+    expect((await slots('VigoGS', gs)).find((s) => s.identifier === slot.identifier)).toMatchObject({
+      state: 'RESERVED',
+      mOperator: { username: 'alice' },
+    });
     expect(
       t
         .outbox()

@@ -312,7 +312,8 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
       const to = transition(effectiveState(slot, now), effective, id);
       const hold =
         to === 'SELECTED' ? new Date(now.getTime() + this.config.booking.holdMinutes * 60_000) : null;
-      const bookedBy = to === 'SELECTED' || to === 'RESERVED' ? actorId : slot.bookedBy;
+      // The M-operator who books it; the station owner confirming a selection does not take it over.
+      const bookedBy = effective === 'select' || effective === 'autoReserve' ? actorId : slot.bookedBy;
       return { slot: { ...slot, holdExpiresAt: hold, bookedBy }, to, reason: effective };
     });
     const saved = await this.ledger.apply(updates, actorId);

@@ -11,6 +11,7 @@ export interface AppConfig {
     rateLimitPerUser: number;
     rateLimitWindowSeconds: number;
     trustProxy: string | null;
+    consoleDir: string;
   };
   database: { url: string; migrate: boolean; logQueries: boolean; sqliteSynchronous: 'NORMAL' | 'FULL' };
   log: { level: string };

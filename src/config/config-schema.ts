@@ -45,6 +45,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'Base URL used in emails sent to users.',
   },
   {
+    key: 'http.consoleDir',
+    env: 'SATNET_CONSOLE_DIR',
+    type: 'path',
+    default: './dist/console',
+    description:
+      'The built web console (`npm run build` writes it here), served at `/`; when the folder is missing, `/` says how to build it.',
+  },
+  {
     key: 'http.rateLimitPerIp',
     env: 'SATNET_HTTP_RATE_LIMIT_PER_IP',
     type: 'int',
