@@ -7,7 +7,9 @@ import { json, text } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions, CommandModule } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { Metrics } from './metrics/metrics.service';
 import { jsonRpcBodyErrorHandler } from './transports/json-rpc/json-rpc-body-errors';
+import { httpMetrics } from './transports/rest/http-metrics';
 import { BODY_LIMIT_BYTES, requireJsonBody, restBodyErrorHandler } from './transports/rest/body-errors';
 import { RestValidationPipe } from './transports/rest/validation.pipe';
 
@@ -18,6 +20,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  app.use(httpMetrics(app.get(Metrics)));
   // `inflate: false`: compressed bodies are refused (415) rather than inflated; a plain body sent
   // with a Content-Encoding header used to fail inside zlib and end as a 500.
   const parsing = { limit: BODY_LIMIT_BYTES, inflate: false };
