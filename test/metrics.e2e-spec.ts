@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { GatewayClient } from '../src/client/gateway-client';
 import { GatewayRpcError } from '../src/client/gateway-client';
+import { BookingEventsClient } from '../src/client/websocket-client';
+import { codeBlocks, docSection } from './helpers/doc-examples';
 import { ORBIT_NOW } from './helpers/fixtures';
 import { Scrape } from './helpers/prometheus';
 import { frames, gatewayClient, next, type ReservedSlot, reservedSlot } from './helpers/relay-fixture';
@@ -95,6 +99,18 @@ describe('GET /metrics (Prometheus) with a scrape token', () => {
     for (const sample of after.named('satnet_frame')) expect(sample.labels.instance_id).toBe(INSTANCE);
   });
 
+  it('counts the WebSocket sessions open', async () => {
+    const operator = await t.login('metrics-m', 'metrics-m-password');
+    const before = (await scrape()).value('satnet_sessions_open', { transport: 'websocket' });
+    const events = await BookingEventsClient.connect({ baseUrl: t.baseUrl, token: operator });
+    try {
+      await events.live;
+      expect((await scrape()).value('satnet_sessions_open', { transport: 'websocket' })).toBe(before + 1);
+    } finally {
+      await events.close();
+    }
+  });
+
   it('labels every series with the instance, and has process and event-loop metrics', async () => {
     const scraped = await scrape();
     expect(scraped.samples.filter((sample) => sample.labels.instance_id !== INSTANCE)).toEqual([]);
@@ -151,6 +167,64 @@ describe('GET /metrics (Prometheus) with a scrape token', () => {
     expect(moved({ action: 'select', result: 'OK' })).toBe(1);
     expect(moved({ action: 'select', result: 'SLOT_NOT_FOUND' })).toBe(1);
     expect(moved({ action: 'cancelReservation', result: 'OK' })).toBe(0);
+  });
+});
+
+describe('README "Metrics"', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await TestApp.start({ SATNET_INSTANCE_ID: 'gs-relay-1' })));
+  afterAll(() => t.stop());
+
+  const section = docSection(readFileSync(join(__dirname, '..', 'README.md'), 'utf8'), 'Metrics');
+  /** The table's rows naming one satnet_ metric: name, type, label names. */
+  const documented = section
+    .split('\n')
+    .map((line) => /^\| `(satnet_\w+)` +\| (\w+) +\| ([^|]*)\|/.exec(line))
+    .filter((match) => match !== null)
+    .map(([, name, type, labels]) => ({
+      name,
+      type,
+      labels: [...labels.matchAll(/`(\w+)`/g)].map((m) => m[1]),
+    }));
+  const labelNames = (scrape: Scrape, name: string) =>
+    new Set(
+      scrape.samples
+        .filter((sample) => sample.name === name || sample.name === `${name}_count`)
+        .flatMap((sample) => Object.keys(sample.labels).filter((label) => label !== 'instance_id')),
+    );
+
+  it('lists every satnet_ metric the server has, with its type and labels', async () => {
+    const operator = await t.operator('readme-metrics');
+    await t.rpc('get_account', undefined, operator.token);
+    await t.rpc('select_slots', ['NOSAT', ['no-such-slot']], operator.token);
+    const scraped = await Scrape.of(t);
+    const served = [...scraped.types.keys()].filter((name) => name.startsWith('satnet_'));
+    expect(documented.map((row) => row.name).sort()).toEqual(served.sort());
+    for (const { name, type, labels } of documented) {
+      expect([name, scraped.type(name)]).toEqual([name, type]);
+      const seen = labelNames(scraped, name);
+      // A labelled series exists once something happened (no frame was rejected here).
+      if (seen.size > 0 || labels.length === 0)
+        expect([name, [...seen].sort()]).toEqual([name, [...labels].sort()]);
+    }
+    const defaults = [...section.matchAll(/`((?:process|nodejs)_\w+)`/g)].map((match) => match[1]);
+    expect(defaults.length).toBeGreaterThan(1);
+    for (const name of defaults) expect([name, scraped.type(name)]).toEqual([name, expect.any(String)]);
+  });
+
+  it('shows example lines of series the server has, with the labels it gives them', async () => {
+    const example = codeBlocks(section).find((block) => block.startsWith('satnet_'));
+    const lines = Scrape.parse(example ?? '').samples;
+    expect(lines.length).toBeGreaterThan(0);
+    const scraped = await Scrape.of(t);
+    for (const line of lines) {
+      expect(documented.map((row) => row.name)).toContain(line.name);
+      expect(Object.keys(line.labels).sort()).toEqual(
+        [...documented.find((row) => row.name === line.name)!.labels, 'instance_id'].sort(),
+      );
+    }
+    expect(scraped.value('satnet_frames_total', { direction: 'DOWNLINK', outcome: 'RELAYED' })).toBe(0);
+    expect(scraped.samples.every((sample) => sample.labels.instance_id === 'gs-relay-1')).toBe(true);
   });
 });
 

@@ -44,6 +44,13 @@ describe('FrameTally', () => {
     ]);
   });
 
+  it('ignores a frame with an unknown direction or outcome instead of throwing', () => {
+    const tally = new FrameTally();
+    tally.add(frame({ outcome: null as unknown as 'RELAYED' }));
+    tally.add(frame({ direction: 'SIDEWAYS' as unknown as 'UPLINK' }));
+    expect(tally.takeFrames()).toEqual([]);
+  });
+
   it('knows every direction and outcome, so each series can start at zero', () => {
     expect(FrameTally.combinations).toHaveLength(8);
   });

@@ -49,8 +49,12 @@ export class FrameTally {
   static readonly combinations: readonly { direction: LinkDirection; outcome: FrameOutcome }[] =
     DIRECTIONS.flatMap((direction) => OUTCOMES.map((outcome) => ({ direction, outcome })));
 
+  /** A frame whose direction or outcome is none of the known ones is not counted, and breaks nothing. */
   add(frame: TalliedFrame): void {
-    const cell = this.cells[frame.direction][frame.outcome];
+    // Typed, yet the packet log must survive a record with a bad value (it stores it repaired).
+    const cell = this.cells[frame.direction]?.[frame.outcome] as
+      { frames: number; bytes: number } | undefined;
+    if (cell === undefined) return;
     cell.frames++;
     cell.bytes += frame.frameBytes;
     if (frame.rejectRule !== null) this.refuse(frame.direction, frame.rejectRule);
