@@ -54,32 +54,30 @@ export class Metrics {
       registers,
       collect: () => queue.set(this.packetLogQueue()),
     });
-    this.packetLogWrites = new Histogram({
-      name: 'satnet_packet_log_write_seconds',
-      help: 'Duration of one packet-log write: one INSERT transaction of a group commit.',
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
+    // Every latency in seconds, on one set of buckets.
+    const latency = <L extends string>(name: string, help: string, labelNames: L[]) =>
+      new Histogram<L>({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers });
+    this.packetLogWrites = latency(
+      'satnet_packet_log_write_seconds',
+      'Duration of one packet-log write: one INSERT transaction of a group commit.',
+      [],
+    );
     this.bookings = new Counter({
       name: 'satnet_booking_operations_total',
       help: 'Booking operations (select, confirm, deny, cancel) by result: OK or the error code.',
       labelNames: ['action', 'result'],
       registers,
     });
-    this.httpRequests = new Histogram({
-      name: 'satnet_http_request_duration_seconds',
-      help: 'HTTP requests (REST, JSON-RPC, health, metrics) by route template and status.',
-      labelNames: ['method', 'route', 'status'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.jsonRpcCalls = new Histogram({
-      name: 'satnet_jsonrpc_call_duration_seconds',
-      help: 'JSON-RPC calls (each call of a batch) by method and outcome: ok or the error code.',
-      labelNames: ['method', 'outcome'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
+    this.httpRequests = latency(
+      'satnet_http_request_duration_seconds',
+      'HTTP requests (REST, JSON-RPC, health, metrics) by route template and status.',
+      ['method', 'route', 'status'],
+    );
+    this.jsonRpcCalls = latency(
+      'satnet_jsonrpc_call_duration_seconds',
+      'JSON-RPC calls (each call of a batch) by method and outcome: ok or the error code.',
+      ['method', 'outcome'],
+    );
   }
 
   /** One frame the relay logged (relayed, not delivered or rejected) or a non-scheduled frame stored. */
