@@ -39,7 +39,7 @@ export class PacketRetentionService implements OnApplicationBootstrap, OnModuleD
 
   onApplicationBootstrap(): void {
     if (this.config.archive.packetRetentionDays === 0) return;
-    this.jobs.every(PACKET_PURGE_JOB, PACKET_PURGE_INTERVAL_MS, () => this.purge());
+    this.jobs.every(PACKET_PURGE_JOB, PACKET_PURGE_INTERVAL_MS, () => this.purge(), { once: true });
   }
 
   onModuleDestroy(): void {

@@ -80,7 +80,7 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    this.jobs.every(HOLD_SWEEP_JOB, SWEEP_MS, () => this.sweepExpiredHolds());
+    this.jobs.every(HOLD_SWEEP_JOB, SWEEP_MS, () => this.sweepExpiredHolds(), { once: true });
   }
 
   select(ctx: RequestContext, spacecraft: string, ids: string[]): Promise<SlotView[]> {

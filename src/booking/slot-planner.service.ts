@@ -90,7 +90,9 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     if (this.config.booking.replanMinutes === 0) return;
     // Rolls the horizon forward; a failure is logged by the runner and the next run retries.
-    this.jobs.every(REPLAN_JOB, this.config.booking.replanMinutes * 60_000, () => this.rollHorizon());
+    this.jobs.every(REPLAN_JOB, this.config.booking.replanMinutes * 60_000, () => this.rollHorizon(), {
+      once: true,
+    });
   }
 
   /**

@@ -3,10 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Global, Logger, Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { JobLeases } from '../common/job-leases';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { BusJobLeases } from './bus-job-leases';
 import { InProcessBus } from './in-process-bus';
 import { MessageBus } from './message-bus';
+import { NetworkFanout } from './network-fanout';
 import { RedisBus } from './redis-bus';
 
 /**
@@ -35,8 +38,10 @@ import { RedisBus } from './redis-bus';
         return bus;
       },
     },
+    { provide: JobLeases, useClass: BusJobLeases },
+    NetworkFanout,
   ],
-  exports: [MessageBus],
+  exports: [MessageBus, JobLeases, NetworkFanout],
 })
 export class BusModule implements OnApplicationShutdown {
   constructor(@Inject(MessageBus) private readonly bus: MessageBus) {}

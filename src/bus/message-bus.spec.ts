@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { ManualClock } from '../common/clock';
 import { InProcessBus } from './in-process-bus';
-import { type BusHealth, type BusMessage, BusUnavailableError, type MessageBus } from './message-bus';
+import { type BusMessage, BusUnavailableError, type MessageBus } from './message-bus';
 import { RedisBus } from './redis-bus';
+import { healthBecomes } from './testing/health-becomes';
 import { TcpProxy } from './testing/tcp-proxy';
 
 const REDIS_HOST = '127.0.0.1';
@@ -28,17 +29,6 @@ class Inbox {
       await new Promise<void>((resolve) => this.waiters.push({ count, resolve }));
     return this.messages;
   }
-}
-
-function healthBecomes(bus: MessageBus, wanted: BusHealth): Promise<void> {
-  if (bus.health() === wanted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const stop = bus.onHealthChange((health) => {
-      if (health !== wanted) return;
-      stop();
-      resolve();
-    });
-  });
 }
 
 interface Adapter {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { Clock } from './clock';
+import { JobLeases } from './job-leases';
 
 /** What a job does; may be synchronous. A throw or a rejection is logged, never propagated. */
 export type JobWork = () => unknown;
@@ -9,6 +10,21 @@ export type JobContext = Record<string, unknown>;
 
 /** How long shutdown waits for runs still under way before it gives up on them. */
 export const JOB_SHUTDOWN_WAIT_MS = 10_000;
+
+/**
+ * A network-wide job's lease lasts this many intervals. Its holder renews it on each run; when
+ * the holder dies, another instance takes over at its first run after the lease expired, so
+ * within (JOB_LEASE_INTERVALS + 1) intervals (README "Scaling out").
+ */
+export const JOB_LEASE_INTERVALS = 3;
+
+export interface JobOptions {
+  /**
+   * Network-wide work (sweeps, purges, refreshes of shared data): when several instances share
+   * the bus, it runs on one of them at a time, the holder of the job's lease (JobLeases).
+   */
+  once?: boolean;
+}
 
 interface PeriodicJob {
   readonly name: string;
@@ -36,16 +52,23 @@ export class JobRunner implements OnModuleDestroy {
   private readonly logger = new Logger(JobRunner.name);
   private readonly periodic = new Map<string, PeriodicJob>();
   private readonly inFlight = new Map<Promise<void>, string>();
+  /** Once-jobs whose lease this instance holds, given up at shutdown so another takes over at once. */
+  private readonly leases = new Set<string>();
   private stopped = false;
 
-  constructor(private readonly clock: Clock) {}
+  /** `jobLeases`: absent in the command-line tool, which runs no periodic job. */
+  constructor(
+    private readonly clock: Clock,
+    @Optional() private readonly jobLeases?: JobLeases,
+  ) {}
 
   /** Runs `work` every `intervalMs` until shutdown. One job per name. */
-  every(name: string, intervalMs: number, work: JobWork): void {
+  every(name: string, intervalMs: number, work: JobWork, options: JobOptions = {}): void {
     if (this.periodic.has(name)) throw new Error(`a job named "${name}" is already scheduled`);
     if (this.stopped) return;
     const timer = setInterval(() => this.start(name), intervalMs).unref();
-    this.periodic.set(name, { name, work, timer });
+    const run = options.once ? this.whileLeased(name, intervalMs, work) : work;
+    this.periodic.set(name, { name, work: run, timer });
   }
 
   /**
@@ -81,7 +104,11 @@ export class JobRunner implements OnModuleDestroy {
     this.stopped = true;
     for (const job of this.periodic.values()) clearInterval(job.timer);
     const running = [...this.inFlight.keys()];
-    if (running.length === 0) return;
+    if (running.length === 0 || (await this.waitFor(running, waitMs))) await this.releaseLeases();
+  }
+
+  /** True when `running` all ended within `waitMs`; otherwise logs the jobs still going. */
+  private async waitFor(running: Promise<void>[], waitMs: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), waitMs)));
     const finished = Promise.all(running).then(() => false);
@@ -92,6 +119,50 @@ export class JobRunner implements OnModuleDestroy {
         { jobs: [...this.inFlight.values()], waitedMs: waitMs },
         'shutting down while background jobs still run; not waiting for them any longer',
       );
+    return !gaveUp;
+  }
+
+  /**
+   * Gives up the leases of once-jobs once their runs ended: another instance runs them next. (A
+   * run still going at the deadline keeps its lease, which then expires by itself.)
+   */
+  private async releaseLeases(): Promise<void> {
+    const jobLeases = this.jobLeases;
+    if (!jobLeases) return;
+    const jobs = [...this.leases];
+    this.leases.clear();
+    await Promise.all(
+      jobs.map((job) =>
+        jobLeases.release(job).catch((error: unknown) =>
+          // The lease then expires by itself (JOB_LEASE_INTERVALS).
+          this.logger.warn({ err: error, job }, 'could not give up a job lease at shutdown'),
+        ),
+      ),
+    );
+  }
+
+  /**
+   * `work` wrapped to run only on the instance holding the job's lease, which each run takes or
+   * renews. While the lease store is unavailable the run is skipped: running it everywhere would
+   * break "once", and nothing correct depends on these jobs running on time.
+   */
+  private whileLeased(name: string, intervalMs: number, work: JobWork): JobWork {
+    return async () => {
+      if (!this.jobLeases) return work();
+      const claim = await this.jobLeases.claim(name, JOB_LEASE_INTERVALS * intervalMs);
+      switch (claim) {
+        case 'held':
+          this.leases.add(name);
+          return work();
+        case 'elsewhere':
+          this.leases.delete(name);
+          this.logger.debug({ job: name }, 'another instance holds this job; run skipped');
+          return;
+        case 'unavailable':
+          this.logger.warn({ job: name }, `job "${name}" skipped: the instances' bus is unavailable`);
+          return;
+      }
+    };
   }
 
   private readonly start = (name: string): void => {

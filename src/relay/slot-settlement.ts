@@ -35,7 +35,7 @@ export class SlotSettlement implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.jobs.every(SLOT_SETTLE_JOB, SETTLE_EVERY_MS, () => this.settleEnded());
+    this.jobs.every(SLOT_SETTLE_JOB, SETTLE_EVERY_MS, () => this.settleEnded(), { once: true });
   }
 
   /** Closes every slot that ended at least SETTLE_GRACE_MS ago; returns how many. */

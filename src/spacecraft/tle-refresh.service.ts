@@ -46,7 +46,7 @@ export class TleRefreshService implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (this.config.orbit.tleRefreshMinutes === 0) return;
-    this.jobs.every(TLE_REFRESH_JOB, TICK_MS, () => this.refreshDue());
+    this.jobs.every(TLE_REFRESH_JOB, TICK_MS, () => this.refreshDue(), { once: true });
   }
 
   /** Refreshes every spacecraft whose last refresh is older than the configured interval. */

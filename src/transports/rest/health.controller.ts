@@ -2,6 +2,7 @@
 import { Controller, Get, Logger, Res } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { MessageBus } from '../../bus/message-bus';
 import { Clock } from '../../common/clock';
 import { Database } from '../../database/database.service';
 import { Public } from '../http-auth';
@@ -16,14 +17,18 @@ export class HealthController {
 
   constructor(
     private readonly db: Database,
+    private readonly bus: MessageBus,
     private readonly clock: Clock,
   ) {
     this.startedAt = clock.nowMs();
   }
 
-  /** 200 when the database answers, 503 otherwise: load balancers and monitors read the status. */
+  /**
+   * 200 while the database answers, 503 otherwise: load balancers keep an instance whose Redis
+   * is down (it still serves its own clients), reported "degraded" (docs/api.md "Health").
+   */
   @ApiDoc({
-    summary: 'Liveness: 200 when the database answers, 503 otherwise',
+    summary: 'Liveness: 200 while the database answers ("degraded" when Redis does not), 503 otherwise',
     ok: { schema: HEALTH },
     public: true,
   })
@@ -36,14 +41,21 @@ export class HealthController {
   @Public()
   @Get()
   async health(@Res({ passthrough: true }) response: Response) {
-    const uptimeSeconds = Math.round((this.clock.nowMs() - this.startedAt) / 1000);
+    const bus = this.bus.health();
+    const report = (status: string, database: string) => ({
+      status,
+      instance: this.bus.instanceId,
+      database: { kind: this.db.kind, status: database },
+      bus: { status: bus },
+      uptimeSeconds: Math.round((this.clock.nowMs() - this.startedAt) / 1000),
+    });
     try {
       await this.db.ping();
-      return { status: 'ok', database: { kind: this.db.kind, status: 'up' }, uptimeSeconds };
+      return report(bus === 'degraded' ? 'degraded' : 'ok', 'up');
     } catch (error) {
       this.logger.error({ err: error }, 'health check: database unreachable');
       response.status(503);
-      return { status: 'error', database: { kind: this.db.kind, status: 'down' }, uptimeSeconds };
+      return report('error', 'down');
     }
   }
 }

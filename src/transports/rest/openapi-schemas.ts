@@ -55,8 +55,20 @@ export const API_KEY_CREATED: SchemaObject = {
 };
 
 export const HEALTH = object({
-  status: { type: 'string', enum: ['ok', 'error'] },
+  status: {
+    type: 'string',
+    enum: ['ok', 'degraded', 'error'],
+    description: '"degraded": the database answers but the instances\' shared bus (Redis) does not',
+  },
+  instance: { type: 'string', description: "this instance's id (SATNET_INSTANCE_ID)" },
   database: object({ kind: string, status: { type: 'string', enum: ['up', 'down'] } }),
+  bus: object({
+    status: {
+      type: 'string',
+      enum: ['local', 'up', 'degraded'],
+      description: '"local": no Redis configured, one instance; "up"/"degraded": Redis reachable or not',
+    },
+  }),
   uptimeSeconds: number,
 });
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { BookingService } from '../../booking/booking.service';
+import { NetworkFanout } from '../../bus/network-fanout';
 import { DomainEvents } from '../../common/domain-events';
 import '../../non-scheduled/non-scheduled-events';
 import { canManage } from '../../common/ownership';
@@ -14,6 +15,20 @@ import type { WsHandlers, WsSession } from './ws-session';
 /** Changes read per query while catching up: a long absence is replayed in pages. */
 const PAGE = 200;
 
+/** Bus channels of the notices every instance's streams hear (README "Scaling out"). */
+export const EVENTS_WAKE_CHANNEL = 'ws.events.wake';
+export const EVENTS_NOTICE_CHANNEL = 'ws.events.nonScheduled';
+
+/** A live `nonScheduled` notice, with the owner who may see it. */
+interface NonScheduledNotice {
+  ownerId: string;
+  spacecraft: string;
+  groundStation: string;
+  count: number;
+  from: string;
+  to: string;
+}
+
 /**
  * `GET /ws/events[?cursor=N]` (docs/protocol.md §13.6): every booking change the caller may see,
  * as `get_changes` records with their cursor, first those after `cursor`, then each as it commits.
@@ -26,21 +41,32 @@ export class EventsSocketRoute implements WsRoute, OnModuleInit {
     private readonly booking: BookingService,
     private readonly events: DomainEvents,
     private readonly jobs: JobRunner,
+    private readonly fanout: NetworkFanout,
   ) {}
 
-  onModuleInit(): void {
-    // After the commit: every stream reads what is new for it (reads run in the background, so
-    // the booking request that caused the change does not wait for them).
-    this.events.subscribe('slots.changed', () => {
+  async onModuleInit(): Promise<void> {
+    // After the commit, on every instance: each stream reads what is new for it (reads run in the
+    // background, so the booking request that caused the change does not wait for them). The
+    // wake-up carries nothing: the change log in the database is the record.
+    const wakeAll = () => {
       for (const stream of this.streams) stream.wake();
-    });
+    };
+    const wake = await this.fanout.open<null>(EVENTS_WAKE_CHANNEL, { deliver: wakeAll, resumed: wakeAll });
+    this.events.subscribe('slots.changed', () => wake(null));
     // Live only (not in the change log): the packets themselves are the durable record.
-    this.events.subscribe('nonScheduled.attributed', (event) => {
-      const { spacecraft, groundStation, count, from, to } = event;
-      for (const stream of this.streams)
-        if (canManage(stream.actor, event.ownerId))
-          stream.push({ type: 'nonScheduled', spacecraft, groundStation, count, from, to });
+    const notice = await this.fanout.open<NonScheduledNotice>(EVENTS_NOTICE_CHANNEL, {
+      deliver: (event) => this.pushNonScheduled(event),
     });
+    this.events.subscribe(
+      'nonScheduled.attributed',
+      ({ ownerId, spacecraft, groundStation, count, from, to }) =>
+        notice({ ownerId, spacecraft, groundStation, count, from, to }),
+    );
+  }
+
+  private pushNonScheduled({ ownerId, ...notice }: NonScheduledNotice): void {
+    for (const stream of this.streams)
+      if (canManage(stream.actor, ownerId)) stream.push({ type: 'nonScheduled', ...notice });
   }
 
   match(pathname: string): Record<string, string> | null {
