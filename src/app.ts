@@ -10,7 +10,9 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions, CommandModule } from './app.module';
 import { type AppConfig, ConfigError } from './config/app-config';
 import { consoleHandler } from './transports/console/console-static';
+import { Metrics } from './metrics/metrics.service';
 import { jsonRpcBodyErrorHandler } from './transports/json-rpc/json-rpc-body-errors';
+import { httpMetrics } from './transports/rest/http-metrics';
 import { BODY_LIMIT_BYTES, requireJsonBody, restBodyErrorHandler } from './transports/rest/body-errors';
 import { RestValidationPipe } from './transports/rest/validation.pipe';
 
@@ -23,6 +25,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   });
   app.useLogger(app.get(Logger));
   if (trustProxy !== null) app.set('trust proxy', trustProxy);
+  app.use(httpMetrics(app.get(Metrics)));
   // `inflate: false`: compressed bodies are refused (415) rather than inflated; a plain body sent
   // with a Content-Encoding header used to fail inside zlib and end as a 500.
   const parsing = { limit: BODY_LIMIT_BYTES, inflate: false };

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AvailabilityModule } from '../availability/availability.module';
 import { MailModule } from '../mail/mail.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { SpacecraftModule } from '../spacecraft/spacecraft.module';
 import { StationsModule } from '../stations/stations.module';
 import { BookingNotifier } from './booking-notifier';
@@ -14,7 +15,7 @@ import { SlotPlanner } from './slot-planner.service';
 import { SlotsRepository } from './slots.repository';
 
 @Module({
-  imports: [AccountsModule, StationsModule, SpacecraftModule, AvailabilityModule, MailModule],
+  imports: [AccountsModule, StationsModule, SpacecraftModule, AvailabilityModule, MailModule, MetricsModule],
   providers: [
     BookingService,
     SlotPlanner,

@@ -11,6 +11,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
 import { retryOnConflict } from '../database/retry';
+import { Metrics } from '../metrics/metrics.service';
 import { BookingParties, type Party } from './booking-parties';
 import { SLOT_PAGE, type SlotListQueryDto } from './dto/booking.dto';
 import type { OperationalSlot } from './operational-slot.entity';
@@ -63,6 +64,7 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     private readonly parties: BookingParties,
     private readonly deletion: UserDeletion,
     private readonly jobs: JobRunner,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Booking calls wait here per station, holding no connection (see KeyedQueue). */
@@ -253,7 +255,17 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     );
   }
 
-  private async act(
+  /** Every booking action, counted by result (README "Metrics"). */
+  private act(
+    ctx: RequestContext,
+    action: BookingAction,
+    identifier: string,
+    ids: string[],
+  ): Promise<SlotView[]> {
+    return this.metrics.bookingOperation(action, this.actOnSlots(ctx, action, identifier, ids));
+  }
+
+  private async actOnSlots(
     ctx: RequestContext,
     action: BookingAction,
     identifier: string,

@@ -76,6 +76,7 @@ export interface AppConfig {
   };
   archive: { packetRetentionDays: number };
   cluster: { redisUrl: string | null; redisKeyPrefix: string; instanceId: string | null };
+  metrics: { token: string | null };
 }
 
 /** Start-up stops with this: every bad value, each naming its variable. */

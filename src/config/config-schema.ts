@@ -599,4 +599,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     description:
       "This instance's name among those sharing Redis (metrics label, lease holder). Unset: host name and process id.",
   },
+  {
+    key: 'metrics.token',
+    env: 'SATNET_METRICS_TOKEN',
+    type: 'string',
+    default: null,
+    description:
+      'Bearer token Prometheus must send to scrape GET /metrics (`Authorization: Bearer <token>`). Unset: /metrics is open to anyone who reaches the HTTP port.',
+    secret: true,
+  },
 ];

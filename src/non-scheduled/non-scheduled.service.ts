@@ -13,6 +13,7 @@ import { Database } from '../database/database.service';
 import { ByteRateLimit } from '../relay/byte-rate-limit';
 import { PacketFeed } from '../relay/packet-feed';
 import type { Packet } from '../relay/packet.entity';
+import { Metrics } from '../metrics/metrics.service';
 import { type PacketRecord, PacketsRepository, type StoredKey } from '../relay/packets.repository';
 import type { Spacecraft } from '../spacecraft/spacecraft.entity';
 import { cspSettingsOf, tleOf } from '../spacecraft/spacecraft-mapper';
@@ -71,6 +72,7 @@ export class NonScheduledService {
     private readonly packets: PacketsRepository,
     private readonly feed: PacketFeed,
     private readonly events: DomainEvents,
+    private readonly metrics: Metrics,
   ) {
     const { maxFramesPerUpload, stationBytesPerSecond } = config.nonScheduled;
     this.limits = {
@@ -123,6 +125,7 @@ export class NonScheduledService {
       ),
     );
     this.feed.publish(stored);
+    for (const packet of stored) this.metrics.frameLogged(packet);
     const result = uploadResult(station, checked, stored, byKey, everySpacecraft);
     this.logger.log(
       {

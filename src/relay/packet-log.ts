@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
 import { isRowRefusal } from '../database/row-refusal';
+import { Metrics } from '../metrics/metrics.service';
 import { PacketFeed } from './packet-feed';
 import type { Packet } from './packet.entity';
 import { type PacketRecord, PacketsRepository, ROWS_PER_STATEMENT } from './packets.repository';
@@ -80,7 +81,9 @@ export class PacketLog implements OnModuleDestroy {
     private readonly db: Database,
     private readonly packets: PacketsRepository,
     private readonly feed: PacketFeed,
+    private readonly metrics: Metrics,
   ) {
+    metrics.watchPacketLogQueue(() => this.queue.length);
     const { packetLogBatchSize: batch, packetLogMaxQueue: max } = config.relay;
     this.highWater = Math.max(1, Math.min(CATCH_UP_BATCHES * batch, Math.floor(max / 2)));
     this.lowWater = Math.floor(this.highWater / 4);
@@ -100,13 +103,16 @@ export class PacketLog implements OnModuleDestroy {
    * the queue is full.
    */
   append(record: PacketRecord): Stored {
-    if (this.queue.length >= this.config.relay.packetLogMaxQueue)
+    if (this.queue.length >= this.config.relay.packetLogMaxQueue) {
+      this.metrics.frameRefused(record.direction, 'PACKET_LOG_BACKLOG');
       throw new DomainError(
         'UNAVAILABLE',
         'PACKET_LOG_BACKLOG',
         'the packet log is behind; the frame was not accepted, send it again shortly',
       );
+    }
     this.queue.push(record);
+    this.metrics.frameLogged(record);
     const group = (this.openGroup ??= this.newGroup());
     group.lastSeq = ++this.appended;
     if (this.queue.length >= this.config.relay.packetLogBatchSize) this.writeSoon(0);
@@ -251,7 +257,10 @@ export class PacketLog implements OnModuleDestroy {
    */
   private async store(rows: PacketRecord[], progress: { written: number }): Promise<void> {
     try {
-      this.publish(rows, await this.packets.insertMany(rows));
+      const started = performance.now();
+      const ids = await this.packets.insertMany(rows);
+      this.metrics.packetLogWritten((performance.now() - started) / 1000);
+      this.publish(rows, ids);
     } catch (error) {
       if (!isRowRefusal(error)) throw error;
       if (rows.length > 1) {

@@ -2,6 +2,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { BookingModule } from '../booking/booking.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { SpacecraftModule } from '../spacecraft/spacecraft.module';
 import { StationsModule } from '../stations/stations.module';
 import { MissionSessionAudit } from './mission-session-audit';
@@ -21,7 +22,7 @@ import { SlotSettlement } from './slot-settlement';
 
 /** The relay behind the TLS gateway (RelayPort) and the mission WebSocket gateway (MissionRelayPort). */
 @Module({
-  imports: [AccountsModule, BookingModule, SpacecraftModule, StationsModule],
+  imports: [AccountsModule, BookingModule, MetricsModule, SpacecraftModule, StationsModule],
   providers: [
     RelayService,
     { provide: RelayPort, useExisting: RelayService },

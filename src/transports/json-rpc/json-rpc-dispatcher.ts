@@ -4,6 +4,7 @@ import { AccountsService } from '../../accounts/accounts.service';
 import { DomainError, ValidationFailedError } from '../../common/errors';
 import type { Actor, RequestContext } from '../../common/request-context';
 import { validateDto } from '../../common/validation';
+import { Metrics } from '../../metrics/metrics.service';
 import {
   type JsonRpcError,
   type JsonRpcId,
@@ -27,6 +28,9 @@ interface ValidRequest {
 
 const MAX_BATCH = 100;
 
+/** The method label of a call to a method that does not exist. */
+export const UNKNOWN_METHOD = '(unknown)';
+
 /** JSON-RPC 2.0 over HTTP: single and batch requests, notifications, the standard error codes. */
 @Injectable()
 export class JsonRpcDispatcher {
@@ -35,6 +39,7 @@ export class JsonRpcDispatcher {
   constructor(
     private readonly methods: JsonRpcMethods,
     private readonly accounts: AccountsService,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Returns the response body, or null when there is nothing to answer (only notifications). */
@@ -70,12 +75,24 @@ export class JsonRpcDispatcher {
   ): Promise<JsonRpcResponse | null> {
     const request = parseRequest(entry);
     if ('error' in request) return failure(request.id, request.error);
+    const started = performance.now();
+    let error: JsonRpcError | undefined;
     try {
       const result = await this.call(request, caller, authenticate);
       return request.isNotification ? null : { jsonrpc: '2.0', id: request.id, result: result ?? null };
-    } catch (error) {
-      return request.isNotification ? null : failure(request.id, this.toRpcError(error, request.method));
+    } catch (thrown) {
+      error = this.toRpcError(thrown, request.method);
+      return request.isNotification ? null : failure(request.id, error);
+    } finally {
+      this.observe(request.method, error, started);
     }
+  }
+
+  /** The call's latency, under its method's name if it has one: a client's names are unbounded. */
+  private observe(method: string, error: JsonRpcError | undefined, started: number): void {
+    const name = this.methods.get(method) ? method : UNKNOWN_METHOD;
+    const outcome = error ? (error.data?.code ?? 'INTERNAL_ERROR') : 'ok';
+    this.metrics.jsonRpcCall(name, outcome, (performance.now() - started) / 1000);
   }
 
   private async call(request: ValidRequest, caller: JsonRpcCaller, authenticate: () => Promise<Actor>) {

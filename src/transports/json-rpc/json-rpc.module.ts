@@ -5,6 +5,7 @@ import { ArchiveModule } from '../../archive/archive.module';
 import { BookingModule } from '../../booking/booking.module';
 import { RelayModule } from '../../relay/relay.module';
 import { AnnexDConfigurationModule } from '../../annex-d-configuration/annex-d-configuration.module';
+import { MetricsModule } from '../../metrics/metrics.module';
 import { NonScheduledModule } from '../../non-scheduled/non-scheduled.module';
 import { JsonRpcController } from './json-rpc.controller';
 import { JsonRpcDispatcher } from './json-rpc-dispatcher';
@@ -24,6 +25,7 @@ import { PacketsMethods } from './methods/packets.methods';
     AnnexDConfigurationModule,
     ArchiveModule,
     BookingModule,
+    MetricsModule,
     NonScheduledModule,
     RelayModule,
   ],

@@ -7,6 +7,7 @@ import { ArchiveModule } from '../../archive/archive.module';
 import { BookingModule } from '../../booking/booking.module';
 import { RelayModule } from '../../relay/relay.module';
 import { AnnexDConfigurationModule } from '../../annex-d-configuration/annex-d-configuration.module';
+import { MetricsModule } from '../../metrics/metrics.module';
 import { NonScheduledModule } from '../../non-scheduled/non-scheduled.module';
 import { ApiThrottleGuard, ApiThrottleOptions } from '../api-throttle';
 import { AdminController } from './admin.controller';
@@ -16,6 +17,7 @@ import { SpacecraftBookingController, StationBookingController } from './booking
 import { GroundStationsController } from './ground-stations.controller';
 import { SpacecraftController } from './spacecraft.controller';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 import { NonScheduledController } from './non-scheduled.controller';
 import { HttpErrorFilter } from './http-error.filter';
 import { SlotReportController } from './slot-report.controller';
@@ -27,6 +29,7 @@ import { SpacecraftPacketsController, StationPacketsController } from './packets
     AnnexDConfigurationModule,
     ArchiveModule,
     BookingModule,
+    MetricsModule,
     NonScheduledModule,
     RelayModule,
     ThrottlerModule.forRootAsync({ useClass: ApiThrottleOptions }),
@@ -36,6 +39,7 @@ import { SpacecraftPacketsController, StationPacketsController } from './packets
     MeController,
     AdminController,
     HealthController,
+    MetricsController,
     GroundStationsController,
     SpacecraftController,
     StationBookingController,
