@@ -58,6 +58,7 @@ export interface AppConfig {
     maxClockSkewSeconds: number;
     maxSessionBytesPerSecond: number;
     resumeMaxFrames: number;
+    presenceTtlSeconds: number;
   };
   nonScheduled: {
     maxFramesPerUpload: number;

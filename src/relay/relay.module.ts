@@ -5,6 +5,7 @@ import { BookingModule } from '../booking/booking.module';
 import { SpacecraftModule } from '../spacecraft/spacecraft.module';
 import { StationsModule } from '../stations/stations.module';
 import { MissionSessionAudit } from './mission-session-audit';
+import { ClusterPresence } from './cluster-presence';
 import { PacketFeed } from './packet-feed';
 import { PacketLog } from './packet-log';
 import { PacketReplayService } from './packet-replay.service';
@@ -24,6 +25,7 @@ import { SlotSettlement } from './slot-settlement';
   imports: [AccountsModule, BookingModule, SpacecraftModule, StationsModule],
   providers: [
     RelayService,
+    ClusterPresence,
     { provide: RelayPort, useExisting: RelayService },
     { provide: MissionRelayPort, useExisting: RelayService },
     PacketFeed,
