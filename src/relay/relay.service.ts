@@ -15,7 +15,6 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { validateCspFrame } from '../csp/csp-frame';
 import type { LinkDirection } from '../orbit/doppler';
-import type { CspHeader } from '../csp/csp-header';
 import { cspSettingsOf } from '../spacecraft/spacecraft-mapper';
 import { SpacecraftService } from '../spacecraft/spacecraft.service';
 import { ByteRateLimit } from './byte-rate-limit';
@@ -26,9 +25,8 @@ import {
   relayUnavailable,
 } from './cluster-presence';
 import { MissionSessionAudit } from './mission-session-audit';
-import { parseFrameTimestamp } from './frame-timestamp';
+import { FrameRecorder, type ReceivedFrame } from './frame-recorder';
 import { PacketLog, SHUTDOWN_FLUSH_MS } from './packet-log';
-import type { PacketOutcome } from './packet.entity';
 import {
   type DisconnectReason,
   type DownlinkDelivery,
@@ -46,7 +44,6 @@ import {
   type SendResult,
   START_REMOTE,
   type StartRemoteResult,
-  type Stored,
   type UplinkOptions,
   type UplinkResult,
 } from './relay-port';
@@ -72,30 +69,6 @@ interface ActiveSession extends RelaySession {
   peer: RelayPeer;
   readonly rate: ByteRateLimit;
 }
-
-/** One frame as the relay received it, for the packet log. */
-interface LoggedFrame {
-  session: RelaySession;
-  slot: OperationalSlot;
-  direction: LinkDirection;
-  data: Uint8Array;
-  clientTimestamp: string | number;
-  received: Date;
-}
-
-/** What the relay made of a frame. */
-interface FrameVerdict {
-  gsTime: Date | null;
-  dopplerShiftHz: number | null;
-  outcome: PacketOutcome;
-  rule: string | null;
-  header?: CspHeader;
-  /** Null for a REJECTED frame (relay-resume.ts). */
-  sequence: number | null;
-}
-
-/** The packets table's column (the protocol's limit for a sendMsg timestamp). */
-const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
 
 /** A mission WebSocket session's seat on its spacecraft; `peer` once its socket is open. */
 interface MissionSeat extends MissionLink {
@@ -165,6 +138,7 @@ export class RelayService
     private readonly missionAudit: MissionSessionAudit,
     private readonly sequenceLog: SequenceLog,
     private readonly cluster: ClusterPresence,
+    private readonly recorder: FrameRecorder,
   ) {
     super();
     cluster.listen(this);
@@ -301,7 +275,7 @@ export class RelayService
     }
     sender.rate.take(data.length, received.getTime());
     const direction = DIRECTION[session.side];
-    const frame: LoggedFrame = {
+    const frame: ReceivedFrame = {
       session,
       slot: relay.context.slot,
       direction,
@@ -309,9 +283,9 @@ export class RelayService
       clientTimestamp,
       received,
     };
-    const time = this.frameTime(session.side, clientTimestamp, received);
+    const time = this.recorder.frameTime(session.side, clientTimestamp, received);
     if (time instanceof DomainError) {
-      this.log(frame, {
+      this.recorder.record(frame, {
         gsTime: null,
         dopplerShiftHz: null,
         outcome: 'REJECTED',
@@ -331,7 +305,7 @@ export class RelayService
     const outcome = !verdict.ok ? 'REJECTED' : delivered ? 'RELAYED' : 'NOT_DELIVERED';
     // Numbered once the log took it: a frame refused for a full log leaves no gap.
     const seq = relay.sequences[direction] + 1;
-    const stored = this.log(frame, {
+    const stored = this.recorder.record(frame, {
       gsTime: time,
       dopplerShiftHz,
       outcome,
@@ -360,58 +334,6 @@ export class RelayService
       if (elsewhere) this.cluster.forward(slot.id, direction, delivery);
     }
     return { delivered, dopplerShiftHz, gsTimestamp, stored, seq };
-  }
-
-  /**
-   * Ground-station time: the station's own timestamp, which must be within maxClockSkewSeconds
-   * of the server's clock (it drives Doppler: a station with an unset clock is told at its first
-   * frame); for the mission, the server's receive time (its timestamp is checked and kept).
-   */
-  private frameTime(side: RelaySide, clientTimestamp: string | number, received: Date): Date | DomainError {
-    const parsed = parseFrameTimestamp(clientTimestamp);
-    if ('invalid' in parsed) return new DomainError('VALIDATION', 'INVALID_TIMESTAMP', parsed.invalid);
-    if (side === 'mission') return received;
-    const skewSeconds = Math.round((parsed.time.getTime() - received.getTime()) / 1000);
-    const maxSkew = this.config.relay.maxClockSkewSeconds;
-    if (Math.abs(skewSeconds) <= maxSkew) return parsed.time;
-    return new DomainError(
-      'VALIDATION',
-      'INVALID_TIMESTAMP',
-      `timestamp ${parsed.time.toISOString()} is ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? 'behind' : 'ahead of'} ` +
-        `the server's clock (${received.toISOString()}); at most ${maxSkew} s is accepted: check the station's clock`,
-      { serverTime: received.toISOString(), skewSeconds },
-    );
-  }
-
-  /** Appends the frame to the packet log, every column within its bounds (packet.entity.ts). */
-  private log(frame: LoggedFrame, verdict: FrameVerdict): Stored {
-    const { data } = frame;
-    // A refused frame may be longer than any relayed one (the gateway's message limit is
-    // larger): its first maxCspFrameBytes bytes are kept, frameBytes says how long it was.
-    const kept = Math.min(data.byteLength, this.config.relay.maxCspFrameBytes);
-    const header = verdict.header;
-    return this.packets.append({
-      slotId: frame.session.slotId,
-      stationId: frame.slot.stationId,
-      spacecraftId: frame.slot.spacecraftId,
-      sequence: verdict.sequence,
-      frequencyHz: null,
-      dedupKey: null,
-      fromSide: frame.session.side,
-      direction: frame.direction,
-      frameBytes: data.byteLength,
-      data: Buffer.from(data.buffer, data.byteOffset, kept),
-      clientTimestamp: String(frame.clientTimestamp).slice(0, MAX_CLIENT_TIMESTAMP_LENGTH),
-      serverReceivedAt: frame.received,
-      gsTimestamp: verdict.gsTime,
-      dopplerShiftHz: verdict.dopplerShiftHz,
-      outcome: verdict.outcome,
-      rejectRule: verdict.rule,
-      cspSource: header?.source ?? null,
-      cspDestination: header?.destination ?? null,
-      cspSourcePort: header?.sourcePort ?? null,
-      cspDestinationPort: header?.destinationPort ?? null,
-    });
   }
 
   whenReady(): Promise<void> | undefined {
