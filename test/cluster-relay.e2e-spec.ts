@@ -282,8 +282,10 @@ describe('relay across instances', () => {
     await m1.startRemote(local.slotId);
     const gs2 = await client(a, across.stationKey);
     await gs2.startRemote(across.slotId);
+    const arrived = next<[number]>(gs2, 'notifyEvent');
     const m2 = await client(d, across.missionKey);
     expect(await m2.startRemote(across.slotId)).toBe(REMOTE_READY);
+    expect((await arrived)[0]).toBe(EVENT.REMOTE_CONNECTED); // A knows the mission on D
 
     const lostStation = next<[number, string, string]>(m2, 'notifyEvent');
     await proxy.cut();

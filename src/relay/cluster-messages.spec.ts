@@ -3,8 +3,6 @@ import { parseSlotMessage } from './cluster-messages';
 
 describe('parseSlotMessage', () => {
   const frame = {
-    kind: 'frame',
-    from: 'A',
     direction: 'DOWNLINK',
     data: new Uint8Array([1, 2]),
     dopplerShiftHz: -812.5,
@@ -14,7 +12,8 @@ describe('parseSlotMessage', () => {
   };
 
   it('takes the three kinds of message an instance publishes', () => {
-    expect(parseSlotMessage(frame)).toBe(frame);
+    const frames = { kind: 'frames', from: 'A', frames: [frame, { ...frame, direction: 'UPLINK', seq: 1 }] };
+    expect(parseSlotMessage(frames)).toBe(frames);
     const left = {
       kind: 'presence',
       from: 'B',
@@ -31,11 +30,12 @@ describe('parseSlotMessage', () => {
     const bad: unknown[] = [
       null,
       'frame',
-      { ...frame, from: undefined },
-      { ...frame, kind: 'frames' },
-      { ...frame, data: [1, 2] },
-      { ...frame, direction: 'SIDEWAYS' },
-      { ...frame, seq: 1.5 },
+      { kind: 'frames', frames: [frame] },
+      { kind: 'frame', from: 'A', frames: [frame] },
+      { kind: 'frames', from: 'A', frames: frame },
+      { kind: 'frames', from: 'A', frames: [{ ...frame, data: [1, 2] }] },
+      { kind: 'frames', from: 'A', frames: [frame, { ...frame, direction: 'SIDEWAYS' }] },
+      { kind: 'frames', from: 'A', frames: [{ ...frame, seq: 1.5 }] },
       { kind: 'presence', from: 'B', side: 'both', present: true },
       { kind: 'presence', from: 'B', side: 'station', present: 'yes' },
       { kind: 'presence', from: 'B', side: 'station', present: false, event: -9 },

@@ -2,22 +2,24 @@
 import type { LinkDirection } from '../orbit/doppler';
 import { type DisconnectReason, RELAY_EVENT, type RelayEventId, type RelaySide } from './relay-port';
 
+/** A frame as the sender's instance relayed it (checked, stamped, numbered and logged there). */
+export interface RelayedFrame {
+  direction: LinkDirection;
+  data: Uint8Array;
+  dopplerShiftHz: number;
+  gsTimestamp: string;
+  serverTime: string;
+  seq: number;
+}
+
 /**
  * What instances tell each other about one slot, on its bus channel (docs/protocol.md §17):
- * frames relayed by the sender's instance, the presence of a side on an instance, the slot's end.
- * `from` is the publishing instance: it delivers to its own clients directly and ignores its echo.
+ * frames relayed by the sender's instance (those of one turn of its event loop in one message),
+ * the presence of a side on an instance, the slot's end. `from` is the publishing instance: it
+ * delivers to its own clients directly and ignores its echo.
  */
 export type SlotMessage =
-  | {
-      kind: 'frame';
-      from: string;
-      direction: LinkDirection;
-      data: Uint8Array;
-      dopplerShiftHz: number;
-      gsTimestamp: string;
-      serverTime: string;
-      seq: number;
-    }
+  | { kind: 'frames'; from: string; frames: RelayedFrame[] }
   | {
       kind: 'presence';
       from: string;
@@ -48,13 +50,8 @@ export function parseSlotMessage(value: unknown): SlotMessage | undefined {
   const message = value as Record<string, unknown>;
   if (typeof message.from !== 'string') return undefined;
   switch (message.kind) {
-    case 'frame':
-      return message.data instanceof Uint8Array &&
-        DIRECTIONS.includes(message.direction) &&
-        typeof message.dopplerShiftHz === 'number' &&
-        typeof message.gsTimestamp === 'string' &&
-        typeof message.serverTime === 'string' &&
-        Number.isSafeInteger(message.seq)
+    case 'frames':
+      return Array.isArray(message.frames) && message.frames.every(isRelayedFrame)
         ? (message as SlotMessage)
         : undefined;
     case 'presence':
@@ -69,4 +66,17 @@ export function parseSlotMessage(value: unknown): SlotMessage | undefined {
     default:
       return undefined;
   }
+}
+
+function isRelayedFrame(value: unknown): value is RelayedFrame {
+  if (typeof value !== 'object' || value === null) return false;
+  const frame = value as Record<string, unknown>;
+  return (
+    frame.data instanceof Uint8Array &&
+    DIRECTIONS.includes(frame.direction) &&
+    typeof frame.dopplerShiftHz === 'number' &&
+    typeof frame.gsTimestamp === 'string' &&
+    typeof frame.serverTime === 'string' &&
+    Number.isSafeInteger(frame.seq)
+  );
 }

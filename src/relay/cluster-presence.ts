@@ -6,7 +6,7 @@ import { JobRunner } from '../common/jobs';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { LinkDirection } from '../orbit/doppler';
-import { parseSlotMessage, slotChannel, type SlotMessage } from './cluster-messages';
+import { parseSlotMessage, type RelayedFrame, slotChannel, type SlotMessage } from './cluster-messages';
 import {
   type DisconnectReason,
   type DownlinkDelivery,
@@ -62,6 +62,8 @@ interface Seat {
 }
 
 const SIDES: readonly RelaySide[] = ['station', 'mission'];
+/** Frames per bus message at most (a gateway read may hold many frames of one sender). */
+const MAX_FRAMES_PER_MESSAGE = 256;
 
 /**
  * Presence of a slot's clients across instances (DESIGN §5, docs/protocol.md §17), over the
@@ -84,6 +86,9 @@ export class ClusterPresence implements OnApplicationBootstrap {
   private readonly seats = new Map<string, Seat>();
   /** Leases whose release failed while the store was unreachable: holder by key. */
   private readonly unreleased = new Map<string, string>();
+  /** Frames relayed here in this turn of the event loop, for other instances, by slot. */
+  private readonly outgoing = new Map<string, RelayedFrame[]>();
+  private flushScheduled = false;
   private listener?: ClusterListener;
 
   constructor(
@@ -176,16 +181,37 @@ export class ClusterPresence implements OnApplicationBootstrap {
 
   /** A frame this instance relayed, for the other side's clients on other instances. */
   forward(slotId: string, direction: LinkDirection, frame: DownlinkDelivery): void {
-    this.publish(slotId, {
-      kind: 'frame',
-      from: this.bus.instanceId,
-      direction,
-      data: frame.data,
-      dopplerShiftHz: frame.dopplerShiftHz,
-      gsTimestamp: frame.gsTimestamp,
-      serverTime: frame.serverTime,
-      seq: frame.seq,
-    });
+    const { data, dopplerShiftHz, gsTimestamp, serverTime, seq } = frame;
+    let batch = this.outgoing.get(slotId);
+    if (!batch) {
+      batch = [];
+      this.outgoing.set(slotId, batch);
+    }
+    batch.push({ direction, data, dopplerShiftHz, gsTimestamp, serverTime, seq });
+    if (batch.length >= MAX_FRAMES_PER_MESSAGE) this.flushFrames(slotId);
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushAllFrames);
+    }
+  }
+
+  /** The frames of this turn, one message per slot: one bus command carries many frames. */
+  private readonly flushAllFrames = (): void => {
+    this.flushScheduled = false;
+    for (const slotId of [...this.outgoing.keys()]) this.flushFrames(slotId);
+  };
+
+  private flushFrames(slotId: string): void {
+    const frames = this.outgoing.get(slotId);
+    if (!frames) return;
+    this.outgoing.delete(slotId);
+    this.bus
+      .publish(slotChannel(slotId), {
+        kind: 'frames',
+        from: this.bus.instanceId,
+        frames,
+      } satisfies SlotMessage)
+      .catch((error: unknown) => this.failed(error, 'could not publish relayed frames', slotId));
   }
 
   slotEnded(slotId: string): void {
@@ -260,6 +286,7 @@ export class ClusterPresence implements OnApplicationBootstrap {
   async drain(): Promise<void> {
     const work: Promise<unknown>[] = [];
     for (const [slotId, slot] of this.slots) {
+      this.flushFrames(slotId);
       const local = this.listener?.localPresence(slotId);
       for (const side of SIDES)
         if (slot.published[side])
@@ -379,8 +406,9 @@ export class ClusterPresence implements OnApplicationBootstrap {
   private apply(slotId: string, slot: SlotPresence, message: SlotMessage): void {
     if (this.slots.get(slotId) !== slot || !this.listener) return;
     switch (message.kind) {
-      case 'frame':
-        this.listener.remoteFrame(slotId, message.direction, { ...message, slotId, groundStation: '' });
+      case 'frames':
+        for (const frame of message.frames)
+          this.listener.remoteFrame(slotId, frame.direction, { ...frame, slotId, groundStation: '' });
         return;
       case 'presence':
         if (slot.remote.set(message.side, message.from, message.present))
@@ -402,6 +430,7 @@ export class ClusterPresence implements OnApplicationBootstrap {
   }
 
   private publish(slotId: string, message: SlotMessage): void {
+    this.flushFrames(slotId); // frames relayed before an event go before it
     this.bus
       .publish(slotChannel(slotId), message)
       .catch((error: unknown) => this.failed(error, 'could not publish a relay message', slotId));
