@@ -8,8 +8,12 @@
  * sockets joined by a plain proxy, no server logic) and the ratio (a)/(d), (e) a station over TLS
  * to 3 WebSocket sessions of the mission (/ws/mission, JSON + base64): frames/s delivered to each
  * session at full speed, and p50/p99 latency (sendMsg call -> the downlink message parsed by each
- * session) at 1,000 frames/s; then the packet log's row count against the frames sent, which
- * must be equal.
+ * session) at 1,000 frames/s; (f) the station on instance A and the mission on instance B of one
+ * network (two more instances in this process, one database of their own, the local Redis at
+ * BENCH_REDIS_URL, default redis://127.0.0.1:6379/0, under a key prefix of their own):
+ * frames/s at full speed, p50/p99 latency at 1,000 frames/s, and the CPU time per frame; then
+ * the packet log's row count against the frames sent, which must be equal (for (f), in its own
+ * database).
  *
  * The server (TestApp: the real app, fresh database, manual clock inside the slots) runs on the
  * main thread; all clients run in one worker thread, so on 2 cores the server has a core of its
@@ -32,6 +36,7 @@ import { CSP_FLAG, makeCspHeader, writeCspHeader } from '../src/csp/csp-header';
 import { crc32c } from '../src/csp/crc32c';
 import { encodeFrame, FrameDecoder } from '../src/transports/gateway/frame-codec';
 import { parseRpcMessage, rpcRequest } from '../src/transports/gateway/rpc-message';
+import type { TestCluster } from '../test/helpers/cluster';
 import type { TestApp } from '../test/helpers/test-app';
 
 const FRAME_BYTES = 200;
@@ -56,7 +61,10 @@ type Phase =
   | 'ws-warm-up'
   | 'ws-throughput'
   | 'ws-steady'
-  | 'close-ws';
+  | 'close-ws'
+  | 'cross-warm-up'
+  | 'cross-throughput'
+  | 'cross-steady';
 
 interface Setup {
   gatewayPort: number;
@@ -70,6 +78,13 @@ interface Setup {
   baseUrl: string;
   spacecraft: string;
   wsSlot: string;
+  /** (f): the gateways of instances A (the station's) and B (the mission's), and their slot. */
+  cross?: {
+    stationPort: number;
+    missionPort: number;
+    timestampBase: number;
+    slot: { id: string; stationKey: string; missionKey: string };
+  };
 }
 
 interface PhaseResult {
@@ -90,6 +105,8 @@ interface PhaseResult {
   clientLoop?: LoopDelay;
   /** CPU time of the whole process (server and clients) over the phase, % of one core. */
   cpuPercent?: number;
+  /** The same, in µs. */
+  cpuMicros?: number;
 }
 
 interface LoopDelay {
@@ -181,6 +198,14 @@ async function connectClient(setup: Setup, key: string, slotId: string): Promise
 async function connectPair(setup: Setup, slotId: string): Promise<[GatewayClient, GatewayClient]> {
   const mission = await connectClient(setup, setup.slot.missionKey, slotId);
   const station = await connectClient(setup, setup.slot.stationKey, slotId);
+  return [station, mission];
+}
+
+/** (f): the mission on instance B first, then the station on instance A once B's presence reached A. */
+async function connectCrossPair(setup: Setup): Promise<[GatewayClient, GatewayClient]> {
+  const { stationPort, missionPort, slot } = setup.cross as NonNullable<Setup['cross']>;
+  const mission = await connectClient({ ...setup, gatewayPort: missionPort }, slot.missionKey, slot.id);
+  const station = await connectClient({ ...setup, gatewayPort: stationPort }, slot.stationKey, slot.id);
   return [station, mission];
 }
 
@@ -450,6 +475,7 @@ function workerMain(): void {
   let main: Promise<[GatewayClient, GatewayClient]> | undefined;
   let many: [GatewayClient, GatewayClient][] = [];
   let ws: WsBench | undefined;
+  let cross: Promise<[GatewayClient, GatewayClient]> | undefined;
   port.on('message', (phase: Phase) => {
     const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();
@@ -471,6 +497,20 @@ function workerMain(): void {
         if (phase === 'ws-throughput')
           return throughput(setup, station, wsSessions(sessions), Infinity, setup.seconds);
         return steady(setup, station, wsSessions(sessions));
+      }
+      if (phase.startsWith('cross-')) {
+        cross ??= connectCrossPair(setup);
+        const [station, mission] = await cross;
+        // The network's own clock: the frames' timestamps must agree with it.
+        const inCluster = {
+          ...setup,
+          timestampBase: (setup.cross as NonNullable<Setup['cross']>).timestampBase,
+        };
+        if (phase === 'cross-warm-up')
+          return throughput(inCluster, station, tlsMission(mission), WARM_UP_FRAMES);
+        if (phase === 'cross-throughput')
+          return throughput(inCluster, station, tlsMission(mission), Infinity, setup.seconds);
+        return steady(inCluster, station, tlsMission(mission));
       }
       main ??= connectPair(setup, setup.slot.id);
       const [station, mission] = await main;
@@ -527,7 +567,7 @@ async function runPhase(worker: Worker, phase: Phase): Promise<PhaseResult> {
     });
     const cpu = process.cpuUsage(cpuBefore);
     const cpuPercent = (cpu.user + cpu.system) / 10 / (performance.now() - started);
-    return { ...result, serverLoop: loopDelay(delay), cpuPercent };
+    return { ...result, serverLoop: loopDelay(delay), cpuPercent, cpuMicros: cpu.user + cpu.system };
   } finally {
     delay.disable();
   }
@@ -589,7 +629,9 @@ async function fullSpeed(worker: Worker, flush: () => Promise<void>): Promise<Ph
   const a = await runPhase(worker, 'throughput');
   await flush();
   const logged = rate(a, Math.max(a.lastArrivalAt ?? 0, performance.timeOrigin + performance.now()));
-  console.log(`  (a) one way, full speed:          ${fmt(rate(a))} frames/s delivered`);
+  console.log(
+    `  (a) one way, full speed:          ${fmt(rate(a))} frames/s delivered (process CPU ${fmt(cpuPerFrame(a), 1)} µs per frame)`,
+  );
   console.log(
     `                                    ${fmt(logged)} frames/s with the packet log written through`,
   );
@@ -628,8 +670,33 @@ async function webSockets(worker: Worker, flush: () => Promise<void>): Promise<P
   return [warmUp, e, steadyPhase];
 }
 
-/** BENCH_PHASES=a,b,c,d,e (the default) or a subset, to profile one figure; (d) runs after (a). */
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'a,b,c,d,e').split(','));
+/**
+ * (f): the station on instance A, the mission on instance B, frames crossing through Redis. The
+ * CPU time per frame is the whole process's (both instances and the clients; Redis not counted),
+ * beside (a)'s, where the same pair shares one instance.
+ */
+async function acrossInstances(worker: Worker, flush: () => Promise<void>): Promise<PhaseResult[]> {
+  const warmUp = await runPhase(worker, 'cross-warm-up');
+  await flush();
+  const f = await runPhase(worker, 'cross-throughput');
+  await flush();
+  console.log(
+    `  (f) station on A -> mission on B through Redis, full speed: ${fmt(rate(f))} frames/s delivered`,
+  );
+  console.log(
+    `      event loop delay p99/max: server ${loops(f.serverLoop)}, clients ${loops(f.clientLoop)}; ` +
+      `process CPU ${fmt(f.cpuPercent ?? 0)}% of a core, ${fmt(cpuPerFrame(f), 1)} µs per frame`,
+  );
+  const steadyPhase = await runPhase(worker, 'cross-steady');
+  console.log(`      ${STEADY_RATE} frames/s across instances:  ${latency(steadyPhase)}`);
+  await flush();
+  return [warmUp, f, steadyPhase];
+}
+
+const cpuPerFrame = (r: PhaseResult) => (r.cpuMicros ?? 0) / Math.max(1, r.received ?? 0);
+
+/** BENCH_PHASES=a,b,c,d,e,f (the default) or a subset, to profile one figure; (d) runs after (a). */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'a,b,c,d,e,f').split(','));
 const NOTHING: PhaseResult = { sent: 0, refused: 0 };
 
 async function measure(t: TestApp, worker: Worker): Promise<number> {
@@ -659,6 +726,51 @@ async function measure(t: TestApp, worker: Worker): Promise<number> {
   return phases.reduce((sum, phase) => sum + phase.sent, 0);
 }
 
+/** (f)'s two instances A and B: a database of their own, the local Redis. */
+async function startNetwork(settings: [string, string | undefined][]): Promise<TestCluster> {
+  const { TestCluster } = await import('../test/helpers/cluster');
+  return TestCluster.start(
+    ['A', 'B'],
+    {
+      SATNET_RELAY_MAX_SESSION_BYTES_PER_SECOND: '1073741824',
+      ...(Object.fromEntries(settings) as Record<string, string>),
+    },
+    process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+  );
+}
+
+async function setUpAcross(network: TestCluster): Promise<NonNullable<Setup['cross']>> {
+  const { reservedSlot } = await import('../test/helpers/relay-fixture');
+  const { ORBIT_NOW } = await import('../test/helpers/fixtures');
+  const [a, b] = network.instances;
+  network.clock.set(ORBIT_NOW);
+  const slot = await reservedSlot(a, 'across');
+  const inside = slot.start.getTime() + 60_000;
+  network.clock.set(new Date(inside));
+  return {
+    stationPort: a.gatewayPort,
+    missionPort: b.gatewayPort,
+    timestampBase: inside - performance.now(),
+    slot: { id: slot.slotId, stationKey: slot.stationKey, missionKey: slot.missionKey },
+  };
+}
+
+/** (f), then its packet log (written by A, the station's instance) against the frames sent. */
+async function measureAcross(network: TestCluster, worker: Worker): Promise<boolean> {
+  const { PacketLog } = await import('../src/relay/packet-log');
+  const flush = async () => {
+    for (const instance of network.instances) await instance.app.get(PacketLog).flush();
+  };
+  const phases = await acrossInstances(worker, flush);
+  const sent = phases.reduce((sum, phase) => sum + phase.sent, 0);
+  const logged = await loggedPackets(network.instances[0]);
+  console.log(
+    `  (f) packet log: ${fmt(logged)} frames logged, ${fmt(sent)} sent${logged === sent ? '' : '  MISMATCH'}; ` +
+      `load average ${loadavg()[0].toFixed(2)}`,
+  );
+  return logged === sent;
+}
+
 async function main(): Promise<void> {
   const { TestApp } = await import('../test/helpers/test-app');
   const { APP_CONFIG } = await import('../src/config/config.module');
@@ -673,8 +785,13 @@ async function main(): Promise<void> {
   });
   let worker: Worker | undefined;
   let proxy: Server | undefined;
+  let network: TestCluster | undefined;
   try {
     const base = await setUp(t);
+    if (PHASES.has('f')) {
+      network = await startNetwork(settings);
+      base.cross = await setUpAcross(network);
+    }
     const credentials = await loadTlsCredentials(t.app.get(APP_CONFIG).gateway);
     proxy = await startProxy(credentials.cert, credentials.key);
     worker = startWorker({ ...base, proxyPort: (proxy.address() as { port: number }).port });
@@ -689,10 +806,12 @@ async function main(): Promise<void> {
       `  packet log: ${fmt(logged)} frames logged, ${fmt(sent)} sent${logged === sent ? '' : '  MISMATCH'}`,
     );
     if (logged !== sent) process.exitCode = 1;
+    if (network && !(await measureAcross(network, worker))) process.exitCode = 1;
   } finally {
     await worker?.terminate();
     proxy?.close();
     await t.stop();
+    await network?.stop();
   }
 }
 

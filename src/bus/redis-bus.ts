@@ -82,6 +82,8 @@ export class RedisBus extends MessageBus {
       retryStrategy: retryDelayMs,
       lazyConnect: true,
       connectionName: `satnet-${instanceId}`,
+      // Commands issued in one turn of the event loop go out in one write (a frame is one publish).
+      enableAutoPipelining: true,
     };
     this.commands = new Redis(url, options) as Redis & LeaseCommands;
     this.subscriber = new Redis(url, { ...options, autoResubscribe: false });

@@ -111,6 +111,7 @@ export const ERROR_CODES = {
   /** The fetcher's own code; the API reports it as TLE_REFRESH_FAILED. */
   TLE_FETCH_FAILED: { kind: 'UNAVAILABLE', docs: INTERNAL },
   PACKET_LOG_BACKLOG: { kind: 'UNAVAILABLE', docs: GATEWAY_WS },
+  RELAY_UNAVAILABLE: { kind: 'UNAVAILABLE', docs: GATEWAY_WS },
   /** The gateway's answer to a server fault (REST and JSON-RPC answer one outside this table). */
   INTERNAL_ERROR: { kind: 'UNAVAILABLE', docs: GATEWAY_WS },
 } as const satisfies Record<string, ErrorCodeEntry>;

@@ -60,6 +60,7 @@ export interface AppConfig {
     maxClockSkewSeconds: number;
     maxSessionBytesPerSecond: number;
     resumeMaxFrames: number;
+    presenceTtlSeconds: number;
   };
   nonScheduled: {
     maxFramesPerUpload: number;

@@ -430,6 +430,16 @@ export const OPTIONS: readonly OptionSpec[] = [
       'Most frames a client resuming a slot (startRemote lastSeq, WebSocket lastSeq) may have missed; more → RESUME_WINDOW_EXCEEDED.',
   },
   {
+    key: 'relay.presenceTtlSeconds',
+    env: 'SATNET_PRESENCE_TTL_SECONDS',
+    type: 'int',
+    min: 3,
+    max: 60,
+    default: 6,
+    description:
+      "With several instances (SATNET_REDIS_URL): how long a relay session's presence lasts unless its instance renews it (every third of this). An instance that dies without goodbye is noticed by the other side within 4/3 of this (8 s by default): REMOTE_DISCONNECTED.",
+  },
+  {
     key: 'nonScheduled.maxFramesPerUpload',
     env: 'SATNET_NONSCHED_MAX_FRAMES_PER_UPLOAD',
     type: 'int',

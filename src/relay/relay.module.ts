@@ -6,6 +6,8 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { SpacecraftModule } from '../spacecraft/spacecraft.module';
 import { StationsModule } from '../stations/stations.module';
 import { MissionSessionAudit } from './mission-session-audit';
+import { ClusterPresence } from './cluster-presence';
+import { FrameRecorder } from './frame-recorder';
 import { PacketFeed } from './packet-feed';
 import { PacketLog } from './packet-log';
 import { PacketReplayService } from './packet-replay.service';
@@ -25,6 +27,8 @@ import { SlotSettlement } from './slot-settlement';
   imports: [AccountsModule, BookingModule, MetricsModule, SpacecraftModule, StationsModule],
   providers: [
     RelayService,
+    ClusterPresence,
+    FrameRecorder,
     { provide: RelayPort, useExisting: RelayService },
     { provide: MissionRelayPort, useExisting: RelayService },
     PacketFeed,

@@ -15,14 +15,18 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { validateCspFrame } from '../csp/csp-frame';
 import type { LinkDirection } from '../orbit/doppler';
-import type { CspHeader } from '../csp/csp-header';
 import { cspSettingsOf } from '../spacecraft/spacecraft-mapper';
 import { SpacecraftService } from '../spacecraft/spacecraft.service';
 import { ByteRateLimit } from './byte-rate-limit';
+import {
+  type ClusterListener,
+  ClusterPresence,
+  type LocalPresence,
+  relayUnavailable,
+} from './cluster-presence';
 import { MissionSessionAudit } from './mission-session-audit';
-import { parseFrameTimestamp } from './frame-timestamp';
+import { FrameRecorder, type ReceivedFrame } from './frame-recorder';
 import { PacketLog, SHUTDOWN_FLUSH_MS } from './packet-log';
-import type { PacketOutcome } from './packet.entity';
 import {
   type DisconnectReason,
   type DownlinkDelivery,
@@ -40,7 +44,6 @@ import {
   type SendResult,
   START_REMOTE,
   type StartRemoteResult,
-  type Stored,
   type UplinkOptions,
   type UplinkResult,
 } from './relay-port';
@@ -67,33 +70,11 @@ interface ActiveSession extends RelaySession {
   readonly rate: ByteRateLimit;
 }
 
-/** One frame as the relay received it, for the packet log. */
-interface LoggedFrame {
-  session: RelaySession;
-  slot: OperationalSlot;
-  direction: LinkDirection;
-  data: Uint8Array;
-  clientTimestamp: string | number;
-  received: Date;
-}
-
-/** What the relay made of a frame. */
-interface FrameVerdict {
-  gsTime: Date | null;
-  dopplerShiftHz: number | null;
-  outcome: PacketOutcome;
-  rule: string | null;
-  header?: CspHeader;
-  /** Null for a REJECTED frame (relay-resume.ts). */
-  sequence: number | null;
-}
-
-/** The packets table's column (the protocol's limit for a sendMsg timestamp). */
-const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
-
 /** A mission WebSocket session's seat on its spacecraft; `peer` once its socket is open. */
 interface MissionSeat extends MissionLink {
   readonly userId: string;
+  /** Its name among the spacecraft's sessions on every instance (ClusterPresence). */
+  readonly seatId: string;
   readonly rate: ByteRateLimit;
   peer?: MissionPeer;
   /** The slot downlink this session resumes, checked at the handshake. */
@@ -133,7 +114,10 @@ export const MARK_EXECUTING_JOB = 'relay.mark-executing';
  * process (the packet log, the session audit) is written to the database.
  */
 @Injectable()
-export class RelayService extends RelayPort implements MissionRelayPort, OnApplicationBootstrap {
+export class RelayService
+  extends RelayPort
+  implements MissionRelayPort, OnApplicationBootstrap, ClusterListener
+{
   private readonly logger = new Logger(RelayService.name);
   private readonly relays = new Map<string, SlotRelay>();
   private readonly opening = new Map<string, Promise<SlotRelay>>();
@@ -153,8 +137,11 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     private readonly lifecycle: SlotLifecycle,
     private readonly missionAudit: MissionSessionAudit,
     private readonly sequenceLog: SequenceLog,
+    private readonly cluster: ClusterPresence,
+    private readonly recorder: FrameRecorder,
   ) {
     super();
+    cluster.listen(this);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -184,7 +171,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     const chosen = this.sideOf(actor, slot, side);
     this.checkStartable(slot);
     const relay = await this.open(slot);
-    if (relay.sides[chosen])
+    if (relay.sides[chosen] || (await this.takenElsewhere(relay, chosen, peer.connectionId)))
       return { code: START_REMOTE.CLIENTS_COINCIDE, session: { slotId, side: chosen } };
     // The client receives the other side's direction: the station the uplink, the mission the downlink.
     const point =
@@ -210,15 +197,16 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
       this.clock.now(),
     );
     this.markExecuting(relay);
-    const otherConnected = chosen === 'station' ? this.missionPresent(relay) : Boolean(relay.sides.station);
+    const otherConnected = this.present(relay, OTHER[chosen]);
     this.logger.log({ slotId, side: chosen, user: actor.username, otherConnected }, 'relay session started');
     if (chosen === 'station') {
       relay.sides.mission?.peer.notifyEvent(RELAY_EVENT.REMOTE_CONNECTED);
       this.tellMissionSockets(relay, RELAY_EVENT.REMOTE_CONNECTED);
-    } else if (this.missionSockets(relay).length === 0) {
-      // With mission WebSocket sessions present, the station was told when the first arrived.
+    } else if (this.missionSockets(relay).length === 0 && !this.cluster.remote(slotId, 'mission')) {
+      // With mission receivers present already, the station was told when the first arrived.
       relay.sides.station?.peer.notifyEvent(RELAY_EVENT.REMOTE_CONNECTED);
     }
+    this.cluster.changed(slotId);
     // The missed frames go out before the answer to startRemote (docs/protocol.md §14.1).
     if (resumed) await resumed;
     return { code: otherConnected ? START_REMOTE.REMOTE_READY : START_REMOTE.REMOTE_NOT_CONNECTED, session };
@@ -287,7 +275,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     }
     sender.rate.take(data.length, received.getTime());
     const direction = DIRECTION[session.side];
-    const frame: LoggedFrame = {
+    const frame: ReceivedFrame = {
       session,
       slot: relay.context.slot,
       direction,
@@ -295,9 +283,9 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
       clientTimestamp,
       received,
     };
-    const time = this.frameTime(session.side, clientTimestamp, received);
+    const time = this.recorder.frameTime(session.side, clientTimestamp, received);
     if (time instanceof DomainError) {
-      this.log(frame, {
+      this.recorder.record(frame, {
         gsTime: null,
         dopplerShiftHz: null,
         outcome: 'REJECTED',
@@ -312,11 +300,12 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     });
     const tls = relay.sides[OTHER[session.side]];
     const sockets = session.side === 'station' ? this.missionSockets(relay) : [];
-    const delivered = Boolean(tls) || sockets.length > 0;
+    const elsewhere = this.cluster.remote(session.slotId, OTHER[session.side]);
+    const delivered = Boolean(tls) || sockets.length > 0 || elsewhere;
     const outcome = !verdict.ok ? 'REJECTED' : delivered ? 'RELAYED' : 'NOT_DELIVERED';
     // Numbered once the log took it: a frame refused for a full log leaves no gap.
     const seq = relay.sequences[direction] + 1;
-    const stored = this.log(frame, {
+    const stored = this.recorder.record(frame, {
       gsTime: time,
       dopplerShiftHz,
       outcome,
@@ -329,7 +318,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     relay.sequences[direction] = seq;
     const gsTimestamp = time.toISOString();
     tls?.peer.notifyMsg(data, dopplerShiftHz, gsTimestamp, seq);
-    if (sockets.length > 0) {
+    if (sockets.length > 0 || elsewhere) {
       const { slot } = relay.context;
       const delivery: DownlinkDelivery = {
         data,
@@ -341,64 +330,118 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
         seq,
       };
       for (const socket of sockets) socket.downlink(delivery);
+      // Logged here once; the instances of the other side's clients only deliver it.
+      if (elsewhere) this.cluster.forward(slot.id, direction, delivery);
     }
     return { delivered, dopplerShiftHz, gsTimestamp, stored, seq };
   }
 
+  whenReady(): Promise<void> | undefined {
+    return this.packets.caughtUp();
+  }
+
   /**
-   * Ground-station time: the station's own timestamp, which must be within maxClockSkewSeconds
-   * of the server's clock (it drives Doppler: a station with an unset clock is told at its first
-   * frame); for the mission, the server's receive time (its timestamp is checked and kept).
+   * With several instances: whether another client holds the side anywhere (its lease). While the
+   * instances cannot reach each other a session starts only beside its other side on this
+   * instance; elsewhere it would be alone, unknown to the others: RELAY_UNAVAILABLE. The side's
+   * numbering then continues from the packet log: its last sender may have been on another instance.
    */
-  private frameTime(side: RelaySide, clientTimestamp: string | number, received: Date): Date | DomainError {
-    const parsed = parseFrameTimestamp(clientTimestamp);
-    if ('invalid' in parsed) return new DomainError('VALIDATION', 'INVALID_TIMESTAMP', parsed.invalid);
-    if (side === 'mission') return received;
-    const skewSeconds = Math.round((parsed.time.getTime() - received.getTime()) / 1000);
-    const maxSkew = this.config.relay.maxClockSkewSeconds;
-    if (Math.abs(skewSeconds) <= maxSkew) return parsed.time;
-    return new DomainError(
-      'VALIDATION',
-      'INVALID_TIMESTAMP',
-      `timestamp ${parsed.time.toISOString()} is ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? 'behind' : 'ahead of'} ` +
-        `the server's clock (${received.toISOString()}); at most ${maxSkew} s is accepted: check the station's clock`,
-      { serverTime: received.toISOString(), skewSeconds },
+  private async takenElsewhere(relay: SlotRelay, side: RelaySide, connectionId: string): Promise<boolean> {
+    if (!this.cluster.shared) return false;
+    const { id } = relay.context.slot;
+    const claim = await this.cluster.claim(id, side, connectionId);
+    if (claim === 'taken') return true;
+    if (claim === 'unavailable' && !this.localPresent(relay, OTHER[side])) throw relayUnavailable();
+    if (claim === 'held') await this.cluster.refresh(id);
+    const direction = DIRECTION[side];
+    const logged = await this.sequenceLog.last(id);
+    relay.sequences[direction] = Math.max(relay.sequences[direction], logged[direction]);
+    if (!relay.sides[side]) return false;
+    if (claim === 'held') this.cluster.release(id, side, connectionId); // another call here won meanwhile
+    return true;
+  }
+
+  /** A WebSocket seat among the spacecraft's sessions on every instance (the limit holds across them). */
+  private async takeSharedSeat(seat: MissionSeat, limit: number): Promise<void> {
+    let admitted = false;
+    try {
+      admitted = await this.cluster.admitSeat(seat.spacecraftId, seat.seatId, limit);
+    } finally {
+      if (!admitted) this.detachMission(seat, 'CLOSED'); // not open yet: only the seat goes
+    }
+    if (!admitted) throw tooManySessions(seat.spacecraftIdentifier, limit);
+  }
+
+  /** Whether a client of `side` is in the slot, on this instance or (reachable) on another. */
+  private present(relay: SlotRelay, side: RelaySide): boolean {
+    return this.localPresent(relay, side) || this.cluster.remote(relay.context.slot.id, side);
+  }
+
+  private localPresent(relay: SlotRelay, side: RelaySide): boolean {
+    return side === 'station' ? Boolean(relay.sides.station) : this.missionPresent(relay);
+  }
+
+  remoteFrame(slotId: string, direction: LinkDirection, frame: DownlinkDelivery): void {
+    const relay = this.relays.get(slotId);
+    if (!relay) return;
+    relay.sequences[direction] = Math.max(relay.sequences[direction], frame.seq);
+    const { data, dopplerShiftHz, gsTimestamp, seq } = frame;
+    if (direction === 'UPLINK') {
+      relay.sides.station?.peer.notifyMsg(data, dopplerShiftHz, gsTimestamp, seq);
+      return;
+    }
+    relay.sides.mission?.peer.notifyMsg(data, dopplerShiftHz, gsTimestamp, seq);
+    const delivery = { ...frame, groundStation: relay.context.slot.stationIdentifier };
+    for (const socket of this.missionSockets(relay)) socket.downlink(delivery);
+  }
+
+  remoteChanged(
+    slotId: string,
+    side: RelaySide,
+    present: boolean,
+    event: RelayEventId = RELAY_EVENT.REMOTE_DISCONNECTED,
+    reason?: DisconnectReason,
+  ): void {
+    const relay = this.relays.get(slotId);
+    // With that side here too, its clients here saw nothing change.
+    if (!relay || this.localPresent(relay, side)) return;
+    const told = present ? RELAY_EVENT.REMOTE_CONNECTED : event;
+    if (side === 'mission') {
+      relay.sides.station?.peer.notifyEvent(told, reason);
+      return;
+    }
+    relay.sides.mission?.peer.notifyEvent(told, reason);
+    this.tellMissionSockets(relay, told, reason);
+  }
+
+  remoteSlotEnd(slotId: string): void {
+    this.jobs.fireAndForget('relay.end-slot', () => this.endSlot(slotId, true), { slotId });
+  }
+
+  localPresence(slotId: string): LocalPresence {
+    const relay = this.relays.get(slotId);
+    return {
+      station: relay?.sides.station?.peer.connectionId,
+      mission: relay?.sides.mission?.peer.connectionId,
+      receivers: relay !== undefined && this.missionPresent(relay),
+    };
+  }
+
+  superseded(slotId: string, side: RelaySide): void {
+    const session = this.relays.get(slotId)?.sides[side];
+    if (!session) return;
+    this.logger.warn({ slotId, side }, 'a client on another instance took this session over');
+    session.peer.close('another client took this side of the slot on another instance');
+    this.jobs.fireAndForget(
+      'relay.superseded',
+      this.finish(session, RELAY_EVENT.REMOTE_DISCONNECTED, 'SUPERSEDED', 'CONNECTION_LOST'),
+      { slotId, side },
     );
   }
 
-  /** Appends the frame to the packet log, every column within its bounds (packet.entity.ts). */
-  private log(frame: LoggedFrame, verdict: FrameVerdict): Stored {
-    const { data } = frame;
-    // A refused frame may be longer than any relayed one (the gateway's message limit is
-    // larger): its first maxCspFrameBytes bytes are kept, frameBytes says how long it was.
-    const kept = Math.min(data.byteLength, this.config.relay.maxCspFrameBytes);
-    const header = verdict.header;
-    return this.packets.append({
-      slotId: frame.session.slotId,
-      stationId: frame.slot.stationId,
-      spacecraftId: frame.slot.spacecraftId,
-      sequence: verdict.sequence,
-      frequencyHz: null,
-      dedupKey: null,
-      fromSide: frame.session.side,
-      direction: frame.direction,
-      frameBytes: data.byteLength,
-      data: Buffer.from(data.buffer, data.byteOffset, kept),
-      clientTimestamp: String(frame.clientTimestamp).slice(0, MAX_CLIENT_TIMESTAMP_LENGTH),
-      serverReceivedAt: frame.received,
-      gsTimestamp: verdict.gsTime,
-      dopplerShiftHz: verdict.dopplerShiftHz,
-      outcome: verdict.outcome,
-      rejectRule: verdict.rule,
-      cspSource: header?.source ?? null,
-      cspDestination: header?.destination ?? null,
-      cspSourcePort: header?.sourcePort ?? null,
-      cspDestinationPort: header?.destinationPort ?? null,
-    });
-  }
-
-  whenReady(): Promise<void> | undefined {
-    return this.packets.caughtUp();
+  /** Mission WebSocket sessions here join the slots of their spacecraft that came into progress. */
+  async presenceRound(): Promise<void> {
+    for (const spacecraftId of [...this.missionSeats.keys()]) await this.openInProgress(spacecraftId);
   }
 
   async endRemote(session: RelaySession): Promise<void> {
@@ -417,6 +460,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
 
   /** Every session ends as SHUTDOWN (disconnections that follow change nothing), then the log is flushed. */
   async drain(): Promise<void> {
+    await this.cluster.drain();
     const sessions = [...this.relays.values()].flatMap((relay) => Object.values(relay.sides));
     this.relays.clear();
     for (const session of sessions)
@@ -450,11 +494,15 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     );
   }
 
-  private async endSlot(slotId: string): Promise<void> {
+  /** `heard`: another instance ended it and said so; this one need not say it again. */
+  private async endSlot(slotId: string, heard = false): Promise<void> {
     const relay = this.relays.get(slotId);
     if (!relay) return;
     this.relays.delete(slotId);
     const sessions = Object.values(relay.sides).filter((session) => session !== undefined);
+    if (!heard) this.cluster.slotEnded(slotId);
+    for (const session of sessions) this.cluster.release(slotId, session.side, session.peer.connectionId);
+    this.cluster.close(slotId);
     // Both sides are told and closed before anything is written: a failed audit write must not
     // leave the other side connected.
     for (const session of sessions) {
@@ -490,9 +538,12 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     if (session.side === 'station') {
       relay.sides.mission?.peer.notifyEvent(event, disconnect);
       this.tellMissionSockets(relay, event, disconnect);
-    } else if (!this.missionPresent(relay)) {
+    } else if (!this.present(relay, 'mission')) {
       relay.sides.station?.peer.notifyEvent(event, disconnect);
     }
+    // The other instances hear it first; then the lease goes (ClusterPresence.changed).
+    this.cluster.changed(session.slotId, event, disconnect);
+    this.cluster.release(session.slotId, session.side, active.peer.connectionId);
     // A slot with mission WebSocket sessions stays open: they may still uplink and must get SLOT_END.
     this.closeIfIdle(relay);
     await this.audit.ended(active.auditId, this.clock.now(), reason);
@@ -518,21 +569,17 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     const seats = this.missionSeats.get(spacecraft.id) ?? new Set<MissionSeat>();
     const limit = this.config.websocket.maxSessionsPerMission;
     // Checked and taken in one turn of the event loop: two handshakes cannot both take the last seat.
-    if (seats.size >= limit)
-      throw new DomainError(
-        'RATE_LIMITED',
-        'TOO_MANY_SESSIONS',
-        `spacecraft "${spacecraftIdentifier}" already has ${seats.size} WebSocket sessions, the most allowed; close one first`,
-        { limit },
-      );
+    if (seats.size >= limit) throw tooManySessions(spacecraftIdentifier, limit);
     const seat: MissionSeat = {
       spacecraftId: spacecraft.id,
       spacecraftIdentifier: spacecraft.identifier,
       userId: actor.userId,
+      seatId: randomUUID(),
       rate: new ByteRateLimit(this.config.relay.maxSessionBytesPerSecond),
       resume: from,
     };
     this.missionSeats.set(spacecraft.id, seats.add(seat));
+    if (this.cluster.shared) await this.takeSharedSeat(seat, limit);
     return seat;
   }
 
@@ -556,8 +603,8 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
   async attachMission(link: MissionLink, peer: MissionPeer): Promise<void> {
     const seat = link as MissionSeat;
     if (!this.missionSeats.get(seat.spacecraftId)?.has(seat)) return; // detached meanwhile
-    const withStation = this.relaysOf(seat.spacecraftId).filter((relay) => relay.sides.station);
-    const first = withStation.filter((relay) => !this.missionPresent(relay));
+    const withStation = this.relaysOf(seat.spacecraftId).filter((relay) => this.present(relay, 'station'));
+    const first = withStation.filter((relay) => !this.present(relay, 'mission'));
     const held = seat.resume && new HeldDelivery(seat.resume);
     seat.peer = held ? heldMissionPeer(peer, held) : peer;
     for (const relay of this.relaysOf(seat.spacecraftId)) this.joinSlot(seat, relay);
@@ -630,13 +677,16 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     const seats = this.missionSeats.get(seat.spacecraftId);
     if (!seats?.delete(seat)) return;
     if (seats.size === 0) this.missionSeats.delete(seat.spacecraftId);
+    this.cluster.withdrawSeat(seat.spacecraftId, seat.seatId);
     if (!seat.peer) return;
     this.missionAudit.leftAll(seat, reason); // in the background, as at a slot's end
     const event = reason === 'CLOSED' ? RELAY_EVENT.END_REMOTE : RELAY_EVENT.REMOTE_DISCONNECTED;
     const why = reason === 'CLIENT_NOT_READING' || reason === 'CONNECTION_LOST' ? reason : undefined;
     for (const relay of this.relaysOf(seat.spacecraftId)) {
       if (this.missionPresent(relay)) continue;
-      relay.sides.station?.peer.notifyEvent(event, why);
+      if (!this.cluster.remote(relay.context.slot.id, 'mission'))
+        relay.sides.station?.peer.notifyEvent(event, why);
+      this.cluster.changed(relay.context.slot.id, event, why);
       this.closeIfIdle(relay);
     }
     this.logger.log(
@@ -669,7 +719,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
         'NO_SLOT_IN_PROGRESS',
         `spacecraft "${seat.spacecraftIdentifier}" has no reserved slot in progress: book one (get_operational_slots, select_slots) and send during it`,
       );
-    const connected = open.filter((relay) => relay.sides.station);
+    const connected = open.filter((relay) => this.present(relay, 'station'));
     const choice = connected.length > 0 ? connected : open;
     if (choice.length === 1) return choice[0];
     const slots = choice.map((relay) => relay.context.slot.id);
@@ -698,6 +748,7 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     if (!seat.peer) return; // not open yet: attachMission joins it to every slot open then
     this.missionAudit.joined(seat, relay.context.slot.id, seat.userId, seat.peer.connectionId);
     this.markExecuting(relay);
+    this.cluster.changed(relay.context.slot.id);
   }
 
   /**
@@ -715,7 +766,9 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
 
   /** A relay nobody uses any more (no station, no M-client, no mission WebSocket session) is closed. */
   private closeIfIdle(relay: SlotRelay): void {
-    if (!relay.sides.station && !this.missionPresent(relay)) this.relays.delete(relay.context.slot.id);
+    if (relay.sides.station || this.missionPresent(relay)) return;
+    this.relays.delete(relay.context.slot.id);
+    this.cluster.close(relay.context.slot.id);
   }
 
   /** From SATNET_RELAY_EARLY_START_MINUTES before the slot's start until its end (section 9). */
@@ -809,13 +862,17 @@ export class RelayService extends RelayPort implements MissionRelayPort, OnAppli
     if (existing) return existing;
     let pending = this.opening.get(slot.id);
     if (!pending) {
-      pending = Promise.all([this.contexts.load(slot), this.sequenceLog.last(slot.id)]).then(
-        ([context, sequences]) => ({ context, sides: {}, sequences }),
-      );
+      pending = Promise.all([
+        this.contexts.load(slot),
+        this.sequenceLog.last(slot.id),
+        this.cluster.open(slot.id),
+      ]).then(([context, sequences]) => ({ context, sides: {}, sequences }));
       this.opening.set(slot.id, pending);
     }
     try {
       const relay = this.relays.get(slot.id) ?? (await pending);
+      if (!this.relays.has(slot.id) && this.cluster.remote(slot.id, 'station'))
+        this.tellMissionSockets(relay, RELAY_EVENT.REMOTE_CONNECTED); // its station is on another instance
       this.relays.set(slot.id, relay);
       // Mission WebSocket sessions of the spacecraft take part in every slot of it that opens.
       for (const seat of this.missionSeats.get(slot.spacecraftId) ?? []) this.joinSlot(seat, relay);
@@ -834,6 +891,15 @@ function missionEvent(relay: SlotRelay, event: RelayEventId, reason?: Disconnect
     groundStation: slot.stationIdentifier,
     ...(reason ? { reason } : {}),
   };
+}
+
+function tooManySessions(spacecraftIdentifier: string, limit: number): DomainError {
+  return new DomainError(
+    'RATE_LIMITED',
+    'TOO_MANY_SESSIONS',
+    `spacecraft "${spacecraftIdentifier}" already has ${limit} WebSocket sessions, the most allowed; close one first`,
+    { limit },
+  );
 }
 
 function notYours(slot: OperationalSlot, why: string): DomainError {
