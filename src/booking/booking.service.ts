@@ -235,10 +235,12 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     ]);
     const actorId = requireActor(ctx).userId;
     // The next request for these stations goes at commit, not after the emails of this one.
+    // MySQL's default REPEATABLE READ suffices, and spares a SET TRANSACTION round trip: the
+    // transaction's first statement locks the stations, a locking read, which starts no snapshot;
+    // the reads after it see every commit of the lock's previous holders.
     const changed = await this.stationQueue.run(stationIds, (release) =>
       retryOnConflict(() =>
         this.db.transaction(() => this.actLocked(party, action, ids, stationIds, actorId), {
-          readCommitted: true,
           afterCommit: release,
         }),
       ),
@@ -254,7 +256,8 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     stationIds: string[],
     actorId: string,
   ): Promise<OperationalSlot[]> {
-    // Lock first, then read: the slots as the previous holder of the station's lock left them.
+    // Lock first (nothing may read before), then read: the slots as the previous holder of the
+    // station's lock left them.
     // A selection reads, in the same query, what holds those stations (for exclusivity).
     const stations = await this.slots.lockStations(stationIds);
     const now = this.clock.now();
