@@ -2,6 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 import { Database } from '../database/database.service';
+import { columnsAs, hydrate } from '../database/plain-sql';
 import { ApiKey } from './api-key.entity';
 import { Session } from './session.entity';
 import { User } from './user.entity';
@@ -24,14 +25,16 @@ export class CredentialsRepository {
    * every authenticated request asks this, so it costs one round trip, not two.
    */
   async findSessionByHash(tokenHash: string): Promise<{ session: Session; user: User | null } | null> {
-    const found: (Session & { user?: User }) | null = await this.sessions
-      .createQueryBuilder('session')
-      .leftJoinAndMapOne('session.user', User, 'user', 'user.id = session.userId')
-      .where('session.tokenHash = :tokenHash', { tokenHash })
-      .getOne();
-    if (!found) return null;
-    const { user, ...session } = found;
-    return { session, user: user ?? null };
+    // Plain SQL (database/plain-sql.ts): TypeORM's join builder cost more CPU than the query.
+    const manager = this.db.manager();
+    const rows: Record<string, unknown>[] = await manager.query(
+      `SELECT s.*, ${columnsAs(manager, User, 'u', 'user_')} FROM sessions s ` +
+        'LEFT JOIN users u ON u.id = s.userId WHERE s.tokenHash = ?',
+      [tokenHash],
+    );
+    if (rows.length === 0) return null;
+    const user = rows[0].user_id === null ? null : hydrate(manager, User, rows[0], 'user_');
+    return { session: hydrate(manager, Session, rows[0]), user };
   }
 
   findSessionById(id: string): Promise<Session | null> {

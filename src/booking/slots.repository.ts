@@ -12,6 +12,7 @@ import {
   type ObjectLiteral,
 } from 'typeorm';
 import { Database } from '../database/database.service';
+import { columnValue, placeholders, selectEntities } from '../database/plain-sql';
 import { GroundStation } from '../stations/ground-station.entity';
 import { OperationalSlot } from './operational-slot.entity';
 import { SlotChange } from './slot-change.entity';
@@ -40,12 +41,26 @@ export interface LockedStation {
 }
 
 const CHANGES_PAGE = 500;
+/** Slots whose station is remembered (see stationsOf); beyond, the oldest are forgotten. */
+const STATION_OF_SLOT_ENTRIES = 100_000;
+/** Every column of a slot, for the plain SELECTs of booking's hot path. */
+const SLOT_COLUMNS =
+  'id, stationId, spacecraftId, stationIdentifier, spacecraftIdentifier, stationOwnerId, ' +
+  'spacecraftOwnerId, gsChannelId, scChannelId, startAt, endAt, tca, maxElevationDeg, state, ' +
+  'holdExpiresAt, bookedBy, failureReason, createdAt, updatedAt';
 /** Rows per INSERT: 500 × 17 values stays far below SQLite's and MySQL's bound-value limits. */
 const ROWS_PER_INSERT = 500;
 
 @Injectable()
 export class SlotsRepository {
   constructor(private readonly db: Database) {}
+
+  /**
+   * The station of each slot read lately. A slot never moves to another station and its id is
+   * never reused, so this needs no invalidation: booking learns which stations to wait for without
+   * a query for a slot it listed before (bounded: the oldest entries go first).
+   */
+  private readonly stationOfSlot = new Map<string, string>();
 
   private get slots() {
     return this.db.manager().getRepository(OperationalSlot);
@@ -63,30 +78,37 @@ export class SlotsRepository {
    */
   async lockStations(stationIds: string[]): Promise<LockedStation[]> {
     if (stationIds.length === 0) return [];
-    const query = this.db
-      .manager()
-      .getRepository(GroundStation)
-      .createQueryBuilder('station')
-      .select(['station.id', 'station.autoConfirm'])
-      .where('station.id IN (:...ids)', { ids: [...new Set(stationIds)].sort() })
-      .orderBy('station.id');
-    if (this.db.kind === 'mysql') query.setLock('pessimistic_write');
-    return (await query.getMany()).map(({ id, autoConfirm }) => ({ id, autoConfirm }));
+    const ids = [...new Set(stationIds)].sort();
+    const lock = this.db.kind === 'mysql' ? ' FOR UPDATE' : '';
+    const rows = await selectEntities(
+      this.db.manager(),
+      GroundStation,
+      `SELECT id, autoConfirm FROM ground_stations WHERE id IN (${placeholders(ids.length)}) ORDER BY id${lock}`,
+      ids,
+    );
+    return rows.map(({ id, autoConfirm }) => ({ id, autoConfirm }));
   }
 
-  /** The stations these slots are on (a plain read: what to lock before reading them again). */
+  /**
+   * The stations these slots are on (what to lock before reading them again): remembered from
+   * earlier reads, the others read with one plain query.
+   */
   async stationsOf(slotIds: string[]): Promise<string[]> {
-    if (slotIds.length === 0) return [];
-    const rows: { stationId: string }[] = await this.slots
-      .createQueryBuilder('slot')
-      .select('DISTINCT slot.stationId', 'stationId')
-      .where('slot.id IN (:...ids)', { ids: slotIds })
-      .getRawMany();
-    return rows.map((row) => row.stationId);
+    const unknown = slotIds.filter((id) => !this.stationOfSlot.has(id));
+    if (unknown.length > 0)
+      await this.selectSlots(
+        `SELECT id, stationId FROM operational_slots WHERE id IN (${placeholders(unknown.length)})`,
+        unknown,
+      );
+    return [...new Set(slotIds.flatMap((id) => this.stationOfSlot.get(id) ?? []))];
   }
 
   findByIds(ids: string[]): Promise<OperationalSlot[]> {
-    return ids.length ? this.slots.findBy({ id: In(ids) }) : Promise.resolve([]);
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.selectSlots(
+      `SELECT ${SLOT_COLUMNS} FROM operational_slots WHERE id IN (${placeholders(ids.length)})`,
+      ids,
+    );
   }
 
   /**
@@ -96,12 +118,11 @@ export class SlotsRepository {
   withOccupants(ids: string[], stationIds: string[], after: Date): Promise<OperationalSlot[]> {
     if (ids.length === 0) return Promise.resolve([]);
     if (stationIds.length === 0) return this.findByIds(ids);
-    return this.slots.find({
-      where: [
-        { id: In(ids) },
-        { stationId: In(stationIds), state: In([...OCCUPYING_STATES]), endAt: MoreThan(after) },
-      ],
-    });
+    return this.selectSlots(
+      `SELECT ${SLOT_COLUMNS} FROM operational_slots WHERE id IN (${placeholders(ids.length)}) ` +
+        `OR (stationId IN (${placeholders(stationIds.length)}) AND state IN (${placeholders(OCCUPYING_STATES.length)}) AND endAt > ?)`,
+      [...ids, ...stationIds, ...OCCUPYING_STATES, this.value('endAt', after)],
+    );
   }
 
   /**
@@ -127,43 +148,48 @@ export class SlotsRepository {
 
   /**
    * Up to `limit` live slots of one station or spacecraft, in (startAt, id) order from `after`:
-   * a reader loads no more rows than a page needs.
+   * a reader loads no more rows than a page needs. `visibleAt`: only what the spacecraft's
+   * M-operator may see at that instant (docs/api.md "Holds, autoConfirm, exclusivity, visibility"): its own selections and
+   * reservations, and FREE slots (an expired hold reads as FREE, slot-transitions.ts) that no
+   * selection or reservation of the same station overlaps, whoever holds it; filtered in the
+   * same statement (idx_slots_station_occupancy), so a page is one read.
    */
   page(
     owner: { stationId: string } | { spacecraftId: string },
     query: SlotPageQuery,
+    visibleAt?: Date,
   ): Promise<OperationalSlot[]> {
-    const builder = this.slots
-      .createQueryBuilder('slot')
-      .where('stationId' in owner ? 'slot.stationId = :owner' : 'slot.spacecraftId = :owner', {
-        owner: 'stationId' in owner ? owner.stationId : owner.spacecraftId,
-      })
-      .andWhere('slot.state IN (:...live)', { live: [...LIVE_STATES] })
-      .andWhere('slot.endAt > :endsAfter', { endsAfter: query.endsAfter });
-    if (query.startsBefore)
-      builder.andWhere('slot.startAt < :startsBefore', { startsBefore: query.startsBefore });
-    if (query.after)
-      builder.andWhere(
-        '(slot.startAt > :afterStart OR (slot.startAt = :afterStart AND slot.id > :afterId))',
-        {
-          afterStart: query.after.startAt,
-          afterId: query.after.id,
-        },
+    const where = ['stationId' in owner ? 's.stationId = ?' : 's.spacecraftId = ?'];
+    const params: unknown[] = ['stationId' in owner ? owner.stationId : owner.spacecraftId];
+    where.push(`s.state IN (${placeholders(LIVE_STATES.length)})`, 's.endAt > ?');
+    params.push(...LIVE_STATES, this.value('endAt', query.endsAfter));
+    if (query.startsBefore) {
+      where.push('s.startAt < ?');
+      params.push(this.value('startAt', query.startsBefore));
+    }
+    if (query.after) {
+      const start = this.value('startAt', query.after.startAt);
+      where.push('(s.startAt > ? OR (s.startAt = ? AND s.id > ?))');
+      params.push(start, start, query.after.id);
+    }
+    if (visibleAt) {
+      const now = this.value('holdExpiresAt', visibleAt);
+      const occupying = (slot: string) =>
+        `${slot}.state IN (${placeholders(OCCUPYING_STATES.length)}) AND NOT ` +
+        `(${slot}.state = 'SELECTED' AND ${slot}.holdExpiresAt IS NOT NULL AND ${slot}.holdExpiresAt <= ?)`;
+      where.push(
+        `((${occupying('s')}) OR NOT EXISTS (SELECT 1 FROM operational_slots o WHERE o.stationId = s.stationId ` +
+          `AND ${occupying('o')} AND o.endAt > s.startAt AND o.startAt < s.endAt AND o.id <> s.id))`,
       );
-    return builder.orderBy('slot.startAt', 'ASC').addOrderBy('slot.id', 'ASC').limit(query.limit).getMany();
-  }
-
-  /**
-   * Slots holding these stations (SELECTED, RESERVED…) that end after `after`. Expired holds are
-   * included: callers judge them by effectiveState, and overlaps in memory. No bound on the start:
-   * with one, SQLite's planner walks idx_slots_station_time through every slot the stations ever
-   * had (5 ms a call in bench/booking.ts) instead of idx_slots_station_occupancy (1 ms).
-   */
-  occupying(stationIds: string[], after: Date): Promise<OperationalSlot[]> {
-    if (stationIds.length === 0) return Promise.resolve([]);
-    return this.slots.find({
-      where: { stationId: In(stationIds), state: In([...OCCUPYING_STATES]), endAt: MoreThan(after) },
-    });
+      params.push(...OCCUPYING_STATES, now, ...OCCUPYING_STATES, now);
+    }
+    const columns = SLOT_COLUMNS.split(', ')
+      .map((column) => `s.${column}`)
+      .join(', ');
+    return this.selectSlots(
+      `SELECT ${columns} FROM operational_slots s WHERE ${where.join(' AND ')} ORDER BY s.startAt, s.id LIMIT ?`,
+      [...params, query.limit],
+    );
   }
 
   /** The spacecraft's RESERVED or EXECUTING slots that start by `startsBy` and end after `endsAfter`. */
@@ -217,8 +243,15 @@ export class SlotsRepository {
 
   /** Writes a changed slot row (a plain UPDATE: save() would first SELECT it again). */
   async save(slot: OperationalSlot): Promise<void> {
-    const { id, ...fields } = slot;
-    await this.slots.update({ id }, fields);
+    const fields = SLOT_COLUMNS.split(', ').filter(
+      (name): name is keyof OperationalSlot => name !== 'id' && name in slot,
+    );
+    await this.db
+      .manager()
+      .query(`UPDATE operational_slots SET ${fields.map((name) => `${name} = ?`).join(', ')} WHERE id = ?`, [
+        ...fields.map((name) => this.value(name, slot[name])),
+        slot.id,
+      ]);
   }
 
   /**
@@ -318,5 +351,23 @@ export class SlotsRepository {
         ]
       : after;
     return this.changes.find({ where, order: { id: 'ASC' }, take: limit });
+  }
+
+  /** Slots read by plain SQL (plain-sql.ts); each one's station is remembered for stationsOf. */
+  private async selectSlots(sql: string, params: unknown[]): Promise<OperationalSlot[]> {
+    const slots = await selectEntities(this.db.manager(), OperationalSlot, sql, params);
+    for (const slot of slots) this.rememberStation(slot.id, slot.stationId);
+    return slots;
+  }
+
+  private rememberStation(slotId: string, stationId: string): void {
+    if (this.stationOfSlot.has(slotId)) return;
+    if (this.stationOfSlot.size >= STATION_OF_SLOT_ENTRIES)
+      this.stationOfSlot.delete(this.stationOfSlot.keys().next().value as string);
+    this.stationOfSlot.set(slotId, stationId);
+  }
+
+  private value(property: keyof OperationalSlot, value: unknown): unknown {
+    return columnValue(this.db.manager(), OperationalSlot, property, value);
   }
 }

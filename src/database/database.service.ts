@@ -34,8 +34,9 @@ export class Database {
 
   /**
    * `readCommitted`: on MySQL, every read sees the latest commit rather than a snapshot taken at
-   * the transaction's first read. Booking needs this: it locks a station row, then must see the
-   * slots the previous lock holder committed. (SQLite runs one transaction at a time anyway.)
+   * the transaction's first read. A transaction that reads, then locks a station row, then must
+   * see the slots the previous lock holder committed needs this (the hold sweeper); one whose
+   * first statement is the lock does not (booking). SQLite runs one transaction at a time anyway.
    * `afterCommit` runs once the transaction committed, before its events are delivered (booking
    * lets the next request for the same station go there, not after the emails).
    */

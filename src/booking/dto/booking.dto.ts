@@ -14,11 +14,8 @@ import {
   Min,
 } from 'class-validator';
 
-/**
- * Slot lists come in pages (docs/api.md "Paging through slots"): small by default. A spacecraft's
- * page reads the database at most `maxReads` times to fill up past slots hidden by others' holds.
- */
-export const SLOT_PAGE = { defaultLimit: 100, maxLimit: 1000, maxReads: 4 } as const;
+/** Slot lists come in pages (docs/api.md "Paging through slots"): small by default. */
+export const SLOT_PAGE = { defaultLimit: 100, maxLimit: 1000 } as const;
 
 export class SlotIdsDto {
   @ApiProperty({ type: [String], example: ['slot-AbCdEfGhIjk'] })
