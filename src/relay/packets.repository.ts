@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { Database } from '../database/database.service';
 import { Packet, type PacketOutcome } from './packet.entity';
+import { packetReadIndex } from './packet-read-index';
 
 /** A frame to log; `storeError` is the log's own (see PacketLog's storeRepaired). */
 export type PacketRecord = Omit<Packet, 'id' | 'storeError'>;
@@ -192,7 +193,7 @@ export class PacketsRepository {
       : shape.columns;
     const rows: Record<string, unknown>[] = await manager.query(
       `SELECT ${columns.map((column) => driver.escape(column.databaseName)).join(', ')} FROM ${shape.table}` +
-        `${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ` +
+        `${this.indexHint(query)}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ` +
         `ORDER BY ${time} ASC, ${id} ASC LIMIT ${limit}`,
       params,
     );
@@ -202,6 +203,17 @@ export class PacketsRepository {
         packet[column.propertyName] = driver.prepareHydratedValue(row[column.databaseName], column);
       return packet as unknown as Packet;
     });
+  }
+
+  /**
+   * Names the index that walks the read (packetReadIndex: the one whose order is the page's).
+   * Left to themselves, MariaDB scanned the owner's index from its first packet and SQLite read a
+   * slot's page through the spacecraft's index and one outcome's through the owner's time index.
+   */
+  private indexHint(query: PacketQuery): string {
+    const index = packetReadIndex(query);
+    if (!index) return '';
+    return this.db.kind === 'mysql' ? ` FORCE INDEX (${index})` : ` INDEXED BY ${index}`;
   }
 
   /**
