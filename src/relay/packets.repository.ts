@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, QueryFailedError } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { Database } from '../database/database.service';
 import { Packet, type PacketOutcome } from './packet.entity';
@@ -212,7 +212,8 @@ export class PacketsRepository {
    * The rows of one SELECT as arrays in its columns' order, from the driver itself: better-sqlite3
    * building an object per row (in its `all()`, on the event loop) and mysql2 building one per
    * row cost more than the rest of a replayed packet's work (bench/replay.ts). In the caller's
-   * transaction when there is one; logged as TypeORM logs its queries.
+   * transaction when there is one; logged as TypeORM logs its queries, and failing with TypeORM's
+   * QueryFailedError (src/database/retry.ts and others read the driver's code from it).
    */
   private async selectRows(manager: EntityManager, sql: string, params: unknown[]): Promise<unknown[][]> {
     manager.connection.logger.logQuery(sql, params);
@@ -220,16 +221,21 @@ export class PacketsRepository {
       databaseConnection?: SqliteConnection;
       pool?: MysqlQueryable;
     };
-    if (this.db.kind === 'sqlite')
-      return this.sqliteStatement(driver.databaseConnection!, sql).all(...params);
-    const connection: MysqlQueryable = manager.queryRunner
-      ? ((await manager.queryRunner.connect()) as MysqlQueryable)
-      : driver.pool!;
-    return new Promise((resolve, reject) =>
-      connection.query({ sql, values: params, rowsAsArray: true }, (error, rows) =>
-        error ? reject(error) : resolve(rows as unknown[][]),
-      ),
-    );
+    try {
+      if (this.db.kind === 'sqlite')
+        return this.sqliteStatement(driver.databaseConnection!, sql).all(...params);
+      const connection: MysqlQueryable = manager.queryRunner
+        ? ((await manager.queryRunner.connect()) as MysqlQueryable)
+        : driver.pool!;
+      return await new Promise<unknown[][]>((resolve, reject) =>
+        connection.query({ sql, values: params, rowsAsArray: true }, (error, rows) =>
+          error ? reject(error) : resolve(rows as unknown[][]),
+        ),
+      );
+    } catch (error) {
+      manager.connection.logger.logQueryError(error as Error, sql, params);
+      throw new QueryFailedError(sql, params, error as Error);
+    }
   }
 
   /** A prepared statement returning arrays; its own, since TypeORM's cached ones return objects. */
