@@ -9,6 +9,7 @@ import { PacketArchive1764244800000 } from './1764244800000-PacketArchive';
 import { PacketRetention1764331200000 } from './1764331200000-PacketRetention';
 import { SlotLifecycle1764590400000 } from './1764590400000-SlotLifecycle';
 import { AnnexCOptionalFields1764763200000 } from './1764763200000-AnnexCOptionalFields';
+import { PacketOutcomeIndexes1764860000000 } from './1764860000000-PacketOutcomeIndexes';
 
 /** Every migration in order; listed explicitly so the same list works from src (tests) and dist. */
 export const MIGRATIONS = [
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   PacketRetention1764331200000,
   SlotLifecycle1764590400000,
   AnnexCOptionalFields1764763200000,
+  PacketOutcomeIndexes1764860000000,
 ];

@@ -225,6 +225,14 @@ describe('packet history, export and retention', () => {
     // Without slotId, a range (no wider than 31 days) says which packets.
     const day = await walk(base, `from=2008-09-20T00:00:00Z&to=2008-09-21T00:00:00Z&limit=1000`);
     expect(day.packets.map((p) => p.id)).toEqual(all.map((p) => p.id));
+    // One outcome over a range, page after page (the spacecraft's index by outcome walks it).
+    const rejected = await walk(
+      base,
+      `from=2008-09-20T00:00:00Z&to=2008-09-21T00:00:00Z&outcome=REJECTED&limit=7`,
+    );
+    expect(rejected.packets.map((p) => p.id)).toEqual(
+      all.filter((p) => p.outcome === 'REJECTED').map((p) => p.id),
+    );
 
     const rpc = await t.rpc(
       'get_packets',

@@ -14,6 +14,8 @@ export type PacketOutcome = 'RELAYED' | 'NOT_DELIVERED' | 'REJECTED' | 'NON_SCHE
 @Index('idx_packets_slot_time', ['slotId', 'serverReceivedAt'])
 @Index('idx_packets_spacecraft_time', ['spacecraftId', 'serverReceivedAt', 'id'])
 @Index('idx_packets_station_time', ['stationId', 'serverReceivedAt', 'id'])
+@Index('idx_packets_spacecraft_outcome_time', ['spacecraftId', 'outcome', 'serverReceivedAt', 'id'])
+@Index('idx_packets_station_outcome_time', ['stationId', 'outcome', 'serverReceivedAt', 'id'])
 @Index('idx_packets_time', ['serverReceivedAt'])
 export class Packet {
   @PrimaryGeneratedColumn({ type: 'integer' })

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, QueryFailedError } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { Database } from '../database/database.service';
 import { Packet, type PacketOutcome } from './packet.entity';
+import { packetReadIndex } from './packet-read-index';
 
 /** A frame to log; `storeError` is the log's own (see PacketLog's storeRepaired). */
 export type PacketRecord = Omit<Packet, 'id' | 'storeError'>;
@@ -78,6 +79,7 @@ export interface PacketColumnLength {
 export class PacketsRepository {
   private shape: InsertShape | undefined;
   private readShape: ReadShape | undefined;
+  private readonly sqliteStatements = new Map<string, SqliteStatement>();
 
   constructor(private readonly db: Database) {}
 
@@ -190,18 +192,74 @@ export class PacketsRepository {
     const columns = wanted
       ? shape.columns.filter((column) => wanted.has(column.propertyName))
       : shape.columns;
-    const rows: Record<string, unknown>[] = await manager.query(
+    const rows = await this.selectRows(
+      manager,
       `SELECT ${columns.map((column) => driver.escape(column.databaseName)).join(', ')} FROM ${shape.table}` +
-        `${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ` +
+        `${this.indexHint(query)}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ` +
         `ORDER BY ${time} ASC, ${id} ASC LIMIT ${limit}`,
       params,
     );
+    const names = columns.map((column) => column.propertyName);
+    const hydrators = columns.map((column) => shape.hydrators[column.propertyName]);
     return rows.map((row) => {
-      const packet = new Packet() as unknown as Record<string, unknown>;
-      for (const column of columns)
-        packet[column.propertyName] = driver.prepareHydratedValue(row[column.databaseName], column);
+      const packet: Record<string, unknown> = {};
+      for (let i = 0; i < names.length; i++) packet[names[i]] = hydrators[i](row[i]);
       return packet as unknown as Packet;
     });
+  }
+
+  /**
+   * The rows of one SELECT as arrays in its columns' order, from the driver itself: better-sqlite3
+   * building an object per row (in its `all()`, on the event loop) and mysql2 building one per
+   * row cost more than the rest of a replayed packet's work (bench/replay.ts). In the caller's
+   * transaction when there is one; logged as TypeORM logs its queries, and failing with TypeORM's
+   * QueryFailedError (src/database/retry.ts and others read the driver's code from it).
+   */
+  private async selectRows(manager: EntityManager, sql: string, params: unknown[]): Promise<unknown[][]> {
+    manager.connection.logger.logQuery(sql, params);
+    const driver = manager.connection.driver as unknown as {
+      databaseConnection?: SqliteConnection;
+      pool?: MysqlQueryable;
+    };
+    try {
+      if (this.db.kind === 'sqlite')
+        return this.sqliteStatement(driver.databaseConnection!, sql).all(...params);
+      const connection: MysqlQueryable = manager.queryRunner
+        ? ((await manager.queryRunner.connect()) as MysqlQueryable)
+        : driver.pool!;
+      return await new Promise<unknown[][]>((resolve, reject) =>
+        connection.query({ sql, values: params, rowsAsArray: true }, (error, rows) =>
+          error ? reject(error) : resolve(rows as unknown[][]),
+        ),
+      );
+    } catch (error) {
+      manager.connection.logger.logQueryError(error as Error, sql, params);
+      throw new QueryFailedError(sql, params, error as Error);
+    }
+  }
+
+  /** A prepared statement returning arrays; its own, since TypeORM's cached ones return objects. */
+  private sqliteStatement(connection: SqliteConnection, sql: string): SqliteStatement {
+    let statement = this.sqliteStatements.get(sql);
+    if (!statement) {
+      statement = connection.prepare(sql).raw(true);
+      this.sqliteStatements.set(sql, statement);
+      // Oldest first out: page sizes and filters make a bounded variety of statements.
+      if (this.sqliteStatements.size > SQLITE_STATEMENTS_KEPT)
+        this.sqliteStatements.delete(this.sqliteStatements.keys().next().value as string);
+    }
+    return statement;
+  }
+
+  /**
+   * Names the index that walks the read (packetReadIndex: the one whose order is the page's).
+   * Left to themselves, MariaDB scanned the owner's index from its first packet and SQLite read a
+   * slot's page through the spacecraft's index and one outcome's through the owner's time index.
+   */
+  private indexHint(query: PacketQuery): string {
+    const index = packetReadIndex(query);
+    if (!index) return '';
+    return this.db.kind === 'mysql' ? ` FORCE INDEX (${index})` : ` INDEXED BY ${index}`;
   }
 
   /**
@@ -303,10 +361,31 @@ function ignoringDuplicates(prefix: string, kind: 'sqlite' | 'mysql'): string {
   return prefix.replace(/^INSERT /, kind === 'mysql' ? 'INSERT IGNORE ' : 'INSERT OR IGNORE ');
 }
 
+/** Prepared SQLite statements page() keeps (see sqliteStatement). */
+const SQLITE_STATEMENTS_KEPT = 100;
+
+/** What selectRows needs of a better-sqlite3 connection and its statements. */
+interface SqliteConnection {
+  prepare(sql: string): { raw(toggle: boolean): SqliteStatement };
+}
+interface SqliteStatement {
+  all(...params: unknown[]): unknown[][];
+}
+
+/** What selectRows needs of a mysql2 pool or connection. */
+interface MysqlQueryable {
+  query(
+    options: { sql: string; values: unknown[]; rowsAsArray: boolean },
+    callback: (error: Error | null, rows: unknown) => void,
+  ): void;
+}
+
 /** The packets table as page() reads it: every column, by property, and the table's name. */
 interface ReadShape {
   columns: ColumnMetadata[];
   byProperty: Record<string, ColumnMetadata>;
+  /** By property: a value as the driver returns it → as TypeORM would hydrate it. */
+  hydrators: Record<string, (value: unknown) => unknown>;
   /** The table's name, escaped. */
   table: string;
 }
@@ -315,11 +394,30 @@ function readShape(manager: EntityManager): ReadShape {
   const metadata = manager.connection.getMetadata(Packet);
   const driver = manager.connection.driver;
   const columns = metadata.columns;
+  const sqlite = driver.options.type === 'better-sqlite3';
   return {
     columns,
     byProperty: Object.fromEntries(columns.map((column) => [column.propertyName, column])),
+    hydrators: Object.fromEntries(
+      columns.map((column) => {
+        const hydrate = (value: unknown): unknown => driver.prepareHydratedValue(value, column) as unknown;
+        return [column.propertyName, sqlite && column.type === 'datetime' ? sqliteTime(hydrate) : hydrate];
+      }),
+    ),
     table: driver.escape(metadata.tableName),
   };
+}
+
+/**
+ * A DATETIME as SQLite stores it ('2030-01-01 00:00:00.000', UTC, as TypeORM writes it) read
+ * straight into a Date; anything else through TypeORM's own conversion (`fallback`), whose
+ * format checks cost more than the rest of a replayed row's hydration.
+ */
+function sqliteTime(fallback: (value: unknown) => unknown): (value: unknown) => unknown {
+  return (value) =>
+    typeof value === 'string' && value.length === 23 && value[10] === ' ' && value[19] === '.'
+      ? new Date(`${value.slice(0, 10)}T${value.slice(11)}Z`)
+      : fallback(value);
 }
 
 /**

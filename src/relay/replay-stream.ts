@@ -14,12 +14,14 @@ export const REPLAY_PAGE = 500;
  */
 export const REPLAY_MAX_PENDING = 10_000;
 
-/** What a replayed packet carries (docs/protocol.md §16.3): the archive reads only these columns. */
+/**
+ * What a replayed packet carries (docs/protocol.md §16.3): the archive reads only these columns.
+ * Not the spacecraft: the archive's rows are the subscription's; live ones are checked (`matches`).
+ */
 export const REPLAY_FIELDS = [
   'data',
   'slotId',
   'stationId',
-  'spacecraftId',
   'direction',
   'outcome',
   'dopplerShiftHz',
@@ -187,7 +189,7 @@ export class ReplayStream {
     }
   };
 
-  private matches(packet: ReplayPacket): boolean {
+  private matches(packet: Packet): boolean {
     const { spacecraftId, direction, outcomes, from } = this.request;
     return (
       packet.spacecraftId === spacecraftId &&

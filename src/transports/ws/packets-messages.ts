@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { isoTime } from '../../common/iso-time';
 import type { Packet, PacketOutcome } from '../../relay/packet.entity';
 import type { ReplayPacket } from '../../relay/replay-stream';
 import { type Parsed, parseJsonObject } from './mission-messages';
@@ -118,18 +119,36 @@ function nanoseconds(value: unknown): Date | undefined | null {
  */
 export function encodeReplayItem(packet: ReplayPacket, groundStation: string | null): string {
   // A template rather than JSON.stringify of an object: this runs for every packet replayed
-  // (bench/replay.ts). Strings a client or the database could shape go through JSON.stringify;
-  // the rest are numbers, base64, ISO dates and the entity's enums.
+  // (bench/replay.ts). Strings a client or the database could shape go through JSON.stringify
+  // (once per run of equal values: a slot's packets share their slot and station); the rest are
+  // numbers, base64, ISO times and the entity's enums.
   const ms = packet.serverReceivedAt.getTime();
   return (
     `{"time":${ms === 0 ? '0' : `${ms}000000`},"packet":"CSP","buffer":"${packet.data.toString('base64')}",` +
-    `"id":${packet.id},"slotId":${JSON.stringify(packet.slotId)},` +
-    `"direction":"${packet.direction === 'UPLINK' ? 'uplink' : 'downlink'}","outcome":${JSON.stringify(packet.outcome)},` +
-    `"groundStation":${JSON.stringify(groundStation)},"dopplerShiftHz":${JSON.stringify(packet.dopplerShiftHz)},` +
-    `"gsTimestamp":${packet.gsTimestamp ? `"${packet.gsTimestamp.toISOString()}"` : 'null'},` +
-    `"serverTime":"${packet.serverReceivedAt.toISOString()}","sequence":${JSON.stringify(packet.sequence)}` +
+    `"id":${packet.id},"slotId":${slotJson(packet.slotId)},` +
+    `"direction":"${packet.direction === 'UPLINK' ? 'uplink' : 'downlink'}","outcome":"${packet.outcome}",` +
+    `"groundStation":${stationJson(groundStation)},"dopplerShiftHz":${jsonInteger(packet.dopplerShiftHz)},` +
+    `"gsTimestamp":${packet.gsTimestamp ? `"${isoTime(packet.gsTimestamp.getTime())}"` : 'null'},` +
+    `"serverTime":"${isoTime(ms)}","sequence":${jsonInteger(packet.sequence)}` +
     `${packet.rejectRule ? `,"rejectRule":${JSON.stringify(packet.rejectRule)}` : ''}}`
   );
+}
+
+/** JSON.stringify of a string or null, remembering the last one (replayed packets come in runs). */
+function lastJsonString(): (value: string | null) => string {
+  let last: string | null = null;
+  let lastJson = 'null';
+  return (value) => {
+    if (value !== last) [last, lastJson] = [value, JSON.stringify(value)];
+    return lastJson;
+  };
+}
+const slotJson = lastJsonString();
+const stationJson = lastJsonString();
+
+/** An integer column as JSON: `null` for null (and for anything not finite, as JSON.stringify). */
+function jsonInteger(value: number | null): string {
+  return value !== null && Number.isFinite(value) ? `${value}` : 'null';
 }
 
 /** A batch message for subscription `id`: `items` are encodeReplayItem's; none is the end marker. */
