@@ -18,6 +18,8 @@ import { RestModule } from './transports/rest/rest.module';
 
 export interface AppOptions {
   clock?: Clock;
+  /** False: periodic jobs run only when a test ticks them (JOB_TIMERS). */
+  jobTimers?: boolean;
 }
 
 @Module({})
@@ -27,7 +29,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        CommonModule.forRoot(options.clock),
+        CommonModule.forRoot(options.clock, options.jobTimers),
         loggerModule(config),
         DatabaseModule.forRoot(ENTITIES),
         BusModule,

@@ -113,6 +113,22 @@ describe('JobRunner', () => {
     }
   });
 
+  it('without timers (JOB_TIMERS false), runs a periodic job only when ticked', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const manual = new JobRunner(clock, undefined, false);
+      let runs = 0;
+      manual.every('sweep', 1000, () => runs++);
+      jest.advanceTimersByTime(10_000);
+      expect(runs).toBe(0);
+      await manual.tick('sweep');
+      expect(runs).toBe(1);
+      await manual.stop(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('refuses two jobs of one name and a tick of an unknown one', () => {
     runner.every('once', 1000, () => undefined);
     expect(() => runner.every('once', 1000, () => undefined)).toThrow('already scheduled');

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { Clock } from './clock';
 import { JobLeases } from './job-leases';
 
@@ -10,6 +10,12 @@ export type JobContext = Record<string, unknown>;
 
 /** How long shutdown waits for runs still under way before it gives up on them. */
 export const JOB_SHUTDOWN_WAIT_MS = 10_000;
+
+/**
+ * Injection token: false gives a runner whose periodic jobs run only when `tick(name)` is called.
+ * For tests whose script must not meet a run that real time started (docs replayed to the change).
+ */
+export const JOB_TIMERS = Symbol('JOB_TIMERS');
 
 /**
  * A network-wide job's lease lasts this many intervals. Its holder renews it on each run; when
@@ -29,7 +35,8 @@ export interface JobOptions {
 interface PeriodicJob {
   readonly name: string;
   readonly work: JobWork;
-  readonly timer: NodeJS.Timeout;
+  /** Absent when the runner has no timers (JOB_TIMERS false): the job runs only when ticked. */
+  readonly timer?: NodeJS.Timeout;
   /** The run under way, if any: a tick meanwhile is skipped, so a job never overlaps itself. */
   running?: Promise<void>;
   startedAtMs?: number;
@@ -60,13 +67,14 @@ export class JobRunner implements OnModuleDestroy {
   constructor(
     private readonly clock: Clock,
     @Optional() private readonly jobLeases?: JobLeases,
+    @Optional() @Inject(JOB_TIMERS) private readonly timers: boolean = true,
   ) {}
 
   /** Runs `work` every `intervalMs` until shutdown. One job per name. */
   every(name: string, intervalMs: number, work: JobWork, options: JobOptions = {}): void {
     if (this.periodic.has(name)) throw new Error(`a job named "${name}" is already scheduled`);
     if (this.stopped) return;
-    const timer = setInterval(() => this.start(name), intervalMs).unref();
+    const timer = this.timers ? setInterval(() => this.start(name), intervalMs).unref() : undefined;
     const run = options.once ? this.whileLeased(name, intervalMs, work) : work;
     this.periodic.set(name, { name, work: run, timer });
   }

@@ -29,11 +29,13 @@ export class TestApp extends ApiClient {
   /**
    * `database`: reuse one the test created (and drops) itself; by default each app gets its own.
    * `clock`: share one clock between apps (instances of one network read the same time).
+   * `jobTimers` false: periodic jobs run only when the test ticks them.
    */
   static async start(
     env: Record<string, string> = {},
     database?: TestDatabase,
     clock = new ManualClock('2030-01-01T00:00:00Z'),
+    { jobTimers = true }: { jobTimers?: boolean } = {},
   ): Promise<TestApp> {
     const ownsDatabase = database === undefined;
     database ??= await createTestDatabase();
@@ -57,7 +59,7 @@ export class TestApp extends ApiClient {
     });
     let app: INestApplication;
     try {
-      app = await createApp(config, { clock });
+      app = await createApp(config, { clock, jobTimers });
       await app.listen(0, '127.0.0.1');
     } catch (error) {
       // A refused start (bad configuration) leaves no database or directory behind.
