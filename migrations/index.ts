@@ -10,6 +10,7 @@ import { PacketRetention1764331200000 } from './1764331200000-PacketRetention';
 import { SlotLifecycle1764590400000 } from './1764590400000-SlotLifecycle';
 import { AnnexCOptionalFields1764763200000 } from './1764763200000-AnnexCOptionalFields';
 import { PacketOutcomeIndexes1764860000000 } from './1764860000000-PacketOutcomeIndexes';
+import { RelaySessionInstance1764880000000 } from './1764880000000-RelaySessionInstance';
 
 /** Every migration in order; listed explicitly so the same list works from src (tests) and dist. */
 export const MIGRATIONS = [
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   SlotLifecycle1764590400000,
   AnnexCOptionalFields1764763200000,
   PacketOutcomeIndexes1764860000000,
+  RelaySessionInstance1764880000000,
 ];

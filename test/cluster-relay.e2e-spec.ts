@@ -14,7 +14,8 @@ import { JobRunner } from '../src/common/jobs';
 import { PRESENCE_JOB } from '../src/relay/cluster-presence';
 import { PacketLog } from '../src/relay/packet-log';
 import { Packet } from '../src/relay/packet.entity';
-import { SLOT_END_JOB } from '../src/relay/relay.service';
+import { ABANDONED_SESSIONS_JOB, SLOT_END_JOB } from '../src/relay/relay.service';
+import { RelaySessionRecord } from '../src/relay/relay-session.entity';
 import { TestCluster } from './helpers/cluster';
 import { ORBIT_NOW } from './helpers/fixtures';
 import { frames, gatewayClient, next, type ReservedSlot, reservedSlot } from './helpers/relay-fixture';
@@ -325,5 +326,44 @@ describe('relay across instances', () => {
     await a.app.get(JobRunner).tick(SLOT_END_JOB);
     expect((await ended)[0]).toBe(EVENT.SLOT_END);
     await closed;
+  });
+
+  it("leaves a live instance's sessions open when another starts, and ends those of one that died", async () => {
+    const slot = await slotFor('xd');
+    const gs = await client(a, slot.stationKey);
+    await gs.startRemote(slot.slotId);
+    const rows = a.app.get(DataSource).getRepository(RelaySessionRecord);
+    const states = async () =>
+      (await rows.find({ where: { slotId: slot.slotId }, order: { instanceId: 'ASC' } })).map((row) => [
+        row.instanceId,
+        row.endReason,
+      ]);
+    expect(await states()).toEqual([['A', null]]);
+
+    // A new instance ends the sessions a previous run left open, not A's: A says it is alive on
+    // every presence round (here, after the test moved the clock).
+    await a.app.get(JobRunner).tick(PRESENCE_JOB);
+    await cluster.add('C');
+    expect(await states()).toEqual([['A', null]]);
+
+    // What an instance killed mid-slot leaves in the table: a session nobody will end.
+    await rows.insert({
+      id: '00000000-0000-4000-8000-0000000000de',
+      slotId: slot.slotId,
+      side: 'mission',
+      userId: (await rows.findOneByOrFail({ slotId: slot.slotId })).userId,
+      connectionId: 'gone-1',
+      transport: 'tls',
+      startedAt: cluster.clock.now(),
+      endedAt: null,
+      endReason: null,
+      instanceId: 'killed',
+    });
+    // The check runs on one instance, whichever holds its lease.
+    for (const instance of cluster.instances) await instance.app.get(JobRunner).tick(ABANDONED_SESSIONS_JOB);
+    expect(await states()).toEqual([
+      ['A', null],
+      ['killed', 'SERVER_LOST'],
+    ]);
   });
 });

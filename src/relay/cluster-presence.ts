@@ -110,6 +110,39 @@ export class ClusterPresence implements OnApplicationBootstrap {
     this.bus.onHealthChange((health) => this.healthChanged(health));
   }
 
+  /** This instance's name (MessageBus.instanceId). */
+  get instanceId(): string {
+    return this.bus.instanceId;
+  }
+
+  /**
+   * Says this instance is alive (a lease renewed every presence round), so that an instance
+   * starting up leaves its relay sessions alone. Nothing to say without a shared bus.
+   */
+  async announce(): Promise<void> {
+    if (!this.shared) return;
+    await this.bus
+      .claim(instanceKey(this.bus.instanceId), this.bus.instanceId, this.ttlMs)
+      .catch((error: unknown) =>
+        this.failed(error, 'could not say this instance is alive', this.bus.instanceId),
+      );
+  }
+
+  /**
+   * Whether the instance `instanceId` is alive: this one is; another is while it renews its
+   * lease; without a shared bus there is no other. Unknown (store unreachable) counts as alive,
+   * so nothing of a live instance is ended on a guess.
+   */
+  async instanceAlive(instanceId: string): Promise<boolean> {
+    if (instanceId === this.bus.instanceId) return true;
+    if (!this.shared) return false;
+    try {
+      return (await this.bus.holder(instanceKey(instanceId))) !== undefined;
+    } catch {
+      return true;
+    }
+  }
+
   /** False while the shared store is unreachable: nothing crosses instances then. */
   get reachable(): boolean {
     return this.bus.health() !== 'degraded';
@@ -318,6 +351,7 @@ export class ClusterPresence implements OnApplicationBootstrap {
    */
   async round(): Promise<void> {
     if (!this.reachable) return;
+    await this.announce();
     for (const [slotId, slot] of this.slots) {
       await this.renew(slotId, slot);
       const live = await this.snapshot(slotId);
@@ -467,6 +501,10 @@ function sideKey(slotId: string, side: RelaySide): string {
 
 function receiversKey(slotId: string): string {
   return `relay:slot:${slotId}:receivers`;
+}
+
+function instanceKey(instanceId: string): string {
+  return `relay:instance:${instanceId}`;
 }
 
 function seatsKey(spacecraftId: string): string {

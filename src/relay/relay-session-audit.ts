@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Injectable } from '@nestjs/common';
+import { MessageBus } from '../bus/message-bus';
 import { Database } from '../database/database.service';
 import type { RelaySessionRecord, SessionTransport } from './relay-session.entity';
 import { RelaySessionsRepository } from './relay-sessions.repository';
@@ -10,6 +11,7 @@ export class RelaySessionAudit {
   constructor(
     private readonly db: Database,
     private readonly sessions: RelaySessionsRepository,
+    private readonly bus: MessageBus,
   ) {}
 
   async started(
@@ -31,16 +33,26 @@ export class RelaySessionAudit {
       startedAt: at,
       endedAt: null,
       endReason: null,
+      instanceId: this.bus.instanceId,
     };
     await this.db.transaction(() => this.sessions.insert(record));
   }
 
   /**
-   * Ends the sessions a previous run left open (it was killed, or lost power): their sockets
-   * died with it. One instance owns every session today; returns how many were closed.
+   * Ends the open sessions of instances that are not alive (killed, or out of power: their
+   * sockets died with them; rows from before instances were recorded count as such). `alive`
+   * decides for each instance, this one included. Returns how many were closed.
    */
-  async endAbandoned(at: Date, reason: string): Promise<number> {
-    return this.db.transaction(() => this.sessions.endAllOpen(at, reason));
+  async endAbandoned(
+    at: Date,
+    reason: string,
+    alive: (instanceId: string) => Promise<boolean>,
+  ): Promise<number> {
+    const gone: (string | null)[] = [];
+    for (const instanceId of await this.sessions.instancesWithOpenSessions())
+      if (instanceId === null || !(await alive(instanceId))) gone.push(instanceId);
+    if (gone.length === 0) return 0;
+    return this.db.transaction(() => this.sessions.endOpenOf(gone, at, reason));
   }
 
   async ended(id: string, at: Date, reason: string): Promise<void> {

@@ -40,4 +40,8 @@ export class RelaySessionRecord {
    */
   @Column({ type: 'varchar', length: 24, nullable: true })
   endReason!: string | null;
+
+  /** The instance that holds the session (MessageBus.instanceId); null in rows from before. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  instanceId!: string | null;
 }

@@ -36,9 +36,23 @@ export class RelaySessionsRepository {
     return this.sessions.find({ where: { slotId }, order: { startedAt: 'ASC', side: 'DESC', id: 'ASC' } });
   }
 
-  /** Ends every session still open; returns how many there were. */
-  async endAllOpen(at: Date, reason: string): Promise<number> {
-    const result = await this.sessions.update({ endedAt: IsNull() }, { endedAt: at, endReason: reason });
-    return result.affected ?? 0;
+  /** The instances holding open sessions (null: rows from before instances were recorded). */
+  async instancesWithOpenSessions(): Promise<(string | null)[]> {
+    const rows: { instanceId: string | null }[] = await this.sessions
+      .createQueryBuilder('session')
+      .select('DISTINCT session.instanceId', 'instanceId')
+      .where('session.endedAt IS NULL')
+      .getRawMany();
+    return rows.map((row) => row.instanceId);
+  }
+
+  /** Ends the open sessions of these instances; returns how many there were. */
+  async endOpenOf(instanceIds: (string | null)[], at: Date, reason: string): Promise<number> {
+    let ended = 0;
+    for (const instanceId of instanceIds) {
+      const where = { endedAt: IsNull(), instanceId: instanceId ?? IsNull() };
+      ended += (await this.sessions.update(where, { endedAt: at, endReason: reason })).affected ?? 0;
+    }
+    return ended;
   }
 }

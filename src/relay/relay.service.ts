@@ -105,6 +105,9 @@ const DIRECTION: Record<RelaySide, LinkDirection> = { station: 'DOWNLINK', missi
 const SLOT_END_CHECK_MS = 1000;
 /** The periodic check that ends the sessions of slots whose end has passed. */
 export const SLOT_END_JOB = 'relay.end-finished-slots';
+/** With several instances: sessions left open by an instance that died are ended by another. */
+export const ABANDONED_SESSIONS_JOB = 'relay.end-abandoned-sessions';
+const ABANDONED_SESSIONS_CHECK_MS = 60_000;
 /** Marks a slot EXECUTING at its first session, without making that session wait for it. */
 export const MARK_EXECUTING_JOB = 'relay.mark-executing';
 
@@ -145,14 +148,33 @@ export class RelayService
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const abandoned = await this.audit.endAbandoned(this.clock.now(), 'SERVER_LOST');
-    if (abandoned > 0)
-      this.logger.warn(
-        { sessions: abandoned },
-        'relay sessions left open by a previous run ended as SERVER_LOST',
+    // This instance's sessions in the table are a previous run's; other live instances' are theirs.
+    await this.cluster.announce();
+    const own = this.cluster.instanceId;
+    await this.endAbandonedSessions((id) =>
+      id === own ? Promise.resolve(false) : this.cluster.instanceAlive(id),
+    );
+    if (this.cluster.shared)
+      this.jobs.every(
+        ABANDONED_SESSIONS_JOB,
+        ABANDONED_SESSIONS_CHECK_MS,
+        () => this.endAbandonedSessions(),
+        {
+          once: true,
+        },
       );
     // A failed check is logged by the runner; the next one tries again.
     this.jobs.every(SLOT_END_JOB, SLOT_END_CHECK_MS, () => this.endFinishedSlots());
+  }
+
+  /** Ends the session rows of instances that died without ending them (SERVER_LOST). */
+  private async endAbandonedSessions(alive = (id: string) => this.cluster.instanceAlive(id)): Promise<void> {
+    const abandoned = await this.audit.endAbandoned(this.clock.now(), 'SERVER_LOST', alive);
+    if (abandoned > 0)
+      this.logger.warn(
+        { sessions: abandoned },
+        'relay sessions of a run or instance that is gone ended as SERVER_LOST',
+      );
   }
 
   authenticate(apiKey: string): Promise<Actor> {
