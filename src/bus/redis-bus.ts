@@ -195,9 +195,13 @@ export class RedisBus extends MessageBus {
     try {
       return await command();
     } catch (error) {
+      // Commands batched by auto-pipelining fail with "Stream isn't writeable" when the connection
+      // drops under them, before the status says so.
       const lost =
         this.commands.status !== 'ready' ||
-        (error instanceof Error && error.name === 'MaxRetriesPerRequestError');
+        (error instanceof Error &&
+          (error.name === 'MaxRetriesPerRequestError' ||
+            /Stream isn't writeable|Connection is closed/.test(error.message)));
       if (!lost) throw error;
       throw new BusUnavailableError(error instanceof Error ? error.message : String(error));
     }

@@ -29,9 +29,11 @@ export class ApiClient {
     const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     const response = await fetch(this.baseUrl + path, { method, headers, body });
     const text = await response.text();
+    // JSON answers parsed; others (metrics, exports, the console's pages) as text.
+    const json = /\bjson\b/.test(response.headers.get('content-type') ?? 'application/json');
     return {
       status: response.status,
-      body: text ? (JSON.parse(text) as T) : (undefined as T),
+      body: text ? ((json ? JSON.parse(text) : text) as T) : (undefined as T),
       headers: response.headers,
     };
   }
