@@ -9,6 +9,7 @@ import {
   WsHandshakeError,
 } from '../src/client/websocket-client';
 import { type BusHealth, MessageBus } from '../src/bus/message-bus';
+import { healthBecomes } from '../src/bus/testing/health-becomes';
 import { TcpProxy } from '../src/bus/testing/tcp-proxy';
 import { JobRunner } from '../src/common/jobs';
 import { PRESENCE_JOB } from '../src/relay/cluster-presence';
@@ -89,17 +90,8 @@ describe('relay across instances', () => {
     const instance = await cluster.add(name, { SATNET_REDIS_URL: `redis://127.0.0.1:${port}/0` });
     return { instance, proxy };
   };
-  const health = (instance: TestApp, wanted: BusHealth): Promise<void> => {
-    const bus = instance.app.get(MessageBus);
-    if (bus.health() === wanted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const stop = bus.onHealthChange((current) => {
-        if (current !== wanted) return;
-        stop();
-        resolve();
-      });
-    });
-  };
+  const health = (instance: TestApp, wanted: BusHealth): Promise<void> =>
+    healthBecomes(instance.app.get(MessageBus), wanted);
 
   beforeAll(async () => {
     cluster = await TestCluster.start(['A', 'B']);
