@@ -78,6 +78,9 @@ type Phase = 'history' | 'live' | 'stopped';
  * the archive, holds what the feed brings while it reads (bounded: if too much comes, it drops
  * it and reads on, since all of it is committed), and once a page comes back short it delivers
  * the held packets whose position (serverReceivedAt, id) is after the last one it delivered.
+ * A commit is visible to the archive a few microtasks before its packets reach the feed, so the
+ * last page may already hold packets the feed announces only after the hand-over: the ids of the
+ * last two pages are kept, and live packets among them are not sent again.
  * Playback sends a batch only when the reader has taken the earlier ones (`writable`), and reads
  * one page ahead: a reader that does not read pauses it, and the stream holds at most two pages
  * of history.
@@ -86,6 +89,8 @@ export class ReplayStream {
   private phase: Phase = 'history';
   private last: PacketPosition | undefined;
   private pending: ReplayPacket[] = [];
+  /** Ids of the last two pages played back: the feed may announce them after the hand-over. */
+  private recentlyPlayed: ReadonlySet<number>[] = [];
   private overflowed = false;
   private pumping = false;
   private unsubscribe: (() => void) | undefined;
@@ -146,6 +151,7 @@ export class ReplayStream {
         next.catch(() => undefined);
       }
       await this.source.prepare(page);
+      this.recentlyPlayed = [this.recentlyPlayed.at(-1) ?? new Set(), new Set(page.map(({ id }) => id))];
       for (let start = 0; start < page.length; start += REPLAY_BATCH) {
         if (!(await this.readerReady())) return false;
         this.deliver(page.slice(start, start + REPLAY_BATCH));
@@ -175,7 +181,9 @@ export class ReplayStream {
   /** The feed's listener: runs inside the packet log's commit, so it only filters and queues. */
   private readonly received = (packets: readonly Packet[]): void => {
     if (this.phase === 'stopped' || this.overflowed) return;
-    for (const packet of packets) if (this.matches(packet)) this.pending.push(packet);
+    for (const packet of packets)
+      if (this.matches(packet) && !(this.phase === 'live' && this.playedBack(packet.id)))
+        this.pending.push(packet);
     if (this.pending.length <= REPLAY_MAX_PENDING) {
       if (this.phase === 'live' && this.pending.length > 0) this.pump();
       return;
@@ -188,6 +196,10 @@ export class ReplayStream {
       this.sink.behind();
     }
   };
+
+  private playedBack(id: number): boolean {
+    return this.recentlyPlayed.some((ids) => ids.has(id));
+  }
 
   private matches(packet: Packet): boolean {
     const { spacecraftId, direction, outcomes, from } = this.request;

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { PacketListener } from './packet-feed';
+import { Packet } from './packet.entity';
+import type { PacketQuery } from './packets.repository';
+import { REPLAY_PAGE, type ReplayPacket, type ReplaySink, ReplayStream } from './replay-stream';
+
+const SPACECRAFT = 'sc-1';
+const T0 = Date.parse('2026-12-02T12:00:00Z');
+
+/**
+ * An archive in memory: `commit` makes packets visible to page reads at once, `announce` hands
+ * them to the feed later, as the packet log does a few microtasks after its commit.
+ */
+class Archive {
+  private readonly rows: Packet[] = [];
+  private readonly listeners = new Set<PacketListener>();
+  private nextId = 1;
+
+  commit(count: number): Packet[] {
+    const packets = Array.from({ length: count }, () => {
+      const id = this.nextId++;
+      return Object.assign(new Packet(), {
+        id,
+        spacecraftId: SPACECRAFT,
+        serverReceivedAt: new Date(T0 + id),
+        direction: 'downlink',
+        outcome: 'RELAYED',
+      });
+    });
+    this.rows.push(...packets);
+    return packets;
+  }
+
+  announce(packets: Packet[]): void {
+    for (const listener of this.listeners) listener(packets);
+  }
+
+  readonly source = {
+    page: (query: PacketQuery): Promise<ReplayPacket[]> => {
+      const after = query.after;
+      return Promise.resolve(
+        this.rows
+          .filter((row) => row.serverReceivedAt >= (query.from as Date))
+          .filter((row) => !after || row.id > after.id)
+          .slice(0, query.limit),
+      );
+    },
+    subscribe: (listener: PacketListener) => {
+      this.listeners.add(listener);
+      return () => this.listeners.delete(listener);
+    },
+    prepare: () => Promise.resolve(),
+  };
+}
+
+function sink(): ReplaySink & { ids: number[]; isLive: boolean } {
+  const received = {
+    ids: [] as number[],
+    isLive: false,
+    open: true,
+    batch: (packets: readonly ReplayPacket[]) => received.ids.push(...packets.map(({ id }) => id)),
+    end: () => undefined,
+    live: () => (received.isLive = true),
+    behind: () => undefined,
+    failed: (error: unknown) => {
+      throw error;
+    },
+    writable: () => undefined,
+  };
+  return received;
+}
+
+/** Lets the stream's live pump (one setImmediate away) run. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('ReplayStream hand-over from playback to live', () => {
+  it('sends once a packet the last page read before the feed announced it', async () => {
+    const archive = new Archive();
+    archive.announce(archive.commit(REPLAY_PAGE + 10));
+    const lateAnnounced = archive.commit(20); // committed, visible to reads, not yet on the feed
+    const received = sink();
+
+    await new ReplayStream({ spacecraftId: SPACECRAFT, from: new Date(T0) }, archive.source, received).run();
+    expect(received.isLive).toBe(true);
+    archive.announce(lateAnnounced);
+    archive.announce(archive.commit(5));
+    await nextTurn();
+
+    expect(received.ids).toEqual(Array.from({ length: REPLAY_PAGE + 35 }, (_, i) => i + 1));
+  });
+
+  it('sends once what the feed announced while the history was read', async () => {
+    const archive = new Archive();
+    archive.announce(archive.commit(REPLAY_PAGE * 2 + 1));
+    const received = sink();
+    const stream = new ReplayStream(
+      { spacecraftId: SPACECRAFT, from: new Date(T0) },
+      archive.source,
+      received,
+    );
+
+    const running = stream.run();
+    archive.announce(archive.commit(30)); // during playback: read by a page and held from the feed
+    await running;
+    archive.announce(archive.commit(3));
+    await nextTurn();
+
+    expect(received.ids).toEqual(Array.from({ length: REPLAY_PAGE * 2 + 34 }, (_, i) => i + 1));
+  });
+});
