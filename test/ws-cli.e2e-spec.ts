@@ -104,13 +104,13 @@ describe('npm run client -- --ws / --events (the CLI against the real server)', 
       expect.stringMatching(
         new RegExp(
           `^sent #1 ${uplink.length} bytes: stored and relayed slot=${slot.slotId} station=${slot.station} ` +
-            `doppler=-?[\\d.]+ Hz server=${new Date(at).toISOString()}$`,
+            `doppler=-?[\\d.]+ Hz server=${new Date(at).toISOString()} seq=1$`,
         ),
       ),
       expect.stringMatching(
         new RegExp(
           `^recv ${downlink.length} bytes doppler=-?[\\d.]+ Hz gs=${new Date(at).toISOString()} ` +
-            `server=\\S+ local=\\S+ slot=${slot.slotId} station=${slot.station} data=${downlink.toString('hex')}$`,
+            `server=\\S+ local=\\S+ slot=${slot.slotId} station=${slot.station} seq=1 data=${downlink.toString('hex')}$`,
         ),
       ),
       `event SLOT_END slot=${slot.slotId} station=${slot.station}`,
@@ -144,6 +144,17 @@ describe('npm run client -- --ws / --events (the CLI against the real server)', 
     expect(cli.out.at(-1)).toMatch(/^closed 1000/);
     await gs.ping();
     expect(relayed).toEqual([good]);
+  });
+
+  it('resumes a slot with --slot and --last-seq: the downlinks sent since arrive first, once each', async () => {
+    const gs = await station();
+    for (const text of ['one', 'two', 'three']) await gs.sendMsg(frames.downlink(text), now()); // nobody listens
+    const cli = new CliRun(ws('--slot', slot.slotId, '--last-seq', '1'));
+    await cli.line(/seq=3 /);
+    expect(await cli.stop()).toBe(EXIT.OK);
+    const received = cli.out.filter((line) => line.startsWith('recv'));
+    expect(received.map((line) => / seq=(\d+) /.exec(line)?.[1])).toEqual(['2', '3']);
+    expect(received[0]).toContain(`data=${frames.downlink('two').toString('hex')}`);
   });
 
   it('says when no station is connected, and ends the session on Ctrl-C', async () => {

@@ -29,6 +29,8 @@ import {
 export interface WsCliOptions extends ExchangeOptions {
   connect: WsConnectOptions;
   spacecraft: string;
+  /** --slot and --last-seq: the frames missed since `lastSeq` first (docs/protocol.md §14.2). */
+  resume?: { slotId: string; lastSeq: number };
 }
 
 export interface EventsCliOptions {
@@ -67,7 +69,11 @@ export async function runMissionSocket(options: WsCliOptions, io: CliIo): Promis
     options.connect.baseUrl.replace(/^http/, 'ws'),
   ).href;
   const opened = await open(io, url, () =>
-    MissionSocketClient.connect({ ...options.connect, spacecraft: options.spacecraft }),
+    MissionSocketClient.connect({
+      ...options.connect,
+      spacecraft: options.spacecraft,
+      resume: options.resume,
+    }),
   );
   if ('status' in opened) return opened.status;
   return new MissionSocketSession(opened.client, io, options, url).run();
@@ -131,7 +137,7 @@ class MissionSocketSession extends FrameSession {
       io.out(
         `recv ${data.length} bytes doppler=${message.dopplerShiftHz} Hz gs=${message.gsTimestamp} ` +
           `server=${message.serverTime} local=${new Date().toISOString()} slot=${message.slotId} ` +
-          `station=${message.groundStation} data=${data.toString('hex')}`,
+          `station=${message.groundStation} seq=${message.seq} data=${data.toString('hex')}`,
       );
     });
     client.on('event', (event: MissionEventMessage) =>
@@ -154,7 +160,7 @@ class MissionSocketSession extends FrameSession {
     const ack = await this.client.uplink(frame);
     return (
       `sent #${index} ${frame.length} bytes: stored and relayed slot=${ack.slotId} ` +
-      `station=${ack.groundStation} doppler=${ack.dopplerShiftHz} Hz server=${ack.serverTime}`
+      `station=${ack.groundStation} doppler=${ack.dopplerShiftHz} Hz server=${ack.serverTime} seq=${ack.seq}`
     );
   }
 

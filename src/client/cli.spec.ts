@@ -124,7 +124,16 @@ describe('satnet-client', () => {
       ['--ws', '--url', 'http://h', '--spacecraft', 'SAT', '--api-key', 'k', '--auth', 'cookie'],
       '--auth must be header, subprotocol or query, got "cookie"',
     ],
-    [['--ws', '--url', 'http://h', '--slot', 's'], '--slot cannot be used with --ws'],
+    [
+      ['--ws', '--url', 'http://h', '--spacecraft', 'SAT', '--api-key', 'k', '--slot', 's'],
+      '--slot with --ws resumes a slot: give --last-seq too',
+    ],
+    [['--host', 'h', '--api-key', 'k', '--last-seq', '3'], '--last-seq needs --slot'],
+    [
+      ['--host', 'h', '--api-key', 'k', '--slot', 's', '--last-seq=1.5'],
+      /^--last-seq must be an integer from 0 to/,
+    ],
+    [['--events', '--url', 'http://h', '--last-seq', '1'], '--last-seq cannot be used with --events'],
     [['--events', '--url', 'http://h', '--send', 'cafe'], '--send cannot be used with --events'],
     [
       ['--events', '--url', 'http://h', '--api-key', 'k', '--cursor', '1.5'],
@@ -202,12 +211,14 @@ describe('satnet-client', () => {
     ]);
     expect(result.err).toEqual([]);
     expect(result.status).toBe(EXIT.OK);
-    expect(result.out.slice(2)).toEqual([
+    const seqs = result.out.slice(3).map((line) => Number(/ seq=(\d+)$/.exec(line)?.[1]));
+    expect(result.out.slice(2).map((line) => line.replace(/ seq=\d+$/, ''))).toEqual([
       'startRemote cli-1: REMOTE_READY (0)',
       'sent #1 2 bytes: delivered doppler=-1234 Hz gs=2030-01-01T00:00:00.000Z',
       'sent #2 3 bytes: delivered doppler=-1234 Hz gs=2030-01-01T00:00:00.000Z',
       'sent #3 2 bytes: delivered doppler=-1234 Hz gs=2030-01-01T00:00:00.000Z',
     ]);
+    expect(seqs).toEqual([seqs[0], seqs[0] + 1, seqs[0] + 2]); // each frame's number, to resume after
     expect(gateway.relay.frames.filter(([slot]) => slot === 'cli-1').map((entry) => entry[2])).toEqual([
       'cafe',
       '0a0b0c',
@@ -227,7 +238,7 @@ describe('satnet-client', () => {
     expect(result.out[2]).toBe('startRemote cli-2 (mission): REMOTE_NOT_CONNECTED (-2)');
     expect(result.out[3]).toBe('event REMOTE_CONNECTED (-4)');
     expect(result.out[4]).toMatch(
-      /^recv 2 bytes doppler=-1234 Hz gs=2030-01-01T00:00:00.000Z local=\S+Z data=beef$/,
+      /^recv 2 bytes doppler=-1234 Hz gs=2030-01-01T00:00:00.000Z local=\S+Z seq=\d+ data=beef$/,
     );
     expect(result.out[5]).toBe('event SLOT_END (-2)');
   });
@@ -248,9 +259,26 @@ describe('satnet-client', () => {
     ]);
     expect(result.status).toBe(EXIT.REFUSED);
     expect(result.err).toEqual(['frame #1 failed: FRAME_REJECTED: CRC32-C mismatch']);
-    expect(result.out.at(-1)).toBe(
-      'sent #2 1 bytes: not delivered (the other side is not connected) doppler=-1234 Hz gs=2030-01-01T00:00:00.000Z',
+    expect(result.out.at(-1)).toMatch(
+      /^sent #2 1 bytes: not delivered \(the other side is not connected\) doppler=-1234 Hz gs=2030-01-01T00:00:00.000Z seq=\d+$/,
     );
+  });
+
+  it('resumes a slot after the frame given by --last-seq', async () => {
+    const result = await run([
+      ...connection(),
+      '--api-key',
+      'mission-key',
+      '--slot',
+      'cli-resume',
+      '--last-seq',
+      '7',
+      '--linger',
+      '0',
+    ]);
+    expect(result.status).toBe(EXIT.OK);
+    expect(result.out[2]).toBe('startRemote cli-resume (after seq 7): REMOTE_NOT_CONNECTED (-2)');
+    expect(gateway.relay.callsOf('startRemote').at(-1)).toEqual(['mission', 'cli-resume', undefined, 7]);
   });
 
   it('sends hex lines from standard input with --interactive', async () => {

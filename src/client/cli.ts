@@ -36,10 +36,11 @@ export { EXIT, type CliIo } from './cli-common';
  */
 
 export const USAGE = `usage: satnet-client --host <host> [--port <port>] --api-key <key>
-                     [--slot <slotId> [--side station|mission]]
+                     [--slot <slotId> [--side station|mission] [--last-seq <n>]]
                      [--ca <pem-file> | --fingerprint <sha256> | --insecure]
                      [--send <hex>]... [--file <path>] [--interactive] [--linger <seconds>]
        satnet-client --ws --url <http-url> --spacecraft <id> --api-key <key>
+                     [--slot <slotId> --last-seq <n>]
                      [--auth header|subprotocol|query] [--ca <pem-file> | --insecure]
                      [--send <hex>]... [--file <path>] [--interactive] [--linger <seconds>]
        satnet-client --events --url <http-url> --api-key <key> [--cursor <n>]
@@ -48,8 +49,8 @@ export const USAGE = `usage: satnet-client --host <host> [--port <port>] --api-k
 
 TLS gateway (the default): connects and logs in. Without --slot it checks the connection
 (login, ping) and exits. With --slot it starts a session, sends the frames given, prints every
-frame that arrives (with its Doppler shift and timestamps) and every event, and stays until the
-slot ends, the server closes the connection, or Ctrl-C.
+frame that arrives (with its Doppler shift, timestamps and sequence number seq=) and every event,
+and stays until the slot ends, the server closes the connection, or Ctrl-C.
 
 --ws: opens a mission WebSocket session on <url>/ws/mission/<id>/protocol/csp. It needs no slot:
 uplinks go to the slot of the spacecraft in progress. It sends the frames given as uplinks (each
@@ -69,8 +70,11 @@ the number of the last change you saw), until the server closes the stream or Ct
                          Sec-WebSocket-Protocol value, or in the query (?token=)
   --cursor <n>           --events: resume after change number n
   --api-key <key>        API key; or set SATNET_API_KEY (keeps the key out of the process list)
-  --slot <slotId>        TLS: the reserved slot to start a session on
+  --slot <slotId>        TLS: the reserved slot to start a session on; --ws: the slot to resume
   --side station|mission TLS: which side of the slot, when you own both station and spacecraft
+  --last-seq <n>         resume the slot after the frame numbered n (the seq= of the last frame
+                         you printed before the link dropped): the frames sent to you since
+                         arrive first, once each (docs/protocol.md §14)
   --ca <pem-file>        trust this certificate (the server's development certificate, or a CA)
   --fingerprint <sha256> TLS: accept exactly the certificate with this SHA-256 fingerprint
   --insecure             accept any certificate (development only)
@@ -89,6 +93,7 @@ interface TlsCliOptions extends ExchangeOptions {
   apiKey: string;
   slot?: string;
   side?: RelaySide;
+  lastSeq?: number;
 }
 
 type CliOptions =
@@ -146,14 +151,15 @@ const OPTIONS = {
   file: { type: 'string' },
   interactive: { type: 'boolean', default: false },
   linger: { type: 'string' },
+  'last-seq': { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
 
 /** Options of some modes only: given in another, a usage error rather than silently ignored. */
 const MODE_OPTIONS: Record<CliOptions['mode'], (keyof typeof OPTIONS)[]> = {
-  tls: ['host', 'port', 'slot', 'side', 'fingerprint', 'send', 'file', 'interactive'],
-  ws: ['url', 'spacecraft', 'auth', 'send', 'file', 'interactive'],
+  tls: ['host', 'port', 'slot', 'side', 'last-seq', 'fingerprint', 'send', 'file', 'interactive'],
+  ws: ['url', 'spacecraft', 'slot', 'last-seq', 'auth', 'send', 'file', 'interactive'],
   events: ['url', 'auth', 'cursor'],
 };
 
@@ -194,9 +200,19 @@ function parseCliArgs(argv: string[], env: CliIo['env']): CliOptions {
     interactive: values.interactive,
     lingerMs,
   };
+  const lastSeq = integerOption(values['last-seq'], '--last-seq', 0, Number.MAX_SAFE_INTEGER);
+  if (lastSeq !== undefined && !values.slot) throw new UsageError('--last-seq needs --slot');
   if (mode === 'ws') {
     if (!values.spacecraft) throw new UsageError('--spacecraft is required with --ws');
-    return { mode, ...exchange, connect: wsConnect(values, apiKey, ca), spacecraft: values.spacecraft };
+    if (values.slot !== undefined && lastSeq === undefined)
+      throw new UsageError('--slot with --ws resumes a slot: give --last-seq too');
+    return {
+      mode,
+      ...exchange,
+      connect: wsConnect(values, apiKey, ca),
+      spacecraft: values.spacecraft,
+      ...(lastSeq === undefined ? {} : { resume: { slotId: values.slot as string, lastSeq } }),
+    };
   }
   if (values.side !== undefined && values.side !== 'station' && values.side !== 'mission') {
     throw new UsageError(`--side must be station or mission, got "${values.side}"`);
@@ -217,6 +233,7 @@ function parseCliArgs(argv: string[], env: CliIo['env']): CliOptions {
     apiKey,
     slot: values.slot,
     side: values.side,
+    lastSeq,
   };
 }
 
@@ -258,10 +275,10 @@ class CliSession extends FrameSession {
         return () => client.off('close', listener);
       },
     });
-    client.on('notifyMsg', (data, dopplerShift, gsTimestamp) =>
+    client.on('notifyMsg', (data, dopplerShift, gsTimestamp, seq) =>
       io.out(
         `recv ${data.length} bytes doppler=${dopplerShift} Hz gs=${gsTimestamp} ` +
-          `local=${new Date().toISOString()} data=${data.toString('hex')}`,
+          `local=${new Date().toISOString()}${seq === undefined ? '' : ` seq=${seq}`} data=${data.toString('hex')}`,
       ),
     );
     client.on('notifyEvent', (eventId, name) => io.out(`event ${name} (${eventId})`));
@@ -293,9 +310,11 @@ class CliSession extends FrameSession {
   }
 
   private async startSession(slot: string): Promise<boolean> {
-    const code = await this.client.startRemote(slot, this.options.side);
+    const { side, lastSeq } = this.options;
+    const code = await this.client.startRemote(slot, side, lastSeq);
+    const details = [side, lastSeq === undefined ? undefined : `after seq ${lastSeq}`].filter(Boolean);
     this.io.out(
-      `startRemote ${slot}${this.options.side ? ` (${this.options.side})` : ''}: ${startRemoteName(code)} (${code})`,
+      `startRemote ${slot}${details.length > 0 ? ` (${details.join(', ')})` : ''}: ${startRemoteName(code)} (${code})`,
     );
     if (code !== START_REMOTE.CLIENTS_COINCIDE) return true;
     this.io.err('that side of the slot already has an active client');
@@ -307,7 +326,7 @@ class CliSession extends FrameSession {
     const sent = await this.client.sendMsg(frame);
     return (
       `sent #${index} ${frame.length} bytes: ${sent.delivered ? 'delivered' : 'not delivered (the other side is not connected)'} ` +
-      `doppler=${sent.dopplerShift} Hz gs=${sent.gsTimestamp}`
+      `doppler=${sent.dopplerShift} Hz gs=${sent.gsTimestamp} seq=${sent.seq}`
     );
   }
 

@@ -98,8 +98,12 @@ export class FakeRelay extends RelayPort {
     slotId: string,
     side: RelaySide | undefined,
     peer: RelayPeer,
+    lastSeq?: number,
   ): Promise<StartRemoteResult> {
-    this.calls.push({ method: 'startRemote', args: [actor.username, slotId, side] });
+    this.calls.push({
+      method: 'startRemote',
+      args: lastSeq === undefined ? [actor.username, slotId, side] : [actor.username, slotId, side, lastSeq],
+    });
     if (slotId === 'missing') return Promise.reject(new NotFoundError('SLOT_NOT_FOUND', `no slot ${slotId}`));
     const mySide = side ?? (actor.username === 'station' ? 'station' : 'mission');
     const slot = this.slots.get(slotId) ?? {};
