@@ -1,13 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { DataSource } from 'typeorm';
 import type { GatewayClient } from '../src/client/gateway-client';
-import {
-  PacketReplayClient,
-  type ReplayBatchMessage,
-  type ReplayItem,
-  WsHandshakeError,
-  WsServerError,
-} from '../src/client/websocket-client';
+import { PacketReplayClient, WsHandshakeError, WsServerError } from '../src/client/websocket-client';
 import { PacketLog } from '../src/relay/packet-log';
 import { Spacecraft } from '../src/spacecraft/spacecraft.entity';
 import { Packet } from '../src/relay/packet.entity';
@@ -18,48 +12,12 @@ import { WsGateway } from '../src/transports/ws/ws-gateway';
 import { ORBIT_NOW } from './helpers/fixtures';
 import { frames, gatewayClient, type ReservedSlot, reservedSlot } from './helpers/relay-fixture';
 import { rejection } from './helpers/rejection';
+import { Received, until } from './helpers/replay-received';
 import { TestApp } from './helpers/test-app';
 
 const MAX_BUFFERED = 1024 * 1024;
 const MAX_SUBSCRIPTIONS = 3;
 const ns = (time: Date) => time.getTime() * 1_000_000;
-
-/** What one subscription received: every packet in order, and whether it ended or went live. */
-class Received {
-  readonly items: ReplayItem[] = [];
-  readonly batchSizes: number[] = [];
-  ended = false;
-  live = false;
-
-  constructor(client: PacketReplayClient, id: string) {
-    client.on('batch', (message: ReplayBatchMessage) => {
-      if (message.id !== id) return;
-      this.batchSizes.push(message.packets.length);
-      if (message.packets.length === 0) this.ended = true;
-      this.items.push(...message.packets);
-    });
-    client.on('live', (message: { id: string }) => {
-      if (message.id === id) this.live = true;
-    });
-  }
-
-  get ids(): number[] {
-    return this.items.map((item) => item.id);
-  }
-}
-
-/** Resolves once `condition` holds (checked on every turn of the event loop; no fixed sleep). */
-async function until(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  limitMs = 20_000,
-): Promise<void> {
-  const deadline = performance.now() + limitMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md §16)', () => {
   let t: TestApp;

@@ -361,7 +361,10 @@ export interface ReplayBatchMessage {
 /** An `add` (docs/protocol.md §13.9): times in nanoseconds since the epoch. */
 export interface ReplaySubscription {
   id: string;
-  spacecraft: string;
+  /** Exactly one of `spacecraft` and `station` (docs/protocol.md §16.2). */
+  spacecraft?: string;
+  station?: string;
+  slot?: string;
   start_time?: number | string | null;
   end_time?: number | string | null;
   direction?: 'uplink' | 'downlink';

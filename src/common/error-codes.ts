@@ -68,7 +68,7 @@ export const ERROR_CODES = {
   USER_NOT_FOUND: { kind: 'NOT_FOUND', docs: API },
   API_KEY_NOT_FOUND: { kind: 'NOT_FOUND', docs: API },
   IDENTIFIER_NOT_FOUND: { kind: 'NOT_FOUND', docs: API },
-  GROUND_STATION_NOT_FOUND: { kind: 'NOT_FOUND', docs: API_GATEWAY },
+  GROUND_STATION_NOT_FOUND: { kind: 'NOT_FOUND', docs: ALL },
   SPACECRAFT_NOT_FOUND: { kind: 'NOT_FOUND', docs: API_WS },
   CHANNEL_NOT_FOUND: { kind: 'NOT_FOUND', docs: API },
   RULE_NOT_FOUND: { kind: 'NOT_FOUND', docs: API },

@@ -3,27 +3,33 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors';
 import { assertCanManage } from '../common/ownership';
 import type { Actor } from '../common/request-context';
+import { BookingService } from '../booking/booking.service';
 import { SpacecraftService } from '../spacecraft/spacecraft.service';
 import { GroundStationsService } from '../stations/ground-stations.service';
 import { PacketFeed } from './packet-feed';
 import { PacketsRepository } from './packets.repository';
 import {
   REPLAY_FIELDS,
+  type ReplayOwner,
   type ReplayPacket,
   type ReplayRequest,
   type ReplaySink,
   ReplayStream,
 } from './replay-stream';
 
-/** A replay subscription's spacecraft, once its owner has been checked. */
+/** Whose packets a subscription names (docs/protocol.md §16.2): one spacecraft or one station. */
+export type ReplaySubject = { side: 'spacecraft' | 'station'; identifier: string };
+
+/** A replay subscription's owner and slot, once the caller's right to them has been checked. */
 export interface ReplayTarget {
-  spacecraftId: string;
-  spacecraftIdentifier: string;
+  owner: ReplayOwner;
+  slotId?: string;
 }
 
 /**
- * The replay streams' use cases (docs/protocol.md §13.9): who may replay a spacecraft's packets,
- * and streams that read its archive (PacketsRepository.page) and then follow the PacketFeed.
+ * The replay streams' use cases (docs/protocol.md §16): who may replay a spacecraft's or a
+ * station's packets, and streams that read the archive (PacketsRepository.page) and then follow
+ * the PacketFeed.
  */
 @Injectable()
 export class PacketReplayService {
@@ -35,15 +41,39 @@ export class PacketReplayService {
     private readonly feed: PacketFeed,
     private readonly spacecraft: SpacecraftService,
     private readonly stations: GroundStationsService,
+    private readonly booking: BookingService,
   ) {}
 
-  /** The spacecraft, if `actor` owns it (or is an admin): SPACECRAFT_NOT_FOUND, NOT_OWNER. */
-  async target(actor: Actor, spacecraftIdentifier: string): Promise<ReplayTarget> {
-    const spacecraft = await this.spacecraft.findByIdentifier(spacecraftIdentifier);
-    if (!spacecraft)
-      throw new NotFoundError('SPACECRAFT_NOT_FOUND', `no spacecraft "${spacecraftIdentifier}"`);
-    assertCanManage(actor, spacecraft.ownerId, `spacecraft "${spacecraftIdentifier}"`);
-    return { spacecraftId: spacecraft.id, spacecraftIdentifier: spacecraft.identifier };
+  /**
+   * The spacecraft or station, if `actor` owns it (or is an admin), and the slot, if it is one of
+   * its slots: SPACECRAFT_NOT_FOUND, GROUND_STATION_NOT_FOUND, NOT_OWNER, SLOT_NOT_FOUND. The slot
+   * is looked up only once the owner is checked: another user's slots are never confirmed.
+   */
+  async target(actor: Actor, subject: ReplaySubject, slotId?: string): Promise<ReplayTarget> {
+    const owner = await this.owner(actor, subject);
+    if (slotId === undefined) return { owner };
+    const slot = await this.booking.findSlot(slotId);
+    const ofOwner =
+      slot !== null &&
+      (owner.spacecraftId !== undefined
+        ? slot.spacecraftId === owner.spacecraftId
+        : slot.stationId === owner.stationId);
+    if (!ofOwner) throw new NotFoundError('SLOT_NOT_FOUND', `${describe(subject)} has no slot ${slotId}`);
+    return { owner, slotId };
+  }
+
+  private async owner(actor: Actor, subject: ReplaySubject): Promise<ReplayOwner> {
+    const { side, identifier } = subject;
+    if (side === 'spacecraft') {
+      const spacecraft = await this.spacecraft.findByIdentifier(identifier);
+      if (!spacecraft) throw new NotFoundError('SPACECRAFT_NOT_FOUND', `no ${describe(subject)}`);
+      assertCanManage(actor, spacecraft.ownerId, describe(subject));
+      return { spacecraftId: spacecraft.id };
+    }
+    const station = await this.stations.findByIdentifier(identifier);
+    if (!station) throw new NotFoundError('GROUND_STATION_NOT_FOUND', `no ${describe(subject)}`);
+    assertCanManage(actor, station.ownerId, describe(subject));
+    return { stationId: station.id };
   }
 
   /** A stream of `request` into `sink`; the caller runs it (`run()`) and stops it. */
@@ -71,4 +101,8 @@ export class PacketReplayService {
     for (const id of unknown)
       this.stationIdentifiers.set(id, (await this.stations.findById(id))?.identifier ?? null);
   }
+}
+
+function describe({ side, identifier }: ReplaySubject): string {
+  return `${side === 'spacecraft' ? 'spacecraft' : 'ground station'} "${identifier}"`;
 }

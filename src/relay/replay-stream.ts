@@ -32,9 +32,19 @@ export const REPLAY_FIELDS = [
 
 export type ReplayPacket = PacketFields<(typeof REPLAY_FIELDS)[number]>;
 
-/** What one subscription asks for (docs/protocol.md §13.9). */
-export interface ReplayRequest {
-  spacecraftId: string;
+/**
+ * Whose packets a subscription reads (docs/protocol.md §16.2): a spacecraft's, or those a ground
+ * station carried (any spacecraft's, through it), never both.
+ */
+export type ReplayOwner =
+  { spacecraftId: string; stationId?: never } | { stationId: string; spacecraftId?: never };
+
+/** What one subscription asks for (docs/protocol.md §16.2). */
+export type ReplayRequest = ReplayOwner & ReplayFilters;
+
+export interface ReplayFilters {
+  /** Only this slot's packets (a slot of the owner: checked before the stream is made). */
+  slotId?: string;
   direction?: Packet['direction'];
   outcomes?: readonly PacketOutcome[];
   /** serverReceivedAt at or after; absent: live only. */
@@ -135,9 +145,19 @@ export class ReplayStream {
 
   /** Reads the archive after the last delivered position until a short page; false if stopped. */
   private async playback(): Promise<boolean> {
-    const { spacecraftId, direction, outcomes, from, to } = this.request;
+    const { spacecraftId, stationId, slotId, direction, outcomes, from, to } = this.request;
     const read = (after: PacketPosition | undefined) =>
-      this.source.page({ spacecraftId, direction, outcomes, from, to, after, limit: REPLAY_PAGE });
+      this.source.page({
+        spacecraftId,
+        stationId,
+        slotId,
+        direction,
+        outcomes,
+        from,
+        to,
+        after,
+        limit: REPLAY_PAGE,
+      });
     let next = read(this.last);
     for (;;) {
       const page = await next;
@@ -202,9 +222,11 @@ export class ReplayStream {
   }
 
   private matches(packet: Packet): boolean {
-    const { spacecraftId, direction, outcomes, from } = this.request;
+    const { spacecraftId, stationId, slotId, direction, outcomes, from } = this.request;
     return (
-      packet.spacecraftId === spacecraftId &&
+      (spacecraftId === undefined || packet.spacecraftId === spacecraftId) &&
+      (stationId === undefined || packet.stationId === stationId) &&
+      (slotId === undefined || packet.slotId === slotId) &&
       (direction === undefined || packet.direction === direction) &&
       (outcomes === undefined || outcomes.includes(packet.outcome)) &&
       (from === undefined || packet.serverReceivedAt >= from)

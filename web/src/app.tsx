@@ -10,6 +10,7 @@ import { LoginScreen } from './screens/auth/login';
 import { SignupScreen } from './screens/auth/signup';
 import { HistoryScreen } from './screens/history/history';
 import { LiveSlotScreen } from './screens/live/live-slot';
+import { StationLiveScreen } from './screens/live/station-live';
 import { SpacecraftListScreen, SpacecraftPage } from './screens/spacecraft/spacecraft';
 import { StationPage } from './screens/stations/station-page';
 import { StationsScreen } from './screens/stations/stations';
@@ -64,6 +65,8 @@ function route(path: string): JSX.Element | null {
   if (path === '/spacecraft') return <SpacecraftListScreen />;
   if ((params = match('/spacecraft/:id', path)))
     return <SpacecraftPage key={params.id} identifier={params.id} />;
+  if ((params = match('/live/ground-stations/:gs/:slot', path)))
+    return <StationLiveScreen key={params.slot} station={params.gs} slot={params.slot} />;
   if ((params = match('/live/:sc/:slot', path)))
     return <LiveSlotScreen key={params.slot} spacecraft={params.sc} slot={params.slot} />;
   if (

@@ -34,6 +34,24 @@ describe('docs/protocol.md section 16 (/ws/packets)', () => {
     for (const { text } of client) expect(parsePacketsMessage(text)).toMatchObject({ ok: true });
   });
 
+  it('answers each example add with a subscribed naming what it named, and refuses both or neither', () => {
+    const all = examples().map(({ value }) => value);
+    const answered = all.filter((value) => value.type === 'subscribed');
+    expect(answered.some((value) => 'station' in value && 'slot' in value)).toBe(true);
+    for (const answer of answered) {
+      const add = all.find((value) => value.type === 'add' && value.id === answer.id)!;
+      const named = ['spacecraft', 'station', 'slot'].filter((field) => field in add);
+      expect(Object.keys(answer).filter((key) => named.includes(key))).toEqual(named);
+      for (const field of named) expect(answer[field]).toBe(add[field]);
+    }
+    const both = { type: 'add', id: 'x', spacecraft: 'XATCOBEO', station: 'VigoGS' };
+    for (const message of [both, { type: 'add', id: 'x' }])
+      expect(parsePacketsMessage(JSON.stringify(message))).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_MESSAGE', message: expect.stringMatching(/exactly one of "spacecraft"/) },
+      });
+  });
+
   it('shows packets as the server encodes them: exact nanosecond times, valid CSP frames', () => {
     const batches = examples().filter(({ value }) => value.type === 'batch');
     const items = batches.flatMap(({ value }) => value.packets as Record<string, unknown>[]);

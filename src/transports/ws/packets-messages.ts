@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { isoTime } from '../../common/iso-time';
 import type { Packet, PacketOutcome } from '../../relay/packet.entity';
+import type { ReplaySubject } from '../../relay/packet-replay.service';
 import type { ReplayPacket } from '../../relay/replay-stream';
 import { type Parsed, parseJsonObject } from './mission-messages';
 import type { WsErrorMessage } from './ws-session';
@@ -11,12 +12,14 @@ const MAX_IDENTIFIER = 64;
 const OUTCOMES: readonly PacketOutcome[] = ['RELAYED', 'NOT_DELIVERED', 'REJECTED', 'NON_SCHEDULED'];
 const NS_PER_MS = 1_000_000n;
 
-/** What a /ws/packets client may send (docs/protocol.md §13.9). */
+/** What a /ws/packets client may send (docs/protocol.md §16.2). */
 export type PacketsClientMessage =
   | {
       type: 'add';
       id: string;
-      spacecraft: string;
+      /** The `spacecraft` or the `station` the client named. */
+      subject: ReplaySubject;
+      slot?: string;
       from?: Date;
       to?: Date;
       direction?: Packet['direction'];
@@ -50,12 +53,26 @@ export function parsePacketsMessage(text: string): Parsed<PacketsClientMessage> 
     return invalid('"id" must be your name for the subscription: a string of 1 to 64 characters');
   if (body.type === 'remove') return { ok: true, message: { type: 'remove', id } };
   const refuse = (why: string) => invalid(why, id);
-  if (
-    typeof body.spacecraft !== 'string' ||
-    body.spacecraft.length === 0 ||
-    body.spacecraft.length > MAX_IDENTIFIER
-  )
-    return refuse('"spacecraft" must be the identifier of one of your spacecraft');
+  const named = (['spacecraft', 'station'] as const).filter(
+    (side) => (body[side] ?? undefined) !== undefined,
+  );
+  if (named.length !== 1)
+    return refuse(
+      'name exactly one of "spacecraft" (one of your spacecraft) and "station" (one of your ground stations)',
+    );
+  const side = named[0];
+  const identifier = body[side];
+  if (!isIdentifier(identifier))
+    return refuse(
+      side === 'spacecraft'
+        ? '"spacecraft" must be the identifier of one of your spacecraft'
+        : '"station" must be the identifier of one of your ground stations',
+    );
+  const slot = body.slot ?? undefined;
+  if (slot !== undefined && !isIdentifier(slot))
+    return refuse(
+      `"slot" must be the id of a slot of that ${side === 'spacecraft' ? 'spacecraft' : 'station'}`,
+    );
   const from = nanoseconds(body.start_time);
   if (from === null)
     return refuse('"start_time" must be a whole number of nanoseconds since 1970-01-01T00:00:00Z, or null');
@@ -82,13 +99,18 @@ export function parsePacketsMessage(text: string): Parsed<PacketsClientMessage> 
     message: {
       type: 'add',
       id,
-      spacecraft: body.spacecraft,
+      subject: { side, identifier },
+      ...(slot !== undefined ? { slot } : {}),
       ...(from ? { from } : {}),
       ...(to ? { to } : {}),
       ...(direction ? { direction: direction === 'uplink' ? 'UPLINK' : 'DOWNLINK' } : {}),
       ...(outcomes ? { outcomes: [...new Set(outcomes)] } : {}),
     },
   };
+}
+
+function isIdentifier(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_IDENTIFIER;
 }
 
 /**

@@ -24,6 +24,8 @@ export const WS_REPLAY_JOB = 'ws.packets.replay';
 export const PACKETS_SOCKET_ERRORS = [
   'INVALID_MESSAGE',
   'SPACECRAFT_NOT_FOUND',
+  'GROUND_STATION_NOT_FOUND',
+  'SLOT_NOT_FOUND',
   'NOT_OWNER',
   'TOO_MANY_SUBSCRIPTIONS',
   'SUBSCRIPTION_NOT_FOUND',
@@ -41,9 +43,9 @@ export interface ReplaySubscriptionStats {
 }
 
 /**
- * `GET /ws/packets` (docs/protocol.md §13.9): a spacecraft owner's packets, replayed from the
- * archive and/or followed live, COSMOS-style: several subscriptions on one socket, each added
- * and removed by the client.
+ * `GET /ws/packets` (docs/protocol.md §16): the packets of a spacecraft, or those a station
+ * carried, for their owner; replayed from the archive and/or followed live, COSMOS-style: several
+ * subscriptions on one socket, each added and removed by the client.
  */
 @Injectable()
 export class PacketsSocketRoute implements WsRoute {
@@ -175,7 +177,7 @@ class PacketsSocket {
     const { id } = request;
     let target;
     try {
-      target = await this.replay.target(this.actor, request.spacecraft);
+      target = await this.replay.target(this.actor, request.subject, request.slot);
     } catch (error) {
       this.subscriptions.delete(id);
       if (error instanceof DomainError) return this.refuse(id, error as DomainError);
@@ -185,7 +187,8 @@ class PacketsSocket {
     if (!this.subscriptions.has(id) || !this.session.isOpen) return;
     const stream = this.replay.stream(
       {
-        spacecraftId: target.spacecraftId,
+        ...target.owner,
+        slotId: target.slotId,
         direction: request.direction,
         outcomes: request.outcomes,
         from: request.from,
@@ -228,7 +231,8 @@ class PacketsSocket {
     this.session.send({
       type: 'subscribed',
       id,
-      spacecraft: target.spacecraftIdentifier,
+      [request.subject.side]: request.subject.identifier,
+      ...(request.slot !== undefined ? { slot: request.slot } : {}),
       mode: request.from === undefined ? 'live' : request.to === undefined ? 'playback-then-live' : 'history',
     });
     try {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
+import { openSocket } from './socket';
 import type { Change } from './types';
 
 export type StreamState = 'connecting' | 'live' | 'closed';
 
 /**
- * The booking change stream /ws/events (docs/protocol.md §13.6). Browsers cannot set headers, so
- * the login token travels in the `bearer.<token>` subprotocol beside `satnet.v1`. After a drop it
+ * The booking change stream /ws/events (docs/protocol.md §13.6). After a drop it
  * reconnects with the cursor of the last change handled: nothing missed, nothing twice.
  */
 export class EventStream {
@@ -34,14 +34,10 @@ export class EventStream {
   }
 
   private connect(): void {
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     // Without a cursor (first connection) the replay of old changes is skipped: the views load
     // the current state themselves; only what happens from now on is news.
     const query = this.cursor === null ? '' : `?cursor=${this.cursor}`;
-    const socket = new WebSocket(`${scheme}://${location.host}/ws/events${query}`, [
-      'satnet.v1',
-      `bearer.${this.token}`,
-    ]);
+    const socket = openSocket(`/ws/events${query}`, this.token);
     this.socket = socket;
     this.onState('connecting');
     const firstConnection = this.cursor === null;

@@ -127,6 +127,32 @@ export interface Change {
   at: string;
 }
 
+export interface SlotTraffic {
+  relayed: { frames: number; bytes: number };
+  notDelivered: { frames: number; bytes: number };
+  rejected: { frames: number; bytes: number; byRule: Record<string, number> };
+}
+
+/** A relay session of a slot, as its report lists it (docs/api.md "Slot report"). */
+export interface SlotSession {
+  side: string;
+  transport: string;
+  user: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  endReason: string | null;
+}
+
+export interface SlotReport {
+  slot: Slot;
+  state: string;
+  final: boolean;
+  failureReason: string | null;
+  downlink: SlotTraffic;
+  uplink: SlotTraffic;
+  sessions: SlotSession[];
+}
+
 export interface StoredPacket {
   id: number;
   direction: 'UPLINK' | 'DOWNLINK';

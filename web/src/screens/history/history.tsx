@@ -2,33 +2,12 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { currentToken, request, seg } from '../../api/client';
-import type { StoredPacket } from '../../api/types';
+import type { SlotReport, StoredPacket } from '../../api/types';
 import { base64ToBytes, hexDump } from '../../plots/hex';
 import { ErrorNote, useAction } from '../../ui/form';
 import { hz, when } from '../../ui/format';
+import { SessionList } from '../../ui/session-list';
 import { useLoad } from '../../ui/use-load';
-
-interface Traffic {
-  relayed: { frames: number; bytes: number };
-  notDelivered: { frames: number; bytes: number };
-  rejected: { frames: number; bytes: number; byRule: Record<string, number> };
-}
-
-interface Report {
-  state: string;
-  final: boolean;
-  failureReason: string | null;
-  downlink: Traffic;
-  uplink: Traffic;
-  sessions: {
-    side: string;
-    transport: string;
-    user: string;
-    startedAt: string;
-    endedAt: string | null;
-    endReason: string | null;
-  }[];
-}
 
 /** A slot's report and packets (docs/api.md "Slot report", "Packet history"), with export. */
 export function HistoryScreen(props: {
@@ -38,7 +17,7 @@ export function HistoryScreen(props: {
 }): JSX.Element {
   const base = `/api/${props.kind}/${seg(props.identifier)}`;
   const report = useLoad(
-    async () => (await request<Report>('GET', `${base}/slots/${props.slot}/report`)).body,
+    async () => (await request<SlotReport>('GET', `${base}/slots/${props.slot}/report`)).body,
     props.slot,
   );
   const [packets, setPackets] = useState<StoredPacket[]>([]);
@@ -103,14 +82,7 @@ export function HistoryScreen(props: {
             </tbody>
           </table>
           <h3>Sessions</h3>
-          <ul>
-            {r.sessions.map((s, i) => (
-              <li key={i}>
-                {s.side} over {s.transport} ({s.user}) {when(s.startedAt)} –{' '}
-                {s.endedAt ? when(s.endedAt) : 'open'} {s.endReason ?? ''}
-              </li>
-            ))}
-          </ul>
+          <SessionList sessions={r.sessions} />
         </section>
       )}
       <section>

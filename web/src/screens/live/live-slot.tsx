@@ -1,18 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { currentToken } from '../../api/client';
-import { base64ToBytes, bytesToBase64, hexDump, hexToBytes } from '../../plots/hex';
+import { openSocket } from '../../api/socket';
+import { base64ToBytes, bytesToBase64, hexToBytes } from '../../plots/hex';
 import { ErrorNote, formReader } from '../../ui/form';
-import { hz, when } from '../../ui/format';
-
-interface Line {
-  key: number;
-  kind: 'downlink' | 'uplink' | 'event' | 'error';
-  at: string;
-  text: string;
-  dump?: string[];
-}
+import { FrameList, frameLine, useLines } from './frame-list';
 
 interface MissionMessage {
   type: string;
@@ -34,22 +26,16 @@ interface MissionMessage {
  * dump, time and Doppler, acknowledged uplinks, session events, and a box to send a hex frame.
  */
 export function LiveSlotScreen(props: { spacecraft: string; slot: string }): JSX.Element {
-  const [lines, setLines] = useState<Line[]>([]);
+  const { lines, add } = useLines();
   const [state, setState] = useState<'connecting' | 'open' | 'closed'>('connecting');
   const [closeNote, setCloseNote] = useState('');
   const [inputError, setInputError] = useState<Error | null>(null);
   const socket = useRef<WebSocket | null>(null);
   const sent = useRef(new Map<number, Uint8Array>());
   const nextId = useRef(1);
-  const add = (line: Omit<Line, 'key'>) =>
-    setLines((old) => [{ ...line, key: nextId.current++ }, ...old].slice(0, 500));
 
   useEffect(() => {
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const ws = new WebSocket(
-      `${scheme}://${location.host}/ws/mission/${encodeURIComponent(props.spacecraft)}/protocol/csp`,
-      ['satnet.v1', `bearer.${currentToken() ?? ''}`],
-    );
+    const ws = openSocket(`/ws/mission/${encodeURIComponent(props.spacecraft)}/protocol/csp`);
     socket.current = ws;
     ws.onopen = () => setState('open');
     ws.onclose = (event) => {
@@ -64,21 +50,23 @@ export function LiveSlotScreen(props: { spacecraft: string; slot: string }): JSX
       const message = JSON.parse(event.data) as MissionMessage;
       if (message.slotId && message.slotId !== props.slot) return;
       if (message.type === 'message' && message.packet) {
-        const bytes = base64ToBytes(message.packet);
-        add({
-          kind: 'downlink',
-          at: message.gsTimestamp ?? message.serverTime ?? '',
-          text: `#${message.seq ?? '?'} downlink ${bytes.length} B · Doppler ${hz(message.dopplerShiftHz ?? 0)}`,
-          dump: hexDump(bytes),
-        });
+        add(
+          frameLine('downlink', base64ToBytes(message.packet), {
+            seq: message.seq,
+            dopplerShiftHz: message.dopplerShiftHz,
+            at: message.gsTimestamp ?? message.serverTime ?? '',
+          }),
+        );
       } else if (message.type === 'ack') {
         const bytes = sent.current.get(Number(message.id)) ?? new Uint8Array();
-        add({
-          kind: 'uplink',
-          at: message.serverTime ?? '',
-          text: `#${message.seq ?? '?'} uplink ${bytes.length} B stored and relayed · Doppler ${hz(message.dopplerShiftHz ?? 0)}`,
-          dump: hexDump(bytes),
-        });
+        add(
+          frameLine('uplink', bytes, {
+            seq: message.seq,
+            dopplerShiftHz: message.dopplerShiftHz,
+            at: message.serverTime ?? '',
+            outcome: 'stored and relayed',
+          }),
+        );
       } else if (message.type === 'event') {
         add({ kind: 'event', at: new Date().toISOString(), text: `${message.event ?? ''}` });
       } else if (message.type === 'error') {
@@ -139,14 +127,7 @@ export function LiveSlotScreen(props: { spacecraft: string; slot: string }): JSX
         </button>
       </form>
       <ErrorNote error={inputError} />
-      <ol class="frames" aria-label="Frames and events">
-        {lines.map((line) => (
-          <li key={line.key} class={line.kind} data-kind={line.kind}>
-            <span class="at">{line.at ? when(line.at) : ''}</span> {line.text}
-            {line.dump && <pre>{line.dump.join('\n')}</pre>}
-          </li>
-        ))}
-      </ol>
+      <FrameList lines={lines} />
     </main>
   );
 }

@@ -97,6 +97,9 @@ export function StationSchedule(props: { station: string }): JSX.Element {
                   Cancel
                 </button>
               )}
+              {['RESERVED', 'EXECUTING'].includes(state) && (
+                <Link href={`/live/ground-stations/${seg(slot.gsIdentifier)}/${slot.identifier}`}>Live</Link>
+              )}
               {['RESERVED', 'EXECUTING', 'COMPLETED', 'FAILED'].includes(state) && (
                 <Link href={`/history/ground-stations/${seg(slot.gsIdentifier)}/${slot.identifier}`}>
                   Packets &amp; report
