@@ -57,11 +57,12 @@ describe('/ws/packets for a station owner (docs/protocol.md §16.2)', () => {
     return stored.map((packet) => base64(Buffer.from(packet.data)));
   };
   /** A frame straight into the archive, as non-scheduled (no slot). */
-  const archive = async (spacecraft: string, station: string, data: Buffer) => {
+  const archive = async (spacecraft: string | null, station: string, data: Buffer) => {
     const db = t.app.get(DataSource);
-    const { id: spacecraftId } = await db
-      .getRepository(Spacecraft)
-      .findOneByOrFail({ identifier: spacecraft });
+    const spacecraftId =
+      spacecraft === null
+        ? null
+        : (await db.getRepository(Spacecraft).findOneByOrFail({ identifier: spacecraft })).id;
     const { id: stationId } = await db.getRepository(GroundStation).findOneByOrFail({ identifier: station });
     t.clock.advance(10);
     await t.app
@@ -162,13 +163,17 @@ describe('/ws/packets for a station owner (docs/protocol.md §16.2)', () => {
     );
     const relayed = await relay(ours, 'window');
     await relay(theirs, 'their-window');
+    const unattributed = await archive(null, ours.slot.station, frames.downlink('nobody-s'));
     t.clock.advance(10);
     const window = { start_time: ns(from), end_time: ns(t.clock.now()) };
 
     const station = await client(ours.slot.stationKey);
     const all = await subscribe(station, { id: 'all', station: ours.slot.station, ...window });
     expect(all.answer).toMatchObject({ station: ours.slot.station, mode: 'history' });
-    expect(all.got.items.map((item) => item.buffer)).toEqual([heardHere, ...relayed]);
+    expect(all.got.items.map((item) => item.buffer)).toEqual([heardHere, ...relayed, unattributed]);
+    // Each names its spacecraft: a station's packets mix them; nobody's frame names none.
+    const { spacecraft } = ours.slot;
+    expect(all.got.items.map((item) => item.spacecraft)).toEqual([spacecraft, spacecraft, spacecraft, null]);
     const slotOnly = await subscribe(station, {
       id: 'slot',
       station: ours.slot.station,
@@ -182,7 +187,7 @@ describe('/ws/packets for a station owner (docs/protocol.md §16.2)', () => {
       direction: 'downlink',
       ...window,
     });
-    expect(downlinks.got.items.map((item) => item.buffer)).toEqual([heardHere, relayed[0]]);
+    expect(downlinks.got.items.map((item) => item.buffer)).toEqual([heardHere, relayed[0], unattributed]);
 
     // The mission reads its spacecraft's packets through both stations (the test can fail).
     const mission = await client(ours.slot.missionKey);
@@ -263,7 +268,7 @@ describe('/ws/packets for a station owner (docs/protocol.md §16.2)', () => {
 
 /** A non-scheduled downlink row of the archive (the relay's shape, written directly). */
 function nonScheduled(row: {
-  spacecraftId: string;
+  spacecraftId: string | null;
   stationId: string;
   data: Buffer;
   serverReceivedAt: Date;

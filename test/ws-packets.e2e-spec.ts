@@ -122,6 +122,7 @@ describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md Â
       slotId: slot.slotId,
       direction: 'downlink',
       outcome: first.outcome,
+      spacecraft: slot.spacecraft,
       groundStation: slot.station,
       dopplerShiftHz: first.dopplerShiftHz,
       gsTimestamp: first.gsTimestamp?.toISOString(),

@@ -344,6 +344,8 @@ export interface ReplayItem {
   slotId: string | null;
   direction: 'uplink' | 'downlink';
   outcome: string;
+  /** Null for a non-scheduled frame no spacecraft was matched to. */
+  spacecraft: string | null;
   groundStation: string | null;
   dopplerShiftHz: number | null;
   gsTimestamp: string | null;

@@ -33,8 +33,8 @@ export interface ReplayTarget {
  */
 @Injectable()
 export class PacketReplayService {
-  /** Station identifiers by id: a station's identifier never changes, and there are few. */
-  private readonly stationIdentifiers = new Map<string, string | null>();
+  private readonly stationIdentifiers = new IdentifierCache((id) => this.stations.findById(id));
+  private readonly spacecraftIdentifiers = new IdentifierCache((id) => this.spacecraft.findById(id));
 
   constructor(
     private readonly packets: PacketsRepository,
@@ -83,7 +83,7 @@ export class PacketReplayService {
       {
         page: (query) => this.packets.page(query, REPLAY_FIELDS),
         subscribe: (listener) => this.feed.subscribe(listener),
-        prepare: (packets) => this.loadStations(packets),
+        prepare: (packets) => this.prepare(packets),
       },
       sink,
     );
@@ -91,15 +91,36 @@ export class PacketReplayService {
 
   /** The identifier of the station that carried `packet` (loaded by the stream before it is sent). */
   groundStation(packet: ReplayPacket): string | null {
-    return packet.stationId === null ? null : (this.stationIdentifiers.get(packet.stationId) ?? null);
+    return this.stationIdentifiers.get(packet.stationId);
   }
 
-  private async loadStations(packets: readonly ReplayPacket[]): Promise<void> {
-    const unknown = new Set<string>();
-    for (const { stationId } of packets)
-      if (stationId !== null && !this.stationIdentifiers.has(stationId)) unknown.add(stationId);
-    for (const id of unknown)
-      this.stationIdentifiers.set(id, (await this.stations.findById(id))?.identifier ?? null);
+  /** The identifier of `packet`'s spacecraft; null for a non-scheduled frame nobody was matched to. */
+  spacecraftOf(packet: ReplayPacket): string | null {
+    return this.spacecraftIdentifiers.get(packet.spacecraftId);
+  }
+
+  private async prepare(packets: readonly ReplayPacket[]): Promise<void> {
+    await this.stationIdentifiers.load(packets.map(({ stationId }) => stationId));
+    await this.spacecraftIdentifiers.load(packets.map(({ spacecraftId }) => spacecraftId));
+  }
+}
+
+/**
+ * Identifiers by id, loaded once each: a station's or spacecraft's identifier never changes, and
+ * a stream meets few of them (its packets come in runs of one slot).
+ */
+class IdentifierCache {
+  private readonly known = new Map<string, string | null>();
+
+  constructor(private readonly find: (id: string) => Promise<{ identifier: string } | null>) {}
+
+  get(id: string | null): string | null {
+    return id === null ? null : (this.known.get(id) ?? null);
+  }
+
+  async load(ids: readonly (string | null)[]): Promise<void> {
+    for (const id of new Set(ids))
+      if (id !== null && !this.known.has(id)) this.known.set(id, (await this.find(id))?.identifier ?? null);
   }
 }
 

@@ -14,12 +14,10 @@ export const REPLAY_PAGE = 500;
  */
 export const REPLAY_MAX_PENDING = 10_000;
 
-/**
- * What a replayed packet carries (docs/protocol.md §16.3): the archive reads only these columns.
- * Not the spacecraft: the archive's rows are the subscription's; live ones are checked (`matches`).
- */
+/** What a replayed packet carries (docs/protocol.md §16.3): the archive reads only these columns. */
 export const REPLAY_FIELDS = [
   'data',
+  'spacecraftId',
   'slotId',
   'stationId',
   'direction',

@@ -76,7 +76,8 @@ describe('docs/protocol.md section 16 (/ws/packets)', () => {
         sequence: item.sequence,
         rejectRule: null,
       } as unknown as Packet;
-      expect(JSON.parse(encodeReplayItem(packet, item.groundStation as string))).toEqual(item);
+      const names = { groundStation: item.groundStation as string, spacecraft: item.spacecraft as string };
+      expect(JSON.parse(encodeReplayItem(packet, names))).toEqual(item);
     }
   });
 

@@ -139,7 +139,10 @@ function nanoseconds(value: unknown): Date | undefined | null {
  * nanoseconds (the archive's milliseconds followed by six zeros), which a JSON number computed in
  * JavaScript would not always be (nanoseconds since 1970 are above 2^53).
  */
-export function encodeReplayItem(packet: ReplayPacket, groundStation: string | null): string {
+export function encodeReplayItem(
+  packet: ReplayPacket,
+  names: { groundStation: string | null; spacecraft: string | null },
+): string {
   // A template rather than JSON.stringify of an object: this runs for every packet replayed
   // (bench/replay.ts). Strings a client or the database could shape go through JSON.stringify
   // (once per run of equal values: a slot's packets share their slot and station); the rest are
@@ -149,7 +152,8 @@ export function encodeReplayItem(packet: ReplayPacket, groundStation: string | n
     `{"time":${ms === 0 ? '0' : `${ms}000000`},"packet":"CSP","buffer":"${packet.data.toString('base64')}",` +
     `"id":${packet.id},"slotId":${slotJson(packet.slotId)},` +
     `"direction":"${packet.direction === 'UPLINK' ? 'uplink' : 'downlink'}","outcome":"${packet.outcome}",` +
-    `"groundStation":${stationJson(groundStation)},"dopplerShiftHz":${jsonInteger(packet.dopplerShiftHz)},` +
+    `"spacecraft":${spacecraftJson(names.spacecraft)},` +
+    `"groundStation":${stationJson(names.groundStation)},"dopplerShiftHz":${jsonInteger(packet.dopplerShiftHz)},` +
     `"gsTimestamp":${packet.gsTimestamp ? `"${isoTime(packet.gsTimestamp.getTime())}"` : 'null'},` +
     `"serverTime":"${isoTime(ms)}","sequence":${jsonInteger(packet.sequence)}` +
     `${packet.rejectRule ? `,"rejectRule":${JSON.stringify(packet.rejectRule)}` : ''}}`
@@ -167,6 +171,7 @@ function lastJsonString(): (value: string | null) => string {
 }
 const slotJson = lastJsonString();
 const stationJson = lastJsonString();
+const spacecraftJson = lastJsonString();
 
 /** An integer column as JSON: `null` for null (and for anything not finite, as JSON.stringify). */
 function jsonInteger(value: number | null): string {

@@ -244,7 +244,10 @@ class PacketsSocket {
   }
 
   private item(packet: ReplayPacket): string {
-    return encodeReplayItem(packet, this.replay.groundStation(packet));
+    return encodeReplayItem(packet, {
+      groundStation: this.replay.groundStation(packet),
+      spacecraft: this.replay.spacecraftOf(packet),
+    });
   }
 
   /** The subscription failed on the server's side: it ends, the client is told. */
