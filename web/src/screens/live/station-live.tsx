@@ -31,11 +31,14 @@ interface PacketsMessage {
 
 type StreamState = 'connecting' | 'playing back' | 'live' | 'closed';
 
+const SESSIONS_REFRESH_MS = 10_000;
+
 /**
  * A station owner's live view of one slot of their station, read-only: the slot's packets in both
  * directions from /ws/packets (docs/protocol.md §16), played back from the slot's start and then
  * followed live, so opening it mid-pass shows what already passed; the slot's state changes from
- * /ws/events and its relay sessions from the slot report (docs/api.md "Slot report").
+ * /ws/events and its relay sessions from the slot report (docs/api.md "Slot report"), read again
+ * on each state change and every few seconds.
  */
 export function StationLiveScreen(props: { station: string; slot: string }): JSX.Element {
   const reportPath = `/api/ground-stations/${seg(props.station)}/slots/${seg(props.slot)}/report`;
@@ -73,6 +76,14 @@ export function StationLiveScreen(props: { station: string; slot: string }): JSX
     };
     return () => ws.close(1000);
   }, [props.station, props.slot, slotStart]);
+
+  // Sessions come and go without a state change (a link drops and is resumed): while the slot is
+  // being watched, its report is read again every SESSIONS_REFRESH_MS.
+  useEffect(() => {
+    if (stream !== 'live') return;
+    const timer = setInterval(report.reload, SESSIONS_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [stream, report.reload]);
 
   useChanges(
     useCallback(
