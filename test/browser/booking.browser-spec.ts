@@ -7,6 +7,7 @@ import { JobRunner } from '../../src/common/jobs';
 import { ISS_TLE } from '../../src/orbit/test-fixtures';
 import { tleChecksum } from '../../src/orbit/tle';
 import { spacecraftConfig, stationConfig } from '../helpers/fixtures';
+import { fillChannel } from './channel-editor';
 import { ConsoleHarness } from './console-harness';
 import { expectText } from './expect-text';
 
@@ -21,9 +22,6 @@ describe('console: booking', () => {
     await h.stop();
   });
 
-  /** The fixture spacecraft's channels, as typed into the editor's channels box. */
-  const SC_CHANNELS = JSON.stringify(spacecraftConfig().channels);
-
   async function createSpacecraft(
     page: Page,
     identifier: string,
@@ -33,7 +31,26 @@ describe('console: booking', () => {
     await page.getByLabel('Identifier').fill(identifier);
     await page.getByLabel('Callsign').fill('KXSC02');
     await page.getByLabel('TLE (two lines, or three with a name)').fill(`${tle.line1}\n${tle.line2}`);
-    await page.getByLabel(/^Channels/).fill(SC_CHANNELS);
+    // The fixture spacecraft's two channels, the first over the editor's example.
+    await fillChannel(page, 1, {
+      'Channel id': 'tm',
+      Direction: 'DOWNLINK',
+      'Frequency (MHz)': '437.5',
+      'Bandwidth (kHz)': '25',
+      'Bitrate (bit/s)': '9600',
+      Modulation: 'GMSK',
+      Polarization: 'RHCP',
+    });
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    await fillChannel(page, 2, {
+      'Channel id': 'tc',
+      Direction: 'UPLINK',
+      'Frequency (MHz)': '436',
+      'Bandwidth (kHz)': '25',
+      'Bitrate (bit/s)': '9600',
+      Modulation: 'FM',
+      Polarization: 'LHCP',
+    });
     await page.getByRole('button', { name: 'Create spacecraft' }).click();
   }
 
@@ -80,14 +97,21 @@ describe('console: booking', () => {
     await createSpacecraft(mission, 'XATCOBEO', ISS_TLE);
     await mission.getByRole('heading', { name: 'Spacecraft XATCOBEO' }).waitFor();
     await mission.getByText('VigoGS: uhf ↔ tm (downlink)').waitFor();
+    await mission.getByText('VigoGS: uhf ↔ tc (uplink)').waitFor();
+    const token = await h.t.login('xatco-ops', password);
+    const stored = (await h.t.http('GET', '/api/spacecraft/XATCOBEO', { token })).body.channels;
+    expect(stored).toHaveLength(2);
+    expect(stored).toEqual(expect.arrayContaining(spacecraftConfig().channels));
     const firstPass = mission.locator('table.passes tbody tr').first();
     await expectText(firstPass, /VigoGS.*2008-09-20 18:17:06/);
     await firstPass.getByRole('button', { name: 'Sky plot' }).click();
     await mission.getByRole('img', { name: 'Sky plot of the pass' }).locator('path.track').waitFor();
-    await mission
-      .getByRole('img', { name: /^Doppler curve, tm downlink/ })
-      .locator('path.curve')
-      .waitFor();
+    // A Doppler curve per channel: the downlink as received, the uplink pre-compensated.
+    for (const channel of ['tm downlink at 437.500 MHz', 'tc uplink at 436.000 MHz'])
+      await mission
+        .getByRole('img', { name: `Doppler curve, ${channel}`, exact: false })
+        .locator('path.curve')
+        .waitFor();
 
     const bookable = mission.getByRole('table', { name: 'Bookable slots' });
     const slotRow = bookable
@@ -114,9 +138,7 @@ describe('console: booking', () => {
     // The mission sees it reserved, live.
     await mission.locator('.toast', { hasText: 'SELECTED → RESERVED (confirm)' }).waitFor();
     await mission.locator(`tr[data-slot="${slot}"][data-state="RESERVED"]`).waitFor();
-    const api = await h.t.http('GET', `/api/spacecraft/XATCOBEO/slots?limit=500`, {
-      token: await h.t.login('xatco-ops', password),
-    });
+    const api = await h.t.http('GET', `/api/spacecraft/XATCOBEO/slots?limit=500`, { token });
     expect(api.body.find((s: { identifier: string }) => s.identifier === slot).state).toBe('RESERVED');
   });
 

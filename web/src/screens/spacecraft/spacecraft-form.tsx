@@ -2,7 +2,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, seg } from '../../api/client';
-import { ChannelsField, readChannels } from '../../ui/channels-field';
+import { ChannelsEditor, channelDocuments, channelRows } from '../../ui/channels-editor';
 import type { Spacecraft } from '../../api/types';
 import { ErrorNote, Field, apiErrorOf, formReader, useAction, TextField } from '../../ui/form';
 
@@ -33,6 +33,9 @@ export function SpacecraftForm(props: {
   const [mode, setMode] = useState<'tle' | 'url'>(
     initial?.tracking.url && !initial.tracking.tle ? 'url' : 'tle',
   );
+  const [channels, setChannels] = useState(() =>
+    channelRows('spacecraft', initial?.channels ?? EXAMPLE_CHANNELS),
+  );
   const save = useAction(async (form: HTMLFormElement) => {
     const { text } = formReader(form);
     const [line1 = '', line2 = ''] = text('tle')
@@ -49,7 +52,7 @@ export function SpacecraftForm(props: {
       callsign: text('callsign'),
       ...(text('noradId') ? { noradId: Number(text('noradId')) } : {}),
       tracking,
-      channels: readChannels(text('channels')),
+      channels: channelDocuments('spacecraft', channels),
       csp:
         text('cspVersion') === 'none'
           ? null
@@ -179,7 +182,7 @@ export function SpacecraftForm(props: {
           />
         </fieldset>
       </div>
-      <ChannelsField error={error} channels={initial?.channels ?? EXAMPLE_CHANNELS} rows={6} />
+      <ChannelsEditor kind="spacecraft" rows={channels} onChange={setChannels} error={error} />
       {/* INVALID_TLE is shown beside the TLE box. */}
       <ErrorNote error={error?.code === 'INVALID_TLE' ? null : save.error} fieldsShown />
       <button type="submit" disabled={save.busy}>
