@@ -7,6 +7,7 @@ import { Link, navigate } from '../../router';
 import { ErrorNote, useAction } from '../../ui/form';
 import { when } from '../../ui/format';
 import { useLoad } from '../../ui/use-load';
+import { PastSlots } from '../history/past-slots';
 import { Passes } from './passes';
 import { SpacecraftForm } from './spacecraft-form';
 import { SpacecraftSlots } from './slots';
@@ -85,6 +86,7 @@ export function SpacecraftPage(props: { identifier: string }): JSX.Element {
             </ul>
           </section>
           <SpacecraftSlots spacecraft={sc.identifier} />
+          <PastSlots kind="spacecraft" identifier={sc.identifier} />
           <Passes spacecraft={sc} />
           <details>
             <summary>Configuration</summary>
