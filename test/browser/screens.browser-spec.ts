@@ -2,7 +2,8 @@
 // The console's other screens in a real Chromium (issue 12): API keys, unregistering, the admin's
 // user list, the station editor's horizon mask and rules; keyboard use, a phone-sized screen and
 // the dark colour scheme.
-import { stationConfig } from '../helpers/fixtures';
+import { ISS_TLE } from '../../src/orbit/test-fixtures';
+import { agedIss, spacecraftConfig, stationConfig } from '../helpers/fixtures';
 import { channelGroup, fillChannel } from './channel-editor';
 import { ConsoleHarness } from './console-harness';
 import { expectText } from './expect-text';
@@ -198,6 +199,31 @@ describe('console: screens', () => {
     await expect(
       stored().then((channels) => channels.map((c) => (c as { channelId: string }).channelId)),
     ).resolves.toEqual(['vhf']);
+  });
+
+  it('warns of an old TLE on the spacecraft page and in its editor, until a fresh one is pasted', async () => {
+    const { password, token } = await h.t.operator('stale');
+    const old = agedIss(30);
+    await h.t.http('POST', '/api/spacecraft', {
+      token,
+      body: spacecraftConfig('STALESAT', { tracking: { tle: { line1: old.line1, line2: old.line2 } } }),
+    });
+    const page = await h.page();
+    await h.login(page, 'stale', password);
+    await page.getByRole('link', { name: 'Spacecraft' }).click();
+    await expectText(page.locator('ul.cards li', { hasText: 'STALESAT' }), '1 warning(s)');
+    await page.getByRole('link', { name: 'STALESAT' }).click();
+    const warning = page.locator('p.warning');
+    await expectText(warning, 'the TLE epoch is 30 days old (more than 14); predictions may be off');
+    await page.getByText('Configuration').click();
+    const tleBox = page.locator('.field', { has: page.getByLabel('TLE (two lines, or three with a name)') });
+    await expectText(tleBox.locator('.hint'), 'saved TLE: epoch 2008-08-21 12:25:40Z, 30 days old');
+
+    await page.getByLabel('TLE (two lines, or three with a name)').fill(`${ISS_TLE.line1}\n${ISS_TLE.line2}`);
+    await page.getByRole('button', { name: 'Save spacecraft' }).click();
+    // The editor is drawn anew with what was saved.
+    await tleBox.locator('.hint', { hasText: 'epoch 2008-09-20 12:25:40Z, 0 days old' }).waitFor();
+    await warning.waitFor({ state: 'detached' });
   });
 
   it("shows a rule's field errors from the API beside the fields, and a weekly rule in the week view", async () => {

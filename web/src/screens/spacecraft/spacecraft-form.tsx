@@ -5,6 +5,7 @@ import { api, seg } from '../../api/client';
 import { ChannelsEditor, channelDocuments, channelRows } from '../../ui/channels-editor';
 import type { Spacecraft } from '../../api/types';
 import { ErrorNote, Field, apiErrorOf, formReader, useAction, TextField } from '../../ui/form';
+import { when } from '../../ui/format';
 
 const EXAMPLE_CHANNELS = [
   {
@@ -107,6 +108,7 @@ export function SpacecraftForm(props: {
                 also={['tracking.tle', 'tracking']}
                 code="INVALID_TLE"
                 error={error}
+                hint={tleAge(initial)}
               >
                 {(id, d) => (
                   <textarea
@@ -190,4 +192,11 @@ export function SpacecraftForm(props: {
       </button>
     </form>
   );
+}
+
+/** The saved TLE's epoch and age, as the server computes them (its warnings say when that is too old). */
+function tleAge(spacecraft: Spacecraft | undefined): string | undefined {
+  const status = spacecraft?.status;
+  if (!status?.tleEpoch || status.tleAgeDays === null) return undefined;
+  return `saved TLE: epoch ${when(status.tleEpoch)}, ${status.tleAgeDays} days old`;
 }
