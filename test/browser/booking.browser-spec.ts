@@ -164,6 +164,119 @@ describe('console: booking', () => {
     expect((await h.t.http('GET', '/api/spacecraft', { token })).body).toEqual([]);
   });
 
+  it('lets the station deny a hold and cancel a reservation, the mission cancel its own, then log out', async () => {
+    const owner = await h.t.operator('acts-gs');
+    const mission = await h.t.operator('acts-sc');
+    await h.t.http('POST', '/api/ground-stations', { token: owner.token, body: stationConfig('ActsGS') });
+    await h.t.http('POST', '/api/ground-stations/ActsGS/rules', {
+      token: owner.token,
+      body: { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' },
+    });
+    await h.t.http('POST', '/api/spacecraft', { token: mission.token, body: spacecraftConfig('ACTSAT') });
+    // Four passes' downlink slots over this station (one slot per pass: they never overlap).
+    const listed = await h.t.http('GET', '/api/spacecraft/ACTSAT/slots?limit=500', { token: mission.token });
+    const [denied, stationCancels, missionUnselects, missionCancels] = (
+      listed.body as { identifier: string; gsIdentifier: string; scChannel: string }[]
+    )
+      .filter((slot) => slot.gsIdentifier === 'ActsGS' && slot.scChannel === 'tm')
+      .map((slot) => slot.identifier);
+    const book = async (slots: string[], confirm: boolean) => {
+      await h.t.http('POST', '/api/spacecraft/ACTSAT/slots/select', {
+        token: mission.token,
+        body: { slots },
+      });
+      if (confirm)
+        await h.t.http('POST', '/api/ground-stations/ActsGS/slots/confirm', {
+          token: owner.token,
+          body: { slots },
+        });
+    };
+    await book([denied, missionUnselects], false);
+    await book([stationCancels, missionCancels], true);
+    const lastChange = async (slot: string) =>
+      (
+        (await h.t.http('GET', '/api/spacecraft/ACTSAT/changes', { token: mission.token })).body.changes as {
+          slot: string;
+          to: string;
+          reason: string;
+        }[]
+      )
+        .filter((change) => change.slot === slot)
+        .map(({ to, reason }) => `${to} (${reason})`)
+        .pop();
+
+    const station = await h.page();
+    await h.login(station, 'acts-gs', owner.password);
+    await station.goto('/stations/ActsGS');
+    await station.locator(`li[data-slot="${denied}"]`).getByRole('button', { name: 'Deny' }).click();
+    await station.locator(`li[data-slot="${denied}"]`).waitFor({ state: 'detached' });
+    await expect(lastChange(denied)).resolves.toBe('DENIED (deny)');
+    const reserved = station.locator(`li[data-slot="${stationCancels}"][data-state="RESERVED"]`);
+    await expectText(reserved, 'acts-sc');
+    await reserved.getByRole('button', { name: 'Cancel' }).click();
+    await reserved.waitFor({ state: 'detached' });
+    await expect(lastChange(stationCancels)).resolves.toBe('CANCELED (cancelReservation)');
+
+    const page = await h.page();
+    await h.login(page, 'acts-sc', mission.password);
+    await page.goto('/spacecraft/ACTSAT');
+    const bookings = page.getByRole('table', { name: 'My bookings' });
+    await bookings
+      .locator(`tr[data-slot="${missionUnselects}"]`)
+      .getByRole('button', { name: 'Cancel selection' })
+      .click();
+    await bookings.locator(`tr[data-slot="${missionUnselects}"]`).waitFor({ state: 'detached' });
+    await bookings
+      .locator(`tr[data-slot="${missionCancels}"]`)
+      .getByRole('button', { name: 'Cancel reservation' })
+      .click();
+    await page.getByText('No selection or reservation.').waitFor();
+    await expect(lastChange(missionUnselects)).resolves.toBe('CANCELED (cancelSelection)');
+    await expect(lastChange(missionCancels)).resolves.toBe('CANCELED (cancelReservation)');
+
+    // Logging out ends the session: its token no longer opens the API.
+    const token = await page.evaluate<string>('localStorage.getItem("satnet.token")');
+    await page.getByRole('link', { name: 'acts-sc' }).click();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    expect((await h.t.http('GET', '/api/me', { token })).status).toBe(401);
+  });
+
+  it('shows a reservation whose window was taken away as removed on the timeline, live', async () => {
+    const owner = await h.t.operator('rem-gs');
+    const mission = await h.t.operator('rem-sc');
+    await h.t.http('POST', '/api/ground-stations', { token: owner.token, body: stationConfig('RemGS') });
+    const rule = await h.t.http('POST', '/api/ground-stations/RemGS/rules', {
+      token: owner.token,
+      body: { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' },
+    });
+    await h.t.http('POST', '/api/spacecraft', { token: mission.token, body: spacecraftConfig('REMSAT') });
+    const slots = await h.t.http('GET', '/api/spacecraft/REMSAT/slots?limit=500', { token: mission.token });
+    const slot = slots.body.find((s: { gsIdentifier: string }) => s.gsIdentifier === 'RemGS')
+      .identifier as string;
+    await h.t.http('POST', '/api/spacecraft/REMSAT/slots/select', {
+      token: mission.token,
+      body: { slots: [slot] },
+    });
+    await h.t.http('POST', '/api/ground-stations/RemGS/slots/confirm', {
+      token: owner.token,
+      body: { slots: [slot] },
+    });
+
+    const page = await h.page();
+    await h.login(page, 'rem-gs', owner.password);
+    await page.goto('/stations/RemGS');
+    await page.locator(`li[data-slot="${slot}"][data-state="RESERVED"]`).waitFor();
+    expect(await page.getByRole('list', { name: 'Removed slots' }).count()).toBe(0);
+    // The rule goes from another device: the open page learns of the removal live.
+    await page.locator('.live-dot.live').waitFor();
+    await h.t.http('DELETE', `/api/ground-stations/RemGS/rules/${rule.body.ruleId}`, { token: owner.token });
+    await page.locator('.toast', { hasText: 'RESERVED → REMOVED (remove)' }).waitFor();
+    const removed = page.getByRole('list', { name: 'Removed slots' }).locator(`li[data-slot="${slot}"]`);
+    await expectText(removed, /REMSAT · was reserved.*removed/);
+    expect(await page.locator(`li[data-slot="${slot}"][data-state="RESERVED"]`).count()).toBe(0);
+  });
+
   it('takes an expired hold off the station timeline', async () => {
     const owner = await h.t.operator('hold-gs');
     const mission = await h.t.operator('hold-sc');

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { JSX } from 'preact';
 import { useCallback } from 'preact/hooks';
-import { api, seg } from '../../api/client';
+import { readChangeLog, lastChangePerSlot } from '../../api/change-log';
+import { seg } from '../../api/client';
 import { useChanges } from '../../api/session';
 import type { Change } from '../../api/types';
 import { Link } from '../../router';
@@ -9,23 +10,18 @@ import { ErrorNote } from '../../ui/form';
 import { timeOfDay } from '../../ui/format';
 import { useLoad } from '../../ui/use-load';
 
-/** A page of the change log is full at this many changes (docs/api.md "Change log and cursors"). */
-const CHANGES_PER_PAGE = 500;
-/** Enough pages for months of a busy station; the newest slots are the ones shown anyway. */
-const MAX_PAGES = 20;
 const SHOWN = 20;
 
 /**
  * The slots of a station or spacecraft that are over (`COMPLETED` or `FAILED`), newest first, each
- * with a link to its report and packets. Slots are no longer listed once they end (docs/api.md
- * "Slot lifecycle"); the change log still has them, so this reads it.
+ * with a link to its report and packets (docs/api.md "Slot lifecycle").
  */
 export function PastSlots(props: {
   kind: 'spacecraft' | 'ground-stations';
   identifier: string;
 }): JSX.Element {
   const base = `/api/${props.kind}/${seg(props.identifier)}`;
-  const changes = useLoad(() => changeLog(base), `${props.kind}/${props.identifier}`);
+  const changes = useLoad(() => readChangeLog(base), `${props.kind}/${props.identifier}`);
   useChanges(
     useCallback(
       (change: Change) =>
@@ -35,7 +31,9 @@ export function PastSlots(props: {
       [props.kind, props.identifier, changes.reload],
     ),
   );
-  const past = pastSlots(changes.data ?? []).slice(0, SHOWN);
+  const past = lastChangePerSlot(changes.data ?? [])
+    .filter(isFinal)
+    .slice(0, SHOWN);
   return (
     <section>
       <h2>Past slots</h2>
@@ -57,28 +55,6 @@ export function PastSlots(props: {
   );
 }
 
-async function changeLog(base: string): Promise<Change[]> {
-  const all: Change[] = [];
-  let cursor = 0;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const answer = await api<{ changes: Change[]; nextCursor: number }>(
-      'GET',
-      `${base}/changes?cursor=${cursor}`,
-    );
-    all.push(...answer.changes);
-    if (answer.changes.length < CHANGES_PER_PAGE) break;
-    cursor = answer.nextCursor;
-  }
-  return all;
-}
-
 function isFinal(change: Change): boolean {
   return change.to === 'COMPLETED' || change.to === 'FAILED';
-}
-
-/** The slots whose last change closed them, the latest slot first. */
-export function pastSlots(changes: Change[]): Change[] {
-  const last = new Map<string, Change>();
-  for (const change of changes) last.set(change.slot, change);
-  return [...last.values()].filter(isFinal).sort((a, b) => b.slotEnd.localeCompare(a.slotEnd));
 }
