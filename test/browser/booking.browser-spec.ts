@@ -22,6 +22,29 @@ describe('console: booking', () => {
     await h.stop();
   });
 
+  /**
+   * A station shared all day (its owner `<prefix>-gs`) and the fixture spacecraft (`<prefix>-sc`),
+   * made through the API; with the ids of the spacecraft's downlink slots over that station (one a
+   * pass, so they never overlap), first first.
+   */
+  async function stationAndSpacecraft(prefix: string, station: string, spacecraft: string) {
+    const owner = await h.t.operator(`${prefix}-gs`);
+    const mission = await h.t.operator(`${prefix}-sc`);
+    await h.t.http('POST', '/api/ground-stations', { token: owner.token, body: stationConfig(station) });
+    const rule = await h.t.http('POST', `/api/ground-stations/${station}/rules`, {
+      token: owner.token,
+      body: { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' },
+    });
+    await h.t.http('POST', '/api/spacecraft', { token: mission.token, body: spacecraftConfig(spacecraft) });
+    const listed = await h.t.http('GET', `/api/spacecraft/${spacecraft}/slots?limit=500`, {
+      token: mission.token,
+    });
+    const slots = (listed.body as { identifier: string; gsIdentifier: string; scChannel: string }[])
+      .filter((slot) => slot.gsIdentifier === station && slot.scChannel === 'tm')
+      .map((slot) => slot.identifier);
+    return { owner, mission, ruleId: rule.body.ruleId as string, slots };
+  }
+
   async function createSpacecraft(
     page: Page,
     identifier: string,
@@ -165,21 +188,8 @@ describe('console: booking', () => {
   });
 
   it('lets the station deny a hold and cancel a reservation, the mission cancel its own, then log out', async () => {
-    const owner = await h.t.operator('acts-gs');
-    const mission = await h.t.operator('acts-sc');
-    await h.t.http('POST', '/api/ground-stations', { token: owner.token, body: stationConfig('ActsGS') });
-    await h.t.http('POST', '/api/ground-stations/ActsGS/rules', {
-      token: owner.token,
-      body: { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' },
-    });
-    await h.t.http('POST', '/api/spacecraft', { token: mission.token, body: spacecraftConfig('ACTSAT') });
-    // Four passes' downlink slots over this station (one slot per pass: they never overlap).
-    const listed = await h.t.http('GET', '/api/spacecraft/ACTSAT/slots?limit=500', { token: mission.token });
-    const [denied, stationCancels, missionUnselects, missionCancels] = (
-      listed.body as { identifier: string; gsIdentifier: string; scChannel: string }[]
-    )
-      .filter((slot) => slot.gsIdentifier === 'ActsGS' && slot.scChannel === 'tm')
-      .map((slot) => slot.identifier);
+    const { owner, mission, slots } = await stationAndSpacecraft('acts', 'ActsGS', 'ACTSAT');
+    const [denied, stationCancels, missionUnselects, missionCancels] = slots;
     const book = async (slots: string[], confirm: boolean) => {
       await h.t.http('POST', '/api/spacecraft/ACTSAT/slots/select', {
         token: mission.token,
@@ -243,17 +253,8 @@ describe('console: booking', () => {
   });
 
   it('shows a reservation whose window was taken away as removed on the timeline, live', async () => {
-    const owner = await h.t.operator('rem-gs');
-    const mission = await h.t.operator('rem-sc');
-    await h.t.http('POST', '/api/ground-stations', { token: owner.token, body: stationConfig('RemGS') });
-    const rule = await h.t.http('POST', '/api/ground-stations/RemGS/rules', {
-      token: owner.token,
-      body: { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' },
-    });
-    await h.t.http('POST', '/api/spacecraft', { token: mission.token, body: spacecraftConfig('REMSAT') });
-    const slots = await h.t.http('GET', '/api/spacecraft/REMSAT/slots?limit=500', { token: mission.token });
-    const slot = slots.body.find((s: { gsIdentifier: string }) => s.gsIdentifier === 'RemGS')
-      .identifier as string;
+    const { owner, mission, ruleId, slots } = await stationAndSpacecraft('rem', 'RemGS', 'REMSAT');
+    const slot = slots[0];
     await h.t.http('POST', '/api/spacecraft/REMSAT/slots/select', {
       token: mission.token,
       body: { slots: [slot] },
@@ -270,7 +271,7 @@ describe('console: booking', () => {
     expect(await page.getByRole('list', { name: 'Removed slots' }).count()).toBe(0);
     // The rule goes from another device: the open page learns of the removal live.
     await page.locator('.live-dot.live').waitFor();
-    await h.t.http('DELETE', `/api/ground-stations/RemGS/rules/${rule.body.ruleId}`, { token: owner.token });
+    await h.t.http('DELETE', `/api/ground-stations/RemGS/rules/${ruleId}`, { token: owner.token });
     await page.locator('.toast', { hasText: 'RESERVED → REMOVED (remove)' }).waitFor();
     const removed = page.getByRole('list', { name: 'Removed slots' }).locator(`li[data-slot="${slot}"]`);
     await expectText(removed, /REMSAT · was reserved.*removed/);
@@ -278,17 +279,8 @@ describe('console: booking', () => {
   });
 
   it('takes an expired hold off the station timeline', async () => {
-    const owner = await h.t.operator('hold-gs');
-    const mission = await h.t.operator('hold-sc');
-    await h.t.http('POST', '/api/ground-stations', { token: owner.token, body: stationConfig('HoldGS') });
-    await h.t.http('POST', '/api/ground-stations/HoldGS/rules', {
-      token: owner.token,
-      body: { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' },
-    });
-    await h.t.http('POST', '/api/spacecraft', { token: mission.token, body: spacecraftConfig('HOLDSAT') });
-    const slots = await h.t.http('GET', '/api/spacecraft/HOLDSAT/slots', { token: mission.token });
-    const slot = slots.body.find((s: { gsIdentifier: string }) => s.gsIdentifier === 'HoldGS')
-      .identifier as string;
+    const { owner, mission, slots } = await stationAndSpacecraft('hold', 'HoldGS', 'HOLDSAT');
+    const slot = slots[0];
 
     const page = await h.page();
     await h.login(page, 'hold-gs', owner.password);

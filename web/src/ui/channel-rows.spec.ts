@@ -1,25 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
+import { spacecraftConfig, stationConfig } from '../../../test/helpers/fixtures';
 import { blankChannel, channelDocument, channelValues } from './channel-rows';
 
 describe('channel editor rows', () => {
+  // The fixtures' channels, with values that do not divide evenly into MHz and kHz.
   const station = {
-    channelId: 'uhf',
-    direction: 'BOTH',
-    modulation: ['GMSK', 'FM'],
+    ...stationConfig().channels[0],
     frequencyRange: { minimum: 435e6, maximum: 438123457 },
     bandwidth: [12500, 25000],
-    bitrate: [9600],
-    polarization: ['RHCP', 'LHCP'],
   };
-  const spacecraft = {
-    channelId: 'tm',
-    direction: 'DOWNLINK',
-    modulation: 'GMSK',
-    frequency: 437.5e6,
-    bandwidth: 25000,
-    bitrate: 9600,
-    polarization: 'RHCP',
-  };
+  const spacecraft = spacecraftConfig().channels[0];
 
   it('shows frequencies in MHz and bandwidths in kHz, lists comma-separated', () => {
     expect(channelValues('station', station)).toEqual({
