@@ -143,6 +143,7 @@ describe('console: screens', () => {
 
     // "Add channel" puts the focus in the new channel, so a keyboard user types on.
     await page.getByRole('button', { name: 'Add channel' }).click();
+    await page.locator('[id="f-channels.1.channelId"]:focus').waitFor();
     await page.keyboard.type('uhf');
     await fillChannel(page, 2, {
       'Lowest frequency (MHz)': '146',

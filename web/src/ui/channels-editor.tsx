@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import type { ApiError } from '../api/client';
 import {
   CHANNEL_INPUTS,
@@ -48,7 +48,7 @@ export function ChannelsEditor(props: {
   const { kind, rows, onChange, error } = props;
   // After "Add channel", the new channel's first input takes the focus (keyboard users go on typing).
   const [focusIndex, setFocusIndex] = useState<number | null>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (focusIndex === null) return;
     document.getElementById(`f-channels.${focusIndex}.channelId`)?.focus();
     setFocusIndex(null);

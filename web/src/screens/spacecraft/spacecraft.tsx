@@ -93,9 +93,10 @@ export function SpacecraftPage(props: { identifier: string }): JSX.Element {
             <SpacecraftForm
               key={JSON.stringify(sc)}
               initial={sc}
-              onSaved={() => {
+              onSaved={(saved) => {
                 setSavedAt(new Date().toISOString());
-                spacecraft.reload();
+                // The answer is what was stored: a reload landing later could undo the next edit.
+                spacecraft.set(saved);
               }}
             />
             {savedAt && <p role="status">Configuration saved at {when(savedAt)}.</p>}

@@ -37,9 +37,10 @@ export function StationPage(props: { identifier: string }): JSX.Element {
           <StationForm
             key={JSON.stringify(station.data)}
             initial={station.data}
-            onSaved={() => {
+            onSaved={(saved) => {
               setSavedAt(new Date().toISOString());
-              station.reload();
+              // The answer is what was stored: a reload landing later could undo the next edit.
+              station.set(saved);
             }}
           />
           {savedAt && <p role="status">Configuration saved at {when(savedAt)}.</p>}
