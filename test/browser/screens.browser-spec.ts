@@ -181,7 +181,7 @@ describe('console: screens', () => {
       stationConfig().channels[0],
       {
         channelId: 'vhf',
-        direction: 'DOWNLINK',
+        direction: 'BOTH',
         modulation: ['FM', 'GMSK'],
         frequencyRange: { minimum: 144e6, maximum: 146e6 },
         bandwidth: [12500, 25000],

@@ -38,7 +38,7 @@ describe('channel editor rows', () => {
     const values = { ...blankChannel('spacecraft'), channelId: ' x ', frequency: '437,5', bitrate: '' };
     expect(channelDocument('spacecraft', values)).toEqual({
       channelId: 'x',
-      direction: 'DOWNLINK',
+      direction: 'BOTH',
       modulation: 'FM',
       frequency: '437,5',
       polarization: 'RHCP',

@@ -16,6 +16,8 @@ export interface ChannelInput {
   options?: readonly string[];
   /** API units per unit typed (1e6: typed in MHz, sent in Hz). */
   scale?: number;
+  /** A new channel's value, where the API has a default. */
+  initial?: string;
 }
 
 const CHANNEL_ID: ChannelInput = { path: 'channelId', label: 'Channel id', control: 'text' };
@@ -24,6 +26,7 @@ const DIRECTION: ChannelInput = {
   label: 'Direction',
   control: 'select',
   options: DIRECTIONS,
+  initial: 'BOTH',
 };
 
 export const CHANNEL_INPUTS: Record<ChannelKind, ChannelInput[]> = {
@@ -51,12 +54,14 @@ export const CHANNEL_INPUTS: Record<ChannelKind, ChannelInput[]> = {
 /** What the inputs of one channel hold: text by member path, or the options checked. */
 export type ChannelValues = Record<string, string | string[]>;
 
-/** A new channel's inputs: the first option of each select, nothing else filled in. */
+/** A new channel's inputs: the API's defaults, the first option of other selects, nothing else. */
 export function blankChannel(kind: ChannelKind): ChannelValues {
   const values: ChannelValues = {};
   for (const input of CHANNEL_INPUTS[kind])
     values[input.path] =
-      input.control === 'choices' ? [] : input.control === 'select' ? (input.options?.[0] ?? '') : '';
+      input.control === 'choices'
+        ? []
+        : (input.initial ?? (input.control === 'select' ? (input.options?.[0] ?? '') : ''));
   return values;
 }
 
