@@ -7,6 +7,7 @@ import { JobRunner } from '../../src/common/jobs';
 import { ISS_TLE } from '../../src/orbit/test-fixtures';
 import { tleChecksum } from '../../src/orbit/tle';
 import { spacecraftConfig, stationConfig } from '../helpers/fixtures';
+import { fillChannel } from './channel-editor';
 import { ConsoleHarness } from './console-harness';
 import { expectText } from './expect-text';
 
@@ -21,8 +22,28 @@ describe('console: booking', () => {
     await h.stop();
   });
 
-  /** The fixture spacecraft's channels, as typed into the editor's channels box. */
-  const SC_CHANNELS = JSON.stringify(spacecraftConfig().channels);
+  /**
+   * A station shared all day (its owner `<prefix>-gs`) and the fixture spacecraft (`<prefix>-sc`),
+   * made through the API; with the ids of the spacecraft's downlink slots over that station (one a
+   * pass, so they never overlap), first first.
+   */
+  async function stationAndSpacecraft(prefix: string, station: string, spacecraft: string) {
+    const owner = await h.t.operator(`${prefix}-gs`);
+    const mission = await h.t.operator(`${prefix}-sc`);
+    await h.t.http('POST', '/api/ground-stations', { token: owner.token, body: stationConfig(station) });
+    const rule = await h.t.http('POST', `/api/ground-stations/${station}/rules`, {
+      token: owner.token,
+      body: { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' },
+    });
+    await h.t.http('POST', '/api/spacecraft', { token: mission.token, body: spacecraftConfig(spacecraft) });
+    const listed = await h.t.http('GET', `/api/spacecraft/${spacecraft}/slots?limit=500`, {
+      token: mission.token,
+    });
+    const slots = (listed.body as { identifier: string; gsIdentifier: string; scChannel: string }[])
+      .filter((slot) => slot.gsIdentifier === station && slot.scChannel === 'tm')
+      .map((slot) => slot.identifier);
+    return { owner, mission, ruleId: rule.body.ruleId as string, slots };
+  }
 
   async function createSpacecraft(
     page: Page,
@@ -33,7 +54,26 @@ describe('console: booking', () => {
     await page.getByLabel('Identifier').fill(identifier);
     await page.getByLabel('Callsign').fill('KXSC02');
     await page.getByLabel('TLE (two lines, or three with a name)').fill(`${tle.line1}\n${tle.line2}`);
-    await page.getByLabel(/^Channels/).fill(SC_CHANNELS);
+    // The fixture spacecraft's two channels, the first over the editor's example.
+    await fillChannel(page, 1, {
+      'Channel id': 'tm',
+      Direction: 'DOWNLINK',
+      'Frequency (MHz)': '437.5',
+      'Bandwidth (kHz)': '25',
+      'Bitrate (bit/s)': '9600',
+      Modulation: 'GMSK',
+      Polarization: 'RHCP',
+    });
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    await fillChannel(page, 2, {
+      'Channel id': 'tc',
+      Direction: 'UPLINK',
+      'Frequency (MHz)': '436',
+      'Bandwidth (kHz)': '25',
+      'Bitrate (bit/s)': '9600',
+      Modulation: 'FM',
+      Polarization: 'LHCP',
+    });
     await page.getByRole('button', { name: 'Create spacecraft' }).click();
   }
 
@@ -80,14 +120,22 @@ describe('console: booking', () => {
     await createSpacecraft(mission, 'XATCOBEO', ISS_TLE);
     await mission.getByRole('heading', { name: 'Spacecraft XATCOBEO' }).waitFor();
     await mission.getByText('VigoGS: uhf ↔ tm (downlink)').waitFor();
-    const firstPass = mission.locator('table.passes tbody tr').first();
-    await expectText(firstPass, /VigoGS.*2008-09-20 18:17:06/);
+    await mission.getByText('VigoGS: uhf ↔ tc (uplink)').waitFor();
+    const token = await h.t.login('xatco-ops', password);
+    const stored = (await h.t.http('GET', '/api/spacecraft/XATCOBEO', { token })).body.channels;
+    expect(stored).toHaveLength(2);
+    expect(stored).toEqual(expect.arrayContaining(spacecraftConfig().channels));
+    // (Other tests' stations, at the same place, may list the same passes.)
+    const firstPass = mission.locator('table.passes tbody tr').filter({ hasText: 'VigoGS' }).first();
+    await expectText(firstPass, '2008-09-20 18:17:06');
     await firstPass.getByRole('button', { name: 'Sky plot' }).click();
     await mission.getByRole('img', { name: 'Sky plot of the pass' }).locator('path.track').waitFor();
-    await mission
-      .getByRole('img', { name: /^Doppler curve, tm downlink/ })
-      .locator('path.curve')
-      .waitFor();
+    // A Doppler curve per channel: the downlink as received, the uplink pre-compensated.
+    for (const channel of ['tm downlink at 437.500 MHz', 'tc uplink at 436.000 MHz'])
+      await mission
+        .getByRole('img', { name: `Doppler curve, ${channel}`, exact: false })
+        .locator('path.curve')
+        .waitFor();
 
     const bookable = mission.getByRole('table', { name: 'Bookable slots' });
     const slotRow = bookable
@@ -114,9 +162,7 @@ describe('console: booking', () => {
     // The mission sees it reserved, live.
     await mission.locator('.toast', { hasText: 'SELECTED → RESERVED (confirm)' }).waitFor();
     await mission.locator(`tr[data-slot="${slot}"][data-state="RESERVED"]`).waitFor();
-    const api = await h.t.http('GET', `/api/spacecraft/XATCOBEO/slots?limit=500`, {
-      token: await h.t.login('xatco-ops', password),
-    });
+    const api = await h.t.http('GET', `/api/spacecraft/XATCOBEO/slots?limit=500`, { token });
     expect(api.body.find((s: { identifier: string }) => s.identifier === slot).state).toBe('RESERVED');
   });
 
@@ -142,18 +188,100 @@ describe('console: booking', () => {
     expect((await h.t.http('GET', '/api/spacecraft', { token })).body).toEqual([]);
   });
 
-  it('takes an expired hold off the station timeline', async () => {
-    const owner = await h.t.operator('hold-gs');
-    const mission = await h.t.operator('hold-sc');
-    await h.t.http('POST', '/api/ground-stations', { token: owner.token, body: stationConfig('HoldGS') });
-    await h.t.http('POST', '/api/ground-stations/HoldGS/rules', {
-      token: owner.token,
-      body: { operation: 'ADD', periodicity: 'DAILY', startTime: '00:00', endTime: '24:00' },
+  it('lets the station deny a hold and cancel a reservation, the mission cancel its own, then log out', async () => {
+    const { owner, mission, slots } = await stationAndSpacecraft('acts', 'ActsGS', 'ACTSAT');
+    const [denied, stationCancels, missionUnselects, missionCancels] = slots;
+    const book = async (slots: string[], confirm: boolean) => {
+      await h.t.http('POST', '/api/spacecraft/ACTSAT/slots/select', {
+        token: mission.token,
+        body: { slots },
+      });
+      if (confirm)
+        await h.t.http('POST', '/api/ground-stations/ActsGS/slots/confirm', {
+          token: owner.token,
+          body: { slots },
+        });
+    };
+    await book([denied, missionUnselects], false);
+    await book([stationCancels, missionCancels], true);
+    const lastChange = async (slot: string) =>
+      (
+        (await h.t.http('GET', '/api/spacecraft/ACTSAT/changes', { token: mission.token })).body.changes as {
+          slot: string;
+          to: string;
+          reason: string;
+        }[]
+      )
+        .filter((change) => change.slot === slot)
+        .map(({ to, reason }) => `${to} (${reason})`)
+        .pop();
+
+    const station = await h.page();
+    await h.login(station, 'acts-gs', owner.password);
+    await station.goto('/stations/ActsGS');
+    await station.locator(`li[data-slot="${denied}"]`).getByRole('button', { name: 'Deny' }).click();
+    await station.locator(`li[data-slot="${denied}"]`).waitFor({ state: 'detached' });
+    await expect(lastChange(denied)).resolves.toBe('DENIED (deny)');
+    const reserved = station.locator(`li[data-slot="${stationCancels}"][data-state="RESERVED"]`);
+    await expectText(reserved, 'acts-sc');
+    await reserved.getByRole('button', { name: 'Cancel' }).click();
+    await reserved.waitFor({ state: 'detached' });
+    await expect(lastChange(stationCancels)).resolves.toBe('CANCELED (cancelReservation)');
+
+    const page = await h.page();
+    await h.login(page, 'acts-sc', mission.password);
+    await page.goto('/spacecraft/ACTSAT');
+    const bookings = page.getByRole('table', { name: 'My bookings' });
+    await bookings
+      .locator(`tr[data-slot="${missionUnselects}"]`)
+      .getByRole('button', { name: 'Cancel selection' })
+      .click();
+    await bookings.locator(`tr[data-slot="${missionUnselects}"]`).waitFor({ state: 'detached' });
+    await bookings
+      .locator(`tr[data-slot="${missionCancels}"]`)
+      .getByRole('button', { name: 'Cancel reservation' })
+      .click();
+    await page.getByText('No selection or reservation.').waitFor();
+    await expect(lastChange(missionUnselects)).resolves.toBe('CANCELED (cancelSelection)');
+    await expect(lastChange(missionCancels)).resolves.toBe('CANCELED (cancelReservation)');
+
+    // Logging out ends the session: its token no longer opens the API.
+    const token = await page.evaluate<string>('localStorage.getItem("satnet.token")');
+    await page.getByRole('link', { name: 'acts-sc' }).click();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    expect((await h.t.http('GET', '/api/me', { token })).status).toBe(401);
+  });
+
+  it('shows a reservation whose window was taken away as removed on the timeline, live', async () => {
+    const { owner, mission, ruleId, slots } = await stationAndSpacecraft('rem', 'RemGS', 'REMSAT');
+    const slot = slots[0];
+    await h.t.http('POST', '/api/spacecraft/REMSAT/slots/select', {
+      token: mission.token,
+      body: { slots: [slot] },
     });
-    await h.t.http('POST', '/api/spacecraft', { token: mission.token, body: spacecraftConfig('HOLDSAT') });
-    const slots = await h.t.http('GET', '/api/spacecraft/HOLDSAT/slots', { token: mission.token });
-    const slot = slots.body.find((s: { gsIdentifier: string }) => s.gsIdentifier === 'HoldGS')
-      .identifier as string;
+    await h.t.http('POST', '/api/ground-stations/RemGS/slots/confirm', {
+      token: owner.token,
+      body: { slots: [slot] },
+    });
+
+    const page = await h.page();
+    await h.login(page, 'rem-gs', owner.password);
+    await page.goto('/stations/RemGS');
+    await page.locator(`li[data-slot="${slot}"][data-state="RESERVED"]`).waitFor();
+    expect(await page.getByRole('list', { name: 'Removed slots' }).count()).toBe(0);
+    // The rule goes from another device: the open page learns of the removal live.
+    await page.locator('.live-dot.live').waitFor();
+    await h.t.http('DELETE', `/api/ground-stations/RemGS/rules/${ruleId}`, { token: owner.token });
+    await page.locator('.toast', { hasText: 'RESERVED → REMOVED (remove)' }).waitFor();
+    const removed = page.getByRole('list', { name: 'Removed slots' }).locator(`li[data-slot="${slot}"]`);
+    await expectText(removed, /REMSAT · was reserved.*removed/);
+    expect(await page.locator(`li[data-slot="${slot}"][data-state="RESERVED"]`).count()).toBe(0);
+  });
+
+  it('takes an expired hold off the station timeline', async () => {
+    const { owner, mission, slots } = await stationAndSpacecraft('hold', 'HoldGS', 'HOLDSAT');
+    const slot = slots[0];
 
     const page = await h.page();
     await h.login(page, 'hold-gs', owner.password);

@@ -8,7 +8,12 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 const BUILT = join(ROOT, 'dist', 'console', 'index.html');
-const SOURCES = [join(ROOT, 'web'), join(ROOT, 'src', 'orbit'), join(ROOT, 'package-lock.json')];
+const SOURCES = [
+  join(ROOT, 'web'),
+  join(ROOT, 'src', 'orbit'),
+  join(ROOT, 'src', 'radio'),
+  join(ROOT, 'package-lock.json'),
+];
 
 function newestChange(path: string): number {
   const stat = statSync(path);

@@ -2,7 +2,9 @@
 // The console's other screens in a real Chromium (issue 12): API keys, unregistering, the admin's
 // user list, the station editor's horizon mask and rules; keyboard use, a phone-sized screen and
 // the dark colour scheme.
-import { stationConfig } from '../helpers/fixtures';
+import { ISS_TLE } from '../../src/orbit/test-fixtures';
+import { agedIss, spacecraftConfig, stationConfig } from '../helpers/fixtures';
+import { channelGroup, fillChannel } from './channel-editor';
 import { ConsoleHarness } from './console-harness';
 import { expectText } from './expect-text';
 
@@ -124,6 +126,105 @@ describe('console: screens', () => {
       { fromAzimuth: 300, toAzimuth: 30, minElevation: 15 },
       { fromAzimuth: 90, toAzimuth: 120, minElevation: 10 },
     ]);
+  });
+
+  it("edits a station's channels as a form, each API error beside the input it names", async () => {
+    const { password, token } = await h.t.operator('channeller');
+    await h.t.http('POST', '/api/ground-stations', { token, body: stationConfig('ChanGS') });
+    const stored = async () =>
+      (await h.t.http('GET', '/api/ground-stations/ChanGS', { token })).body.channels as unknown[];
+    const page = await h.page();
+    await h.login(page, 'channeller', password);
+    await page.goto('/stations/ChanGS');
+    await page.getByText('Configuration').click();
+    const uhf = channelGroup(page, 1);
+    expect(await uhf.getByLabel('Lowest frequency (MHz)').inputValue()).toBe('435');
+    expect(await uhf.getByLabel('GMSK', { exact: true }).isChecked()).toBe(true);
+
+    // "Add channel" puts the focus in the new channel, so a keyboard user types on.
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    await page.locator('[id="f-channels.1.channelId"]:focus').waitFor();
+    await page.keyboard.type('uhf');
+    await fillChannel(page, 2, {
+      'Lowest frequency (MHz)': '146',
+      'Highest frequency (MHz)': '144',
+      'Bandwidths (kHz, comma-separated)': '12.5, 25',
+      'Bitrates (bit/s, comma-separated)': '1200 9600',
+      Polarizations: ['ANY'],
+    });
+    const save = page.getByRole('button', { name: 'Save station' });
+    await save.click();
+    await expectText(page.locator('small.error[data-field="channels.1.modulation"]'), 'should not be empty');
+    expect(await channelGroup(page, 2).getByLabel('Channel id').getAttribute('aria-describedby')).toBeNull();
+
+    await fillChannel(page, 2, { Modulations: ['FM', 'GMSK'] });
+    await save.click();
+    await expectText(
+      page.locator('small.error[data-field="channels.1.channelId"]'),
+      'duplicate channel id "uhf"',
+    );
+    const range = page.locator('small.error[data-field="channels.1.frequencyRange.maximum"]');
+    await expectText(range, 'minimum must not exceed maximum');
+    expect(
+      await channelGroup(page, 2).getByLabel('Highest frequency (MHz)').getAttribute('aria-describedby'),
+    ).toBe(await range.getAttribute('id'));
+    expect(await stored()).toHaveLength(1);
+
+    await fillChannel(page, 2, {
+      'Channel id': 'vhf',
+      'Lowest frequency (MHz)': '144',
+      'Highest frequency (MHz)': '146',
+    });
+    await save.click();
+    await page.getByRole('status').filter({ hasText: 'Configuration saved' }).waitFor();
+    expect(await stored()).toEqual([
+      stationConfig().channels[0],
+      {
+        channelId: 'vhf',
+        direction: 'BOTH',
+        modulation: ['FM', 'GMSK'],
+        frequencyRange: { minimum: 144e6, maximum: 146e6 },
+        bandwidth: [12500, 25000],
+        bitrate: [1200, 9600],
+        polarization: ['ANY'],
+      },
+    ]);
+
+    await page.getByRole('button', { name: 'Remove channel 1' }).click();
+    expect(await channelGroup(page, 1).getByLabel('Channel id').inputValue()).toBe('vhf');
+    const put = page.waitForResponse(
+      (response) => response.request().method() === 'PUT' && response.url().endsWith('/ChanGS'),
+    );
+    await save.click();
+    expect((await put).status()).toBe(200);
+    await expect(
+      stored().then((channels) => channels.map((c) => (c as { channelId: string }).channelId)),
+    ).resolves.toEqual(['vhf']);
+  });
+
+  it('warns of an old TLE on the spacecraft page and in its editor, until a fresh one is pasted', async () => {
+    const { password, token } = await h.t.operator('stale');
+    const old = agedIss(30);
+    await h.t.http('POST', '/api/spacecraft', {
+      token,
+      body: spacecraftConfig('STALESAT', { tracking: { tle: { line1: old.line1, line2: old.line2 } } }),
+    });
+    const page = await h.page();
+    await h.login(page, 'stale', password);
+    await page.getByRole('link', { name: 'Spacecraft' }).click();
+    await expectText(page.locator('ul.cards li', { hasText: 'STALESAT' }), '1 warning(s)');
+    await page.getByRole('link', { name: 'STALESAT' }).click();
+    const warning = page.locator('p.warning');
+    await expectText(warning, 'the TLE epoch is 30 days old (more than 14); predictions may be off');
+    await page.getByText('Configuration').click();
+    const tleBox = page.locator('.field', { has: page.getByLabel('TLE (two lines, or three with a name)') });
+    await expectText(tleBox.locator('.hint'), 'saved TLE: epoch 2008-08-21 12:25:40Z, 30 days old');
+
+    await page.getByLabel('TLE (two lines, or three with a name)').fill(`${ISS_TLE.line1}\n${ISS_TLE.line2}`);
+    await page.getByRole('button', { name: 'Save spacecraft' }).click();
+    // The editor is drawn anew with what was saved.
+    await tleBox.locator('.hint', { hasText: 'epoch 2008-09-20 12:25:40Z, 0 days old' }).waitFor();
+    await warning.waitFor({ state: 'detached' });
   });
 
   it("shows a rule's field errors from the API beside the fields, and a weekly rule in the week view", async () => {

@@ -65,3 +65,11 @@ export function nudgedIss(degrees: number) {
   const body = ISS_TLE.line2.slice(0, 43) + anomaly + ISS_TLE.line2.slice(51, 68);
   return { ...ISS_TLE, line2: body + String(tleChecksum(body)) };
 }
+
+/** The ISS element set with its epoch `days` earlier: a TLE that is that much older. */
+export function agedIss(days: number) {
+  const epoch = ISS_TLE.line1.slice(18, 32);
+  const older = `${epoch.slice(0, 2)}${String(Number(epoch.slice(2, 5)) - days).padStart(3, '0')}${epoch.slice(5)}`;
+  const body = ISS_TLE.line1.slice(0, 18) + older + ISS_TLE.line1.slice(32, 68);
+  return { ...ISS_TLE, line1: body + String(tleChecksum(body)) };
+}

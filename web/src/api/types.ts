@@ -121,6 +121,8 @@ export interface Change {
   slot: string;
   gsIdentifier: string;
   scIdentifier: string;
+  slotStart: string;
+  slotEnd: string;
   from: SlotState;
   to: SlotState;
   reason: string;

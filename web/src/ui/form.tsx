@@ -10,13 +10,15 @@ export function Field(props: {
   error?: ApiError | null;
   /** Extra API field names whose errors belong here (e.g. `tracking.tle` for the TLE box). */
   also?: string[];
+  /** API field names whose own errors belong here, not their members' (`channels.0.frequencyRange`). */
+  exact?: string[];
   /** An error code that concerns this field as a whole (e.g. INVALID_TLE has no field list). */
   code?: string;
   hint?: string;
   children: (id: string, describedBy: string | undefined) => ComponentChildren;
 }): JSX.Element {
   const id = `f-${props.name}`;
-  const message = fieldMessage(props.error, props.name, props.also, props.code);
+  const message = fieldMessage(props.error, props.name, props.also, props.code, props.exact);
   const errorId = message ? `${id}-error` : undefined;
   return (
     <div class={message ? 'field invalid' : 'field'}>
@@ -32,20 +34,30 @@ export function Field(props: {
   );
 }
 
-function fieldMessage(
+/** The API's messages for a field (and the fields that belong to it), joined; undefined if none. */
+export function fieldMessage(
   error: ApiError | null | undefined,
   name: string,
   also: string[] = [],
   code?: string,
+  exact: string[] = [],
 ): string | undefined {
   if (!error) return undefined;
   if (code && error.code === code) return error.message;
   return (
-    [name, ...also]
-      .map((field) => error.forField(field))
+    [
+      ...[name, ...also].map((field) => error.forField(field)),
+      ...exact.map((field) => ownMessage(error, field)),
+    ]
       .filter(Boolean)
       .join('; ') || undefined
   );
+}
+
+/** The API's messages for exactly `field`, not for its members; undefined if none. */
+export function ownMessage(error: ApiError | null | undefined, field: string): string | undefined {
+  const messages = (error?.fields ?? []).filter((f) => f.field === field).map((f) => f.message);
+  return messages.length ? messages.join('; ') : undefined;
 }
 
 /** An action's error that no field claims (or any error, for buttons): code and message. */

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 import { useCallback, useEffect, useState } from 'preact/hooks';
 
-/** Loads data when `key` changes; `reload` fetches again (after an action or a live change). */
+/**
+ * Loads data when `key` changes; `reload` fetches again (after an action or a live change); `set`
+ * takes a value the server already answered (a saved document), with no second request.
+ */
 export function useLoad<T>(
   load: () => Promise<T>,
   key: string,
-): { data: T | undefined; error: Error | null; reload: () => void } {
+): { data: T | undefined; error: Error | null; reload: () => void; set: (value: T) => void } {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<Error | null>(null);
   const [generation, setGeneration] = useState(0);
@@ -22,5 +25,9 @@ export function useLoad<T>(
     return () => void (current = false);
   }, [key, generation]);
   const reload = useCallback(() => setGeneration((n) => n + 1), []);
-  return { data, error, reload };
+  const set = useCallback((value: T) => {
+    setData(value);
+    setError(null);
+  }, []);
+  return { data, error, reload, set };
 }

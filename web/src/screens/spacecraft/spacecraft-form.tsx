@@ -2,9 +2,10 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, seg } from '../../api/client';
-import { ChannelsField, readChannels } from '../../ui/channels-field';
+import { ChannelsEditor, channelDocuments, channelRows } from '../../ui/channels-editor';
 import type { Spacecraft } from '../../api/types';
 import { ErrorNote, Field, apiErrorOf, formReader, useAction, TextField } from '../../ui/form';
+import { when } from '../../ui/format';
 
 const EXAMPLE_CHANNELS = [
   {
@@ -33,6 +34,9 @@ export function SpacecraftForm(props: {
   const [mode, setMode] = useState<'tle' | 'url'>(
     initial?.tracking.url && !initial.tracking.tle ? 'url' : 'tle',
   );
+  const [channels, setChannels] = useState(() =>
+    channelRows('spacecraft', initial?.channels ?? EXAMPLE_CHANNELS),
+  );
   const save = useAction(async (form: HTMLFormElement) => {
     const { text } = formReader(form);
     const [line1 = '', line2 = ''] = text('tle')
@@ -49,7 +53,7 @@ export function SpacecraftForm(props: {
       callsign: text('callsign'),
       ...(text('noradId') ? { noradId: Number(text('noradId')) } : {}),
       tracking,
-      channels: readChannels(text('channels')),
+      channels: channelDocuments('spacecraft', channels),
       csp:
         text('cspVersion') === 'none'
           ? null
@@ -104,6 +108,7 @@ export function SpacecraftForm(props: {
                 also={['tracking.tle', 'tracking']}
                 code="INVALID_TLE"
                 error={error}
+                hint={tleAge(initial)}
               >
                 {(id, d) => (
                   <textarea
@@ -179,7 +184,7 @@ export function SpacecraftForm(props: {
           />
         </fieldset>
       </div>
-      <ChannelsField error={error} channels={initial?.channels ?? EXAMPLE_CHANNELS} rows={6} />
+      <ChannelsEditor kind="spacecraft" rows={channels} onChange={setChannels} error={error} />
       {/* INVALID_TLE is shown beside the TLE box. */}
       <ErrorNote error={error?.code === 'INVALID_TLE' ? null : save.error} fieldsShown />
       <button type="submit" disabled={save.busy}>
@@ -187,4 +192,11 @@ export function SpacecraftForm(props: {
       </button>
     </form>
   );
+}
+
+/** The saved TLE's epoch and age, as the server computes them (its warnings say when that is too old). */
+function tleAge(spacecraft: Spacecraft | undefined): string | undefined {
+  const status = spacecraft?.status;
+  if (!status?.tleEpoch || status.tleAgeDays === null) return undefined;
+  return `saved TLE: epoch ${when(status.tleEpoch)}, ${status.tleAgeDays} days old`;
 }

@@ -7,6 +7,7 @@ import { Link, navigate } from '../../router';
 import { ErrorNote, useAction } from '../../ui/form';
 import { when } from '../../ui/format';
 import { useLoad } from '../../ui/use-load';
+import { PastSlots } from '../history/past-slots';
 import { Passes } from './passes';
 import { SpacecraftForm } from './spacecraft-form';
 import { SpacecraftSlots } from './slots';
@@ -85,15 +86,17 @@ export function SpacecraftPage(props: { identifier: string }): JSX.Element {
             </ul>
           </section>
           <SpacecraftSlots spacecraft={sc.identifier} />
+          <PastSlots kind="spacecraft" identifier={sc.identifier} />
           <Passes spacecraft={sc} />
           <details>
             <summary>Configuration</summary>
             <SpacecraftForm
               key={JSON.stringify(sc)}
               initial={sc}
-              onSaved={() => {
+              onSaved={(saved) => {
                 setSavedAt(new Date().toISOString());
-                spacecraft.reload();
+                // The answer is what was stored: a reload landing later could undo the next edit.
+                spacecraft.set(saved);
               }}
             />
             {savedAt && <p role="status">Configuration saved at {when(savedAt)}.</p>}

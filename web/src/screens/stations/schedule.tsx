@@ -8,6 +8,8 @@ import { Link } from '../../router';
 import { ErrorNote, useAction } from '../../ui/form';
 import { countdown, timeOfDay, useNow } from '../../ui/format';
 import { useLoad } from '../../ui/use-load';
+import { DayBar } from './day-bar';
+import { RemovedSlots } from './removed-slots';
 
 /**
  * A station's schedule (docs/api.md "Operational slots"): every live slot by day, held ones with
@@ -109,6 +111,7 @@ export function StationSchedule(props: { station: string }): JSX.Element {
           </li>
         ))}
       </ol>
+      <RemovedSlots station={props.station} />
     </section>
   );
 }
@@ -118,16 +121,4 @@ export function effectiveState(slot: Slot, nowMs: number): Slot['state'] {
   if (slot.state === 'SELECTED' && slot.holdExpiresAt && Date.parse(slot.holdExpiresAt) <= nowMs)
     return 'FREE';
   return slot.state;
-}
-
-/** Where the slot falls in its UTC day. */
-function DayBar(props: { slot: Slot }): JSX.Element {
-  const day = Date.parse(props.slot.slotStart.slice(0, 10) + 'T00:00:00Z');
-  const from = (Date.parse(props.slot.slotStart) - day) / 864e5;
-  const to = Math.min(1, (Date.parse(props.slot.slotEnd) - day) / 864e5);
-  return (
-    <span class="day-bar" aria-hidden="true">
-      <span class="mark" style={{ left: `${from * 100}%`, width: `max(2px, ${(to - from) * 100}%)` }} />
-    </span>
-  );
 }

@@ -2,7 +2,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, seg } from '../../api/client';
-import { ChannelsField, readChannels } from '../../ui/channels-field';
+import { ChannelsEditor, channelDocuments, channelRows } from '../../ui/channels-editor';
 import type { GroundStation } from '../../api/types';
 import { HorizonPreview } from '../../ui/charts';
 import { ErrorNote, Field, apiErrorOf, formReader, useAction, TextField } from '../../ui/form';
@@ -28,6 +28,9 @@ export function StationForm(props: {
   const initial = props.initial;
   const [mask, setMask] = useState(formatMask(initial?.horizonMask ?? []));
   const [contact, setContact] = useState(String(initial?.contactElevation ?? 5));
+  const [channels, setChannels] = useState(() =>
+    channelRows('station', initial?.channels ?? EXAMPLE_CHANNELS),
+  );
   const save = useAction(async (form: HTMLFormElement) => {
     const { text, checked } = formReader(form);
     const number = (name: string) => (text(name) === '' ? undefined : Number(text(name)));
@@ -42,7 +45,7 @@ export function StationForm(props: {
       },
       horizonMask: parseMask(mask),
       autoConfirm: checked('autoConfirm'),
-      channels: readChannels(text('channels')),
+      channels: channelDocuments('station', channels),
     };
     const saved = initial
       ? await api<GroundStation>('PUT', `/api/ground-stations/${seg(initial.identifier)}`, document)
@@ -145,7 +148,7 @@ export function StationForm(props: {
           {parsedMask && <HorizonPreview sectors={parsedMask} contactElevation={Number(contact) || 0} />}
         </div>
       </div>
-      <ChannelsField error={error} channels={initial?.channels ?? EXAMPLE_CHANNELS} rows={8} />
+      <ChannelsEditor kind="station" rows={channels} onChange={setChannels} error={error} />
       <ErrorNote error={save.error} fieldsShown />
       <button type="submit" disabled={save.busy}>
         {initial ? 'Save station' : 'Create station'}

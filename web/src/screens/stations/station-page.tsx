@@ -7,6 +7,7 @@ import { navigate } from '../../router';
 import { ErrorNote, useAction } from '../../ui/form';
 import { when } from '../../ui/format';
 import { useLoad } from '../../ui/use-load';
+import { PastSlots } from '../history/past-slots';
 import { StationRules } from './rules';
 import { StationSchedule } from './schedule';
 import { StationForm } from './station-form';
@@ -28,6 +29,7 @@ export function StationPage(props: { identifier: string }): JSX.Element {
       </h1>
       <ErrorNote error={station.error} />
       <StationSchedule key={generation} station={props.identifier} />
+      <PastSlots kind="ground-stations" identifier={props.identifier} />
       <StationRules station={props.identifier} changed={() => setGeneration((n) => n + 1)} />
       {station.data && (
         <details>
@@ -35,9 +37,10 @@ export function StationPage(props: { identifier: string }): JSX.Element {
           <StationForm
             key={JSON.stringify(station.data)}
             initial={station.data}
-            onSaved={() => {
+            onSaved={(saved) => {
               setSavedAt(new Date().toISOString());
-              station.reload();
+              // The answer is what was stored: a reload landing later could undo the next edit.
+              station.set(saved);
             }}
           />
           {savedAt && <p role="status">Configuration saved at {when(savedAt)}.</p>}
