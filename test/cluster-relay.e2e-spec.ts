@@ -306,6 +306,56 @@ describe('relay across instances', () => {
     expect((await crossed)[0][0]).toEqual(frames.downlink('across again'));
   });
 
+  it('answers delivered: false for frames that could not reach the instance cut from Redis, and logs them NOT_DELIVERED for the resume', async () => {
+    const slot = await slotFor('xo');
+    const { instance: d, proxy } = await behindProxy('D');
+    const gs = await client(a, slot.stationKey);
+    await gs.startRemote(slot.slotId);
+    const arrived = next<[number]>(gs, 'notifyEvent');
+    const m = await client(d, slot.missionKey);
+    expect(await m.startRemote(slot.slotId)).toBe(REMOTE_READY);
+    expect((await arrived)[0]).toBe(EVENT.REMOTE_CONNECTED);
+    const first = heard(m, 1);
+    expect((await gs.sendMsg(frames.downlink('before'), now())).delivered).toBe(true);
+    const lastSeq = (await first)[0][3];
+
+    // An outage shorter than the presence ttl: A still counts the mission on D present.
+    await proxy.cut();
+    await health(d, 'degraded');
+    const during = [];
+    for (const text of ['cut 1', 'cut 2']) during.push(await gs.sendMsg(frames.downlink(text), now()));
+    expect(during.map((sent) => [sent.delivered, sent.seq])).toEqual([
+      [false, lastSeq + 1],
+      [false, lastSeq + 2],
+    ]);
+    expect((await packets(slot)).map((p) => [p.sequence, p.outcome])).toEqual([
+      [lastSeq, 'RELAYED'],
+      [lastSeq + 1, 'NOT_DELIVERED'],
+      [lastSeq + 2, 'NOT_DELIVERED'],
+    ]);
+
+    // Redis is back: the mission resumes after the last frame it got and has them all.
+    await proxy.start();
+    await health(d, 'up');
+    const left = next<[number]>(gs, 'notifyEvent');
+    await m.endRemote();
+    expect((await left)[0]).toBe(EVENT.END_REMOTE);
+    const missed = heard(m, 2);
+    const back = next<[number]>(gs, 'notifyEvent');
+    expect(await m.startRemote(slot.slotId, 'mission', lastSeq)).toBe(REMOTE_READY);
+    expect((await back)[0]).toBe(EVENT.REMOTE_CONNECTED);
+    expect((await missed).map(([data, , , seq]) => [data, seq])).toEqual([
+      [frames.downlink('cut 1'), lastSeq + 1],
+      [frames.downlink('cut 2'), lastSeq + 2],
+    ]);
+    const live = heard(m, 1);
+    expect(await gs.sendMsg(frames.downlink('after'), now())).toMatchObject({
+      delivered: true,
+      seq: lastSeq + 3,
+    });
+    expect((await live)[0][3]).toBe(lastSeq + 3);
+  });
+
   it("ends the mission's session on B at the slot's end found by A", async () => {
     const slot = await slotFor('xe');
     const gs = await client(a, slot.stationKey);

@@ -7,6 +7,7 @@ import { SpacecraftModule } from '../spacecraft/spacecraft.module';
 import { StationsModule } from '../stations/stations.module';
 import { MissionSessionAudit } from './mission-session-audit';
 import { ClusterPresence } from './cluster-presence';
+import { FrameCrossings } from './frame-crossing';
 import { FrameRecorder } from './frame-recorder';
 import { PacketFeed } from './packet-feed';
 import { PacketLog } from './packet-log';
@@ -28,6 +29,7 @@ import { SlotSettlement } from './slot-settlement';
   providers: [
     RelayService,
     ClusterPresence,
+    FrameCrossings,
     FrameRecorder,
     { provide: RelayPort, useExisting: RelayService },
     { provide: MissionRelayPort, useExisting: RelayService },
