@@ -298,7 +298,7 @@ export class PacketLog implements OnModuleDestroy {
    * streams). Nothing is built when nobody listens: the relay's hot path does not pay for it.
    */
   private publish(rows: readonly (PacketRecord & { storeError?: string | null })[], ids: number[]): void {
-    if (this.feed.listenerCount === 0) return;
+    if (!this.feed.wanted) return;
     this.feed.publish(
       rows.map((row, i): Packet => ({ ...row, id: ids[i], storeError: row.storeError ?? null })),
     );

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { NotFoundError } from '../common/errors';
 import { assertCanManage } from '../common/ownership';
 import type { Actor } from '../common/request-context';
@@ -35,6 +36,7 @@ export class PacketReplayService {
     private readonly feed: PacketFeed,
     private readonly spacecraft: SpacecraftService,
     private readonly stations: GroundStationsService,
+    private readonly clock: Clock,
   ) {}
 
   /** The spacecraft, if `actor` owns it (or is an admin): SPACECRAFT_NOT_FOUND, NOT_OWNER. */
@@ -52,7 +54,8 @@ export class PacketReplayService {
       request,
       {
         page: (query) => this.packets.page(query, REPLAY_FIELDS),
-        subscribe: (listener) => this.feed.subscribe(listener),
+        subscribe: (spacecraftId, listener) => this.feed.subscribe(spacecraftId, listener),
+        now: () => this.clock.now(),
         prepare: (packets) => this.loadStations(packets),
       },
       sink,

@@ -6,6 +6,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { SpacecraftModule } from '../spacecraft/spacecraft.module';
 import { StationsModule } from '../stations/stations.module';
 import { MissionSessionAudit } from './mission-session-audit';
+import { ClusterPacketFeed } from './cluster-packet-feed';
 import { ClusterPresence } from './cluster-presence';
 import { FrameCrossings } from './frame-crossing';
 import { FrameRecorder } from './frame-recorder';
@@ -29,6 +30,7 @@ import { SlotSettlement } from './slot-settlement';
   providers: [
     RelayService,
     ClusterPresence,
+    ClusterPacketFeed,
     FrameCrossings,
     FrameRecorder,
     { provide: RelayPort, useExisting: RelayService },
