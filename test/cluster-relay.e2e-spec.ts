@@ -8,16 +8,13 @@ import {
   MissionSocketClient,
   WsHandshakeError,
 } from '../src/client/websocket-client';
-import { type BusHealth, MessageBus } from '../src/bus/message-bus';
-import { healthBecomes } from '../src/bus/testing/health-becomes';
-import { TcpProxy } from '../src/bus/testing/tcp-proxy';
 import { JobRunner } from '../src/common/jobs';
 import { PRESENCE_JOB } from '../src/relay/cluster-presence';
 import { PacketLog } from '../src/relay/packet-log';
 import { Packet } from '../src/relay/packet.entity';
 import { ABANDONED_SESSIONS_JOB, SLOT_END_JOB } from '../src/relay/relay.service';
 import { RelaySessionRecord } from '../src/relay/relay-session.entity';
-import { TestCluster } from './helpers/cluster';
+import { busHealth, TestCluster } from './helpers/cluster';
 import { ORBIT_NOW } from './helpers/fixtures';
 import { frames, gatewayClient, next, type ReservedSlot, reservedSlot } from './helpers/relay-fixture';
 import { rejection } from './helpers/rejection';
@@ -38,7 +35,6 @@ describe('relay across instances', () => {
   let a: TestApp;
   let b: TestApp;
   const open: { close(): unknown; destroy?(): void }[] = [];
-  const proxies: TcpProxy[] = [];
 
   const client = async (at: TestApp, key: string): Promise<GatewayClient> => {
     const c = await gatewayClient(at, key);
@@ -82,16 +78,6 @@ describe('relay across instances', () => {
       };
       c.on('notifyMsg', listener);
     });
-  /** An instance whose Redis goes through a proxy the test can cut. */
-  const behindProxy = async (name: string): Promise<{ instance: TestApp; proxy: TcpProxy }> => {
-    const proxy = new TcpProxy('127.0.0.1', 6379);
-    proxies.push(proxy);
-    const port = await proxy.start();
-    const instance = await cluster.add(name, { SATNET_REDIS_URL: `redis://127.0.0.1:${port}/0` });
-    return { instance, proxy };
-  };
-  const health = (instance: TestApp, wanted: BusHealth): Promise<void> =>
-    healthBecomes(instance.app.get(MessageBus), wanted);
 
   beforeAll(async () => {
     cluster = await TestCluster.start(['A', 'B']);
@@ -99,7 +85,7 @@ describe('relay across instances', () => {
   });
   afterEach(async () => {
     for (const c of open.splice(0)) (c.destroy ?? c.close).call(c);
-    for (const proxy of proxies.splice(0)) await proxy.stop();
+    await cluster.stopProxies();
   });
   afterAll(() => cluster.stop());
 
@@ -214,7 +200,7 @@ describe('relay across instances', () => {
 
   it('tells the station on A within the bound that B died, and the mission resumes on A', async () => {
     const slot = await slotFor('xk');
-    const { instance: c, proxy } = await behindProxy('C');
+    const { instance: c, proxy } = await cluster.addBehindProxy('C');
     const gs = await client(a, slot.stationKey);
     await gs.startRemote(slot.slotId);
     const connected = next<[number]>(gs, 'notifyEvent');
@@ -231,7 +217,7 @@ describe('relay across instances', () => {
     const renewedAt = cluster.clock.nowMs();
     await c.app.get(JobRunner).tick(PRESENCE_JOB);
     await proxy.cut();
-    await health(c, 'degraded');
+    await busHealth(c, 'degraded');
     cluster.instances.splice(cluster.instances.indexOf(c), 1);
     await c.stop();
 
@@ -268,7 +254,7 @@ describe('relay across instances', () => {
   it('keeps relaying on one instance while its Redis is unreachable, and across again once it is back', async () => {
     const local = await slotFor('xl');
     const across = await slotFor('xa');
-    const { instance: d, proxy } = await behindProxy('D');
+    const { instance: d, proxy } = await cluster.addBehindProxy('D');
     const gs1 = await client(d, local.stationKey);
     const m1 = await client(d, local.missionKey);
     await gs1.startRemote(local.slotId);
@@ -282,7 +268,7 @@ describe('relay across instances', () => {
 
     const lostStation = next<[number, string, string]>(m2, 'notifyEvent');
     await proxy.cut();
-    await health(d, 'degraded');
+    await busHealth(d, 'degraded');
     // The mission on D hears that the station on A is out of reach.
     expect(await lostStation).toEqual([EVENT.REMOTE_DISCONNECTED, 'REMOTE_DISCONNECTED', 'CONNECTION_LOST']);
 
@@ -297,13 +283,63 @@ describe('relay across instances', () => {
     expect([wsRefused.status, wsRefused.code]).toEqual([503, 'RELAY_UNAVAILABLE']);
 
     await proxy.start();
-    await health(d, 'up');
+    await busHealth(d, 'up');
     // A never learnt that the mission left during the outage (shorter than the presence ttl): for
     // its station the mission was there all along, so it hears no REMOTE_CONNECTED now.
     expect(await m2.startRemote(across.slotId)).toBe(REMOTE_READY);
     const crossed = heard(m2, 1);
     expect((await gs2.sendMsg(frames.downlink('across again'), now())).delivered).toBe(true);
     expect((await crossed)[0][0]).toEqual(frames.downlink('across again'));
+  });
+
+  it('answers delivered: false for frames that could not reach the instance cut from Redis, and logs them NOT_DELIVERED for the resume', async () => {
+    const slot = await slotFor('xo');
+    const { instance: d, proxy } = await cluster.addBehindProxy('D');
+    const gs = await client(a, slot.stationKey);
+    await gs.startRemote(slot.slotId);
+    const arrived = next<[number]>(gs, 'notifyEvent');
+    const m = await client(d, slot.missionKey);
+    expect(await m.startRemote(slot.slotId)).toBe(REMOTE_READY);
+    expect((await arrived)[0]).toBe(EVENT.REMOTE_CONNECTED);
+    const first = heard(m, 1);
+    expect((await gs.sendMsg(frames.downlink('before'), now())).delivered).toBe(true);
+    const lastSeq = (await first)[0][3];
+
+    // An outage shorter than the presence ttl: A still counts the mission on D present.
+    await proxy.cut();
+    await busHealth(d, 'degraded');
+    const during = [];
+    for (const text of ['cut 1', 'cut 2']) during.push(await gs.sendMsg(frames.downlink(text), now()));
+    expect(during.map((sent) => [sent.delivered, sent.seq])).toEqual([
+      [false, lastSeq + 1],
+      [false, lastSeq + 2],
+    ]);
+    expect((await packets(slot)).map((p) => [p.sequence, p.outcome])).toEqual([
+      [lastSeq, 'RELAYED'],
+      [lastSeq + 1, 'NOT_DELIVERED'],
+      [lastSeq + 2, 'NOT_DELIVERED'],
+    ]);
+
+    // Redis is back: the mission resumes after the last frame it got and has them all.
+    await proxy.start();
+    await busHealth(d, 'up');
+    const left = next<[number]>(gs, 'notifyEvent');
+    await m.endRemote();
+    expect((await left)[0]).toBe(EVENT.END_REMOTE);
+    const missed = heard(m, 2);
+    const back = next<[number]>(gs, 'notifyEvent');
+    expect(await m.startRemote(slot.slotId, 'mission', lastSeq)).toBe(REMOTE_READY);
+    expect((await back)[0]).toBe(EVENT.REMOTE_CONNECTED);
+    expect((await missed).map(([data, , , seq]) => [data, seq])).toEqual([
+      [frames.downlink('cut 1'), lastSeq + 1],
+      [frames.downlink('cut 2'), lastSeq + 2],
+    ]);
+    const live = heard(m, 1);
+    expect(await gs.sendMsg(frames.downlink('after'), now())).toMatchObject({
+      delivered: true,
+      seq: lastSeq + 3,
+    });
+    expect((await live)[0][3]).toBe(lastSeq + 3);
   });
 
   it("ends the mission's session on B at the slot's end found by A", async () => {

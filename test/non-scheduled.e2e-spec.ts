@@ -4,8 +4,9 @@ import { GatewayRpcError } from '../src/client/gateway-client';
 import { BookingEventsClient } from '../src/client/websocket-client';
 import { makeCspHeader } from '../src/csp/csp-header';
 import { buildCspFrame } from '../src/csp/csp-frame';
-import { PacketFeed } from '../src/relay/packet-feed';
+import { type FeedPacket, PacketFeed } from '../src/relay/packet-feed';
 import { Packet } from '../src/relay/packet.entity';
+import { SpacecraftService } from '../src/spacecraft/spacecraft.service';
 import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
 import { rejection } from './helpers/rejection';
 import { frames as fixtureFrames, gatewayClient } from './helpers/relay-fixture';
@@ -223,9 +224,18 @@ describe('non-scheduled frames (docs/api.md "Non-scheduled frames")', () => {
     expect((await upload('nsRateGS', [big(100), big(101), big(102)])).body.stored).toBe(3);
   });
 
+  /** Follows nsSAT's packets on the packet feed. */
+  const follow = async (seen: FeedPacket[]): Promise<() => void> => {
+    const spacecraft = await t.app.get(SpacecraftService).findByIdentifier('nsSAT');
+    return t.app.get(PacketFeed).subscribe(`spacecraft:${spacecraft!.id}`, {
+      packets: (packets) => seen.push(...packets),
+      lost: () => undefined,
+    });
+  };
+
   it('publishes the stored rows, with their ids, on the packet feed', async () => {
-    const seen: Packet[] = [];
-    const unsubscribe = t.app.get(PacketFeed).subscribe((packets) => seen.push(...packets));
+    const seen: FeedPacket[] = [];
+    const unsubscribe = await follow(seen);
     try {
       const answer = await upload('nsGS', [
         { data: b64(frame('fed')), gsTimestamp: at(inPass, 50) },
@@ -240,8 +250,8 @@ describe('non-scheduled frames (docs/api.md "Non-scheduled frames")', () => {
   });
 
   it('stores, reports and publishes a frame once when three uploads of it arrive together', async () => {
-    const seen: Packet[] = [];
-    const unsubscribe = t.app.get(PacketFeed).subscribe((packets) => seen.push(...packets));
+    const seen: FeedPacket[] = [];
+    const unsubscribe = await follow(seen);
     try {
       const frames = [{ data: b64(frame('concurrent')), gsTimestamp: at(inPass, 60) }];
       const answers = await Promise.all([

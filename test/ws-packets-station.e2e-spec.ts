@@ -13,7 +13,7 @@ import { GroundStation } from '../src/stations/ground-station.entity';
 import { ORBIT_NOW } from './helpers/fixtures';
 import { frames, gatewayClient, type ReservedSlot, reservedSlot } from './helpers/relay-fixture';
 import { rejection } from './helpers/rejection';
-import { Received, until } from './helpers/replay-received';
+import { Received, until } from './helpers/replay-subscription';
 import { TestApp } from './helpers/test-app';
 
 const ns = (time: Date) => time.getTime() * 1_000_000;

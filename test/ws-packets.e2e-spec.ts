@@ -3,16 +3,15 @@ import { DataSource } from 'typeorm';
 import type { GatewayClient } from '../src/client/gateway-client';
 import { PacketReplayClient, WsHandshakeError, WsServerError } from '../src/client/websocket-client';
 import { PacketLog } from '../src/relay/packet-log';
-import { Spacecraft } from '../src/spacecraft/spacecraft.entity';
 import { Packet } from '../src/relay/packet.entity';
-import { type PacketRecord, PacketsRepository } from '../src/relay/packets.repository';
 import { REPLAY_BATCH, REPLAY_PAGE } from '../src/relay/replay-stream';
 import { PacketsSocketRoute } from '../src/transports/ws/packets-socket';
 import { WsGateway } from '../src/transports/ws/ws-gateway';
+import { archiveDownlinks } from './helpers/archive-rows';
+import { Received, sendThroughHandOver, until } from './helpers/replay-subscription';
 import { ORBIT_NOW } from './helpers/fixtures';
 import { frames, gatewayClient, type ReservedSlot, reservedSlot } from './helpers/relay-fixture';
 import { rejection } from './helpers/rejection';
-import { Received, until } from './helpers/replay-received';
 import { TestApp } from './helpers/test-app';
 
 const MAX_BUFFERED = 1024 * 1024;
@@ -46,20 +45,7 @@ describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md Â
   };
   const replay = () => t.app.get(PacketsSocketRoute);
   /** Writes downlinks of the fixture's spacecraft straight into the archive (faster than the relay). */
-  const archive = async (rows: { data: Buffer; time: Date }[]) => {
-    const { id: spacecraftId } = await t.app
-      .get(DataSource)
-      .getRepository(Spacecraft)
-      .findOneByOrFail({ identifier: slot.spacecraft });
-    const records = rows.map(({ data, time }) => ({
-      ...archivedTemplate(spacecraftId, slot.slotId),
-      data,
-      frameBytes: data.length,
-      serverReceivedAt: time,
-    })) as unknown as PacketRecord[];
-    for (let i = 0; i < records.length; i += 1000)
-      await t.app.get(PacketsRepository).insertMany(records.slice(i, i + 1000));
-  };
+  const archive = (rows: { data: Buffer; time: Date }[]) => archiveDownlinks(t, slot, rows);
 
   beforeAll(async () => {
     t = await TestApp.start({
@@ -149,23 +135,17 @@ describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md Â
     const c = await client();
     const got = new Received(c, 'pl');
     // The station keeps sending while the subscription reads its history, hands over and goes live.
-    let afterLive = 0;
-    let duringPlayback = 0;
-    let subscribed = false;
-    let chunk = 0;
-    const sending = (async () => {
-      while (afterLive < 200) {
+    const sending = sendThroughHandOver(
+      got,
+      (chunk) => {
         t.clock.advance(1);
-        const wasPlayingBack = subscribed && !got.live;
-        await send(20, `during-${chunk++}`);
-        if (got.live) afterLive += 20;
-        else if (wasPlayingBack) duringPlayback += 20;
-      }
-    })();
+        return send(20, `during-${chunk}`);
+      },
+      200,
+    );
     await c.add({ id: 'pl', spacecraft: slot.spacecraft, start_time: ns(start) });
-    subscribed = true;
-    await sending;
-    expect(duringPlayback).toBeGreaterThan(0); // committed while the history was being read
+    sending.subscribed();
+    expect(await sending.sent).toBeGreaterThan(0); // committed while the history was being read
     const stored = (await archived()).filter((p) => p.serverReceivedAt >= start);
     await until(() => got.items.length >= stored.length, 'every stored packet');
     expect(got.live).toBe(true);
@@ -349,26 +329,3 @@ describe('packet replay stream /ws/packets (COSMOS semantics, docs/protocol.md Â
     expect([anonymous.status, anonymous.code]).toEqual([401, 'AUTHENTICATION_REQUIRED']);
   });
 });
-
-/** The fields of an archived downlink of the fixture's slot (data and time set by the caller). */
-function archivedTemplate(spacecraftId: string, slotId: string) {
-  return {
-    slotId,
-    stationId: null,
-    spacecraftId,
-    sequence: null,
-    frequencyHz: null,
-    dedupKey: null,
-    fromSide: 'station',
-    direction: 'DOWNLINK',
-    clientTimestamp: '2029-01-01T00:00:00.000Z',
-    gsTimestamp: null,
-    dopplerShiftHz: null,
-    outcome: 'RELAYED',
-    rejectRule: null,
-    cspSource: 10,
-    cspDestination: 1,
-    cspSourcePort: 10,
-    cspDestinationPort: 20,
-  };
-}

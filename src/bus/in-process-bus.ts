@@ -37,10 +37,12 @@ export class InProcessBus extends MessageBus {
     return () => undefined;
   }
 
-  publish(channel: string, message: BusMessage): Promise<void> {
+  publish(channel: string, message: BusMessage): Promise<number> {
     return this.open(() => {
       const handlers = this.channels.get(channel);
-      if (handlers) for (const handler of handlers) queueMicrotask(() => handler(message));
+      if (!handlers) return 0;
+      for (const handler of handlers) queueMicrotask(() => handler(message));
+      return 1; // this instance, the only one
     });
   }
 

@@ -107,6 +107,16 @@ describe.each(ADAPTERS)('MessageBus contract: $name', ({ pair }) => {
     expect(stays.messages).toEqual(['marker']);
   });
 
+  it('tells the publisher how many instances its message reached', async () => {
+    expect(await b.publish('counted', 'nobody listens')).toBe(0);
+    await a.subscribe('counted', new Inbox().handler);
+    await a.subscribe('counted', new Inbox().handler); // one instance, however many handlers
+    expect(await b.publish('counted', 'one instance')).toBe(1);
+    await b.subscribe('counted', new Inbox().handler);
+    // The in-process adapter is one instance; over Redis, a and b are two.
+    expect(await b.publish('counted', 'every instance')).toBe(a === b ? 1 : 2);
+  });
+
   it('gives a lease to one holder until it expires by the clock, and lets its holder renew it', async () => {
     expect(await a.claim('sweeper', 'A', 10_000)).toBe(true);
     expect(await b.claim('sweeper', 'B', 10_000)).toBe(false);
@@ -169,6 +179,8 @@ describe('RedisBus when Redis becomes unreachable', () => {
       await healthBecomes(cut, 'degraded');
       await expect(cut.publish('events', 'during')).rejects.toBeInstanceOf(BusUnavailableError);
       await expect(cut.claim('lease', 'x', 1_000)).rejects.toThrow(/unavailable/);
+      // The other instance's messages no longer reach it, and its publisher can tell.
+      expect(await other.publish('events', 'missed')).toBe(0);
 
       await proxy.start();
       await healthBecomes(cut, 'up');

@@ -50,9 +50,11 @@ export abstract class MessageBus {
 
   /**
    * Sends `message` to every subscriber of `channel` on every instance, this one included.
-   * Resolves once handed to the store; rejects with BusUnavailableError when it is unreachable.
+   * Resolves once handed to the store, with how many instances subscribed to `channel` it reached
+   * (an instance cut off from the store is not among them); rejects with BusUnavailableError when
+   * the store is unreachable.
    */
-  abstract publish(channel: string, message: BusMessage): Promise<void>;
+  abstract publish(channel: string, message: BusMessage): Promise<number>;
 
   /** Delivers the messages published on `channel` from now on. */
   abstract subscribe(channel: string, handler: BusHandler): Promise<BusSubscription>;

@@ -113,8 +113,9 @@ export class RedisBus extends MessageBus {
     return () => this.listeners.delete(listener);
   }
 
-  async publish(channel: string, message: BusMessage): Promise<void> {
-    await this.run(() => this.commands.publish(this.prefix + channel, this.packr.pack(message)));
+  /** Each instance subscribes on one connection: PUBLISH's count of receiving clients is the instances'. */
+  async publish(channel: string, message: BusMessage): Promise<number> {
+    return this.run(() => this.commands.publish(this.prefix + channel, this.packr.pack(message)));
   }
 
   async subscribe(channel: string, handler: BusHandler): Promise<BusSubscription> {

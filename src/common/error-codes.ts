@@ -112,6 +112,8 @@ export const ERROR_CODES = {
   TLE_FETCH_FAILED: { kind: 'UNAVAILABLE', docs: INTERNAL },
   PACKET_LOG_BACKLOG: { kind: 'UNAVAILABLE', docs: GATEWAY_WS },
   RELAY_UNAVAILABLE: { kind: 'UNAVAILABLE', docs: GATEWAY_WS },
+  /** A replay subscription's live packets from other instances may have been missed (§16.5, §17). */
+  SUBSCRIPTION_INTERRUPTED: { kind: 'UNAVAILABLE', docs: WS },
   /** The gateway's answer to a server fault (REST and JSON-RPC answer one outside this table). */
   INTERNAL_ERROR: { kind: 'UNAVAILABLE', docs: GATEWAY_WS },
 } as const satisfies Record<string, ErrorCodeEntry>;

@@ -56,6 +56,13 @@ interface SlotPresence {
   buffered?: SlotMessage[];
 }
 
+/** Frames relayed here in one turn for other instances, and who waits to hear they crossed. */
+interface OutgoingFrames {
+  readonly frames: RelayedFrame[];
+  readonly crossed: Promise<boolean>;
+  readonly settle: (crossed: boolean) => void;
+}
+
 interface Seat {
   readonly spacecraftId: string;
   readonly limit: number;
@@ -87,7 +94,7 @@ export class ClusterPresence implements OnApplicationBootstrap {
   /** Leases whose release failed while the store was unreachable: holder by key. */
   private readonly unreleased = new Map<string, string>();
   /** Frames relayed here in this turn of the event loop, for other instances, by slot. */
-  private readonly outgoing = new Map<string, RelayedFrame[]>();
+  private readonly outgoing = new Map<string, OutgoingFrames>();
   private flushScheduled = false;
   private listener?: ClusterListener;
 
@@ -212,20 +219,28 @@ export class ClusterPresence implements OnApplicationBootstrap {
     }
   }
 
-  /** A frame this instance relayed, for the other side's clients on other instances. */
-  forward(slotId: string, direction: LinkDirection, frame: DownlinkDelivery): void {
+  /**
+   * A frame this instance relayed, for the other side's clients on other instances. Resolves
+   * (one promise for the frames of one bus message) with whether the message reached every
+   * instance present in the slot (docs/protocol.md §17).
+   */
+  forward(slotId: string, direction: LinkDirection, frame: DownlinkDelivery): Promise<boolean> {
     const { data, dopplerShiftHz, gsTimestamp, serverTime, seq } = frame;
     let batch = this.outgoing.get(slotId);
     if (!batch) {
-      batch = [];
+      let settle!: (crossed: boolean) => void;
+      const crossed = new Promise<boolean>((resolve) => (settle = resolve));
+      batch = { frames: [], crossed, settle };
       this.outgoing.set(slotId, batch);
     }
-    batch.push({ direction, data, dopplerShiftHz, gsTimestamp, serverTime, seq });
-    if (batch.length >= MAX_FRAMES_PER_MESSAGE) this.flushFrames(slotId);
+    batch.frames.push({ direction, data, dopplerShiftHz, gsTimestamp, serverTime, seq });
+    const { crossed } = batch;
+    if (batch.frames.length >= MAX_FRAMES_PER_MESSAGE) this.flushFrames(slotId);
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flushAllFrames);
     }
+    return crossed;
   }
 
   /** The frames of this turn, one message per slot: one bus command carries many frames. */
@@ -235,16 +250,25 @@ export class ClusterPresence implements OnApplicationBootstrap {
   };
 
   private flushFrames(slotId: string): void {
-    const frames = this.outgoing.get(slotId);
-    if (!frames) return;
+    const batch = this.outgoing.get(slotId);
+    if (!batch) return;
     this.outgoing.delete(slotId);
+    // This instance's own subscription and one per other instance present: an instance cut off
+    // from the store (its subscription gone) is missing from the count.
+    const expected = 1 + (this.slots.get(slotId)?.remote.instanceCount() ?? 0);
     this.bus
       .publish(slotChannel(slotId), {
         kind: 'frames',
         from: this.bus.instanceId,
-        frames,
+        frames: batch.frames,
       } satisfies SlotMessage)
-      .catch((error: unknown) => this.failed(error, 'could not publish relayed frames', slotId));
+      .then(
+        (reached) => batch.settle(reached >= expected),
+        (error: unknown) => {
+          batch.settle(false);
+          this.failed(error, 'could not publish relayed frames', slotId);
+        },
+      );
   }
 
   slotEnded(slotId: string): void {

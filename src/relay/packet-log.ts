@@ -9,7 +9,7 @@ import { Metrics } from '../metrics/metrics.service';
 import { PacketFeed } from './packet-feed';
 import type { Packet } from './packet.entity';
 import { type PacketRecord, PacketsRepository, ROWS_PER_STATEMENT } from './packets.repository';
-import type { Stored } from './relay-port';
+import { type Stored, StoredSignal } from './relay-port';
 
 // Part of PacketLog's API (append's argument, the statement size its SQLite groups follow); they
 // live with the INSERTs that use them.
@@ -25,19 +25,10 @@ const RETRY_MS = 500;
 export const SHUTDOWN_FLUSH_MS = 15_000;
 
 /** The frames appended between two writes: they are acknowledged together, once all are committed. */
-class GroupCommit implements Stored {
-  done = false;
-  readonly promise: Promise<void>;
-  private resolvePromise!: () => void;
-
+class GroupCommit extends StoredSignal {
   /** `lastSeq`: the sequence number of the group's last frame; grows while the group is open. */
   constructor(public lastSeq: number) {
-    this.promise = new Promise((resolve) => (this.resolvePromise = resolve));
-  }
-
-  settle(): void {
-    this.done = true;
-    this.resolvePromise();
+    super();
   }
 }
 
@@ -307,7 +298,7 @@ export class PacketLog implements OnModuleDestroy {
    * streams). Nothing is built when nobody listens: the relay's hot path does not pay for it.
    */
   private publish(rows: readonly (PacketRecord & { storeError?: string | null })[], ids: number[]): void {
-    if (this.feed.listenerCount === 0) return;
+    if (!this.feed.wanted) return;
     this.feed.publish(
       rows.map((row, i): Packet => ({ ...row, id: ids[i], storeError: row.storeError ?? null })),
     );

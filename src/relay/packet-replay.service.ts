@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { NotFoundError } from '../common/errors';
 import { assertCanManage } from '../common/ownership';
 import type { Actor } from '../common/request-context';
@@ -42,6 +43,7 @@ export class PacketReplayService {
     private readonly spacecraft: SpacecraftService,
     private readonly stations: GroundStationsService,
     private readonly booking: BookingService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -82,7 +84,8 @@ export class PacketReplayService {
       request,
       {
         page: (query) => this.packets.page(query, REPLAY_FIELDS),
-        subscribe: (listener) => this.feed.subscribe(listener),
+        subscribe: (topic, listener) => this.feed.subscribe(topic, listener),
+        now: () => this.clock.now(),
         prepare: (packets) => this.prepare(packets),
       },
       sink,

@@ -282,6 +282,26 @@ export class PacketsRepository {
     });
   }
 
+  /**
+   * Relayed frames of a slot that did not reach the other instance after all (docs/protocol.md
+   * §17): RELAYED becomes NOT_DELIVERED.
+   */
+  async markNotDelivered(slotId: string, direction: Packet['direction'], sequences: number[]): Promise<void> {
+    await this.db
+      .manager()
+      .getRepository(Packet)
+      .createQueryBuilder()
+      .update()
+      .set({ outcome: 'NOT_DELIVERED' })
+      .where('slotId = :slotId AND direction = :direction AND outcome = :relayed', {
+        slotId,
+        direction,
+        relayed: 'RELAYED',
+      })
+      .andWhere('sequence IN (:...sequences)', { sequences })
+      .execute();
+  }
+
   /** The highest sequence number stored for each direction of a slot (0 for a direction without any). */
   async lastSequences(slotId: string): Promise<Record<Packet['direction'], number>> {
     const rows = await this.db

@@ -72,14 +72,34 @@ export interface Stored {
 }
 
 export interface SendResult {
-  /** False when the other side is not connected: the frame was logged, not delivered. */
+  /**
+   * False when the other side is not connected: the frame was logged, not delivered. Final once
+   * `stored` is done: a frame only another instance receives may turn out not to have reached it
+   * (docs/protocol.md §17).
+   */
   delivered: boolean;
   dopplerShiftHz: number;
   gsTimestamp: string;
-  /** When the frame is in the packet log: the answer to the sender waits for it. */
+  /** When the frame is in the packet log (and `delivered` final): the answer to the sender waits for it. */
   stored: Stored;
   /** Its sequence number in the slot and direction (docs/protocol.md §14). */
   seq: number;
+}
+
+/** A Stored that its owner settles. */
+export class StoredSignal implements Stored {
+  done = false;
+  readonly promise: Promise<void>;
+  private resolvePromise!: () => void;
+
+  constructor() {
+    this.promise = new Promise((resolve) => (this.resolvePromise = resolve));
+  }
+
+  settle(): void {
+    this.done = true;
+    this.resolvePromise();
+  }
 }
 
 /**

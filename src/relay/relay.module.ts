@@ -6,7 +6,9 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { SpacecraftModule } from '../spacecraft/spacecraft.module';
 import { StationsModule } from '../stations/stations.module';
 import { MissionSessionAudit } from './mission-session-audit';
+import { ClusterPacketFeed } from './cluster-packet-feed';
 import { ClusterPresence } from './cluster-presence';
+import { FrameCrossings } from './frame-crossing';
 import { FrameRecorder } from './frame-recorder';
 import { PacketFeed } from './packet-feed';
 import { PacketLog } from './packet-log';
@@ -28,6 +30,8 @@ import { SlotSettlement } from './slot-settlement';
   providers: [
     RelayService,
     ClusterPresence,
+    ClusterPacketFeed,
+    FrameCrossings,
     FrameRecorder,
     { provide: RelayPort, useExisting: RelayService },
     { provide: MissionRelayPort, useExisting: RelayService },

@@ -26,6 +26,7 @@ import {
 } from './cluster-presence';
 import { MissionSessionAudit } from './mission-session-audit';
 import { FrameRecorder, type ReceivedFrame } from './frame-recorder';
+import { FrameCrossings } from './frame-crossing';
 import { PacketLog, SHUTDOWN_FLUSH_MS } from './packet-log';
 import {
   type DisconnectReason,
@@ -142,6 +143,7 @@ export class RelayService
     private readonly sequenceLog: SequenceLog,
     private readonly cluster: ClusterPresence,
     private readonly recorder: FrameRecorder,
+    private readonly crossings: FrameCrossings,
   ) {
     super();
     cluster.listen(this);
@@ -340,8 +342,9 @@ export class RelayService
     relay.sequences[direction] = seq;
     const gsTimestamp = time.toISOString();
     tls?.peer.notifyMsg(data, dopplerShiftHz, gsTimestamp, seq);
+    const { slot } = relay.context;
+    let crossed: Promise<boolean> | undefined;
     if (sockets.length > 0 || elsewhere) {
-      const { slot } = relay.context;
       const delivery: DownlinkDelivery = {
         data,
         slotId: slot.id,
@@ -353,9 +356,12 @@ export class RelayService
       };
       for (const socket of sockets) socket.downlink(delivery);
       // Logged here once; the instances of the other side's clients only deliver it.
-      if (elsewhere) this.cluster.forward(slot.id, direction, delivery);
+      if (elsewhere) crossed = this.cluster.forward(slot.id, direction, delivery);
     }
-    return { delivered, dopplerShiftHz, gsTimestamp, stored, seq };
+    const result: SendResult = { delivered, dopplerShiftHz, gsTimestamp, stored, seq };
+    // Received only elsewhere: delivered if the bus got it there (docs/protocol.md §17).
+    if (crossed && !tls && sockets.length === 0) this.crossings.await(result, slot.id, direction, crossed);
+    return result;
   }
 
   whenReady(): Promise<void> | undefined {
@@ -677,6 +683,8 @@ export class RelayService
     const received = this.clock.now();
     const sender: Sender = { slotId: slot.id, side: 'mission', rate: seat.rate };
     const result = this.relayFrame(relay, sender, data, options.clientTimestamp ?? received.toISOString());
+    // Bound for another instance, it is known delivered only once stored (docs/protocol.md §17).
+    if (result.delivered && !result.stored.done) await result.stored.promise;
     if (!result.delivered)
       throw new DomainError(
         'STATE',

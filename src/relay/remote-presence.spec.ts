@@ -12,6 +12,18 @@ describe('RemotePresence', () => {
     expect(remote.has('mission')).toBe(false);
   });
 
+  it('counts each other instance present once, whichever sides it has', () => {
+    const remote = new RemotePresence();
+    expect(remote.instanceCount()).toBe(0);
+    remote.set('station', 'B', true);
+    remote.set('mission', 'B', true);
+    expect(remote.instanceCount()).toBe(1);
+    remote.set('mission', 'C', true);
+    expect(remote.instanceCount()).toBe(2);
+    remote.clear();
+    expect(remote.instanceCount()).toBe(0);
+  });
+
   it("ignores a station's leave from an instance that no longer holds it", () => {
     const remote = new RemotePresence();
     remote.set('station', 'B', true);

@@ -25,6 +25,12 @@ export class RemotePresence {
     return side === 'station' ? this.station !== undefined : this.missions.size > 0;
   }
 
+  /** How many other instances have a side of the slot. */
+  instanceCount(): number {
+    const missions = this.missions.size;
+    return this.station === undefined || this.missions.has(this.station) ? missions : missions + 1;
+  }
+
   /** One instance's presence of a side; true when the side appeared or vanished as a whole. */
   set(side: RelaySide, instance: string, present: boolean): boolean {
     const before = this.has(side);

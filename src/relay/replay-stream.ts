@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { PacketListener } from './packet-feed';
+import type { FeedListener, FeedPacket, FeedTopic } from './packet-feed';
+import type { REPLAY_FIELDS } from './packet-feed-messages';
 import type { Packet, PacketOutcome } from './packet.entity';
 import type { PacketFields, PacketPosition, PacketQuery } from './packets.repository';
 
@@ -13,20 +14,15 @@ export const REPLAY_PAGE = 500;
  * read again from the archive (they are committed); live, the reader is too far behind.
  */
 export const REPLAY_MAX_PENDING = 10_000;
+/**
+ * How much earlier than its subscription a packet the feed brings may have been received: the
+ * packet log's delay, and with several instances the bus's and the instances' clock difference.
+ * Packets played back from that time on are remembered, so that the feed does not send them again.
+ */
+export const HANDOVER_MARGIN_MS = 60_000;
 
-/** What a replayed packet carries (docs/protocol.md §16.3): the archive reads only these columns. */
-export const REPLAY_FIELDS = [
-  'data',
-  'spacecraftId',
-  'slotId',
-  'stationId',
-  'direction',
-  'outcome',
-  'dopplerShiftHz',
-  'gsTimestamp',
-  'sequence',
-  'rejectRule',
-] as const satisfies readonly (keyof Packet)[];
+// What a replayed packet carries: the archive reads only these columns (packet-feed-messages.ts).
+export { REPLAY_FIELDS } from './packet-feed-messages';
 
 export type ReplayPacket = PacketFields<(typeof REPLAY_FIELDS)[number]>;
 
@@ -54,7 +50,10 @@ export interface ReplayFilters {
 /** Where a stream reads: the archive in (serverReceivedAt, id) order and the committed-packet feed. */
 export interface ReplaySource {
   page(query: PacketQuery): Promise<ReplayPacket[]>;
-  subscribe(listener: PacketListener): () => void;
+  /** The feed of a spacecraft's or station's packets, here and on every instance once it resolves. */
+  subscribe(topic: FeedTopic, listener: FeedListener): Promise<() => void>;
+  /** The server's time (the packets' serverReceivedAt clock). */
+  now(): Date;
   /** Loads what delivering `packets` needs (their stations' identifiers) before they are sent. */
   prepare(packets: readonly ReplayPacket[]): Promise<void>;
 }
@@ -69,6 +68,8 @@ export interface ReplaySink {
   live(): void;
   /** Live packets came faster than the reader took them (more than REPLAY_MAX_PENDING). */
   behind(): void;
+  /** Packets committed on other instances may have been missed (docs/protocol.md §17); stopped. */
+  interrupted(): void;
   /** Live delivery failed (the stream has stopped). */
   failed(error: unknown): void;
   /** Undefined while the reader keeps up; else resolves once it caught up (or went away). */
@@ -85,10 +86,13 @@ type Phase = 'history' | 'live' | 'stopped';
  * The hand-over has no gap and no duplicate: the stream subscribes to the feed before it reads
  * the archive, holds what the feed brings while it reads (bounded: if too much comes, it drops
  * it and reads on, since all of it is committed), and once a page comes back short it delivers
- * the held packets whose position (serverReceivedAt, id) is after the last one it delivered.
- * A commit is visible to the archive a few microtasks before its packets reach the feed, so the
- * last page may already hold packets the feed announces only after the hand-over: the ids of the
- * last two pages are kept, and live packets among them are not sent again.
+ * the held packets it did not play back, in archive order. Whether the archive had a packet is told
+ * by its id, not by its position: a packet committed on another instance, or by another writer,
+ * may come after packets with a later position (its id is taken before its commit, its time on
+ * another clock), and a commit is visible to the archive before its packets reach the feed (a
+ * few microtasks here, the bus's delay from elsewhere), also after the hand-over. So the ids of
+ * the packets played back that the feed may bring (received from HANDOVER_MARGIN_MS before the
+ * subscription on) are kept, and the feed's packets among them are not sent again.
  * Playback sends a batch only when the reader has taken the earlier ones (`writable`), and reads
  * one page ahead: a reader that does not read pauses it, and the stream holds at most two pages
  * of history.
@@ -97,8 +101,10 @@ export class ReplayStream {
   private phase: Phase = 'history';
   private last: PacketPosition | undefined;
   private pending: ReplayPacket[] = [];
-  /** Ids of the last two pages played back: the feed may announce them after the hand-over. */
-  private recentlyPlayed: ReadonlySet<number>[] = [];
+  /** Ids of packets played back that the feed may announce too (see HANDOVER_MARGIN_MS). */
+  private readonly played = new Set<number>();
+  /** serverReceivedAt (ms) from which played packets are remembered; none without the feed. */
+  private rememberFromMs = Infinity;
   private overflowed = false;
   private pumping = false;
   private unsubscribe: (() => void) | undefined;
@@ -114,7 +120,15 @@ export class ReplayStream {
   /** Runs the playback (if any) and starts live delivery; resolves once live or ended. */
   async run(): Promise<void> {
     const { from, to } = this.request;
-    if (to === undefined) this.unsubscribe = this.source.subscribe(this.received);
+    if (to === undefined) {
+      this.rememberFromMs = this.source.now().getTime() - HANDOVER_MARGIN_MS;
+      const unsubscribe = await this.source.subscribe(topicOf(this.request), this.listener);
+      if (this.phase === 'stopped') {
+        unsubscribe();
+        return;
+      }
+      this.unsubscribe = unsubscribe;
+    }
     if (from !== undefined) {
       do {
         this.overflowed = false;
@@ -127,8 +141,7 @@ export class ReplayStream {
       this.sink.end();
       return;
     }
-    const last = this.last;
-    this.pending = last ? this.pending.filter((packet) => isAfter(packet, last)) : this.pending;
+    this.pending = this.pending.filter((packet) => !this.played.has(packet.id)).sort(byPosition);
     this.phase = 'live';
     this.sink.live();
     this.pump();
@@ -169,7 +182,8 @@ export class ReplayStream {
         next.catch(() => undefined);
       }
       await this.source.prepare(page);
-      this.recentlyPlayed = [this.recentlyPlayed.at(-1) ?? new Set(), new Set(page.map(({ id }) => id))];
+      for (const packet of page)
+        if (packet.serverReceivedAt.getTime() >= this.rememberFromMs) this.played.add(packet.id);
       for (let start = 0; start < page.length; start += REPLAY_BATCH) {
         if (!(await this.readerReady())) return false;
         this.deliver(page.slice(start, start + REPLAY_BATCH));
@@ -197,11 +211,19 @@ export class ReplayStream {
   }
 
   /** The feed's listener: runs inside the packet log's commit, so it only filters and queues. */
-  private readonly received = (packets: readonly Packet[]): void => {
+  private readonly listener: FeedListener = {
+    packets: (packets) => this.received(packets),
+    lost: () => {
+      if (this.phase === 'stopped') return;
+      this.stop();
+      this.sink.interrupted();
+    },
+  };
+
+  private received(packets: readonly FeedPacket[]): void {
     if (this.phase === 'stopped' || this.overflowed) return;
     for (const packet of packets)
-      if (this.matches(packet) && !(this.phase === 'live' && this.playedBack(packet.id)))
-        this.pending.push(packet);
+      if (this.matches(packet) && !this.played.has(packet.id)) this.pending.push(packet);
     if (this.pending.length <= REPLAY_MAX_PENDING) {
       if (this.phase === 'live' && this.pending.length > 0) this.pump();
       return;
@@ -213,13 +235,9 @@ export class ReplayStream {
       this.stop();
       this.sink.behind();
     }
-  };
-
-  private playedBack(id: number): boolean {
-    return this.recentlyPlayed.some((ids) => ids.has(id));
   }
 
-  private matches(packet: Packet): boolean {
+  private matches(packet: FeedPacket): boolean {
     const { spacecraftId, stationId, slotId, direction, outcomes, from } = this.request;
     return (
       (spacecraftId === undefined || packet.spacecraftId === spacecraftId) &&
@@ -268,8 +286,14 @@ function positionOf(packet: ReplayPacket): PacketPosition {
   return { time: packet.serverReceivedAt, id: packet.id };
 }
 
-function isAfter(packet: ReplayPacket, position: PacketPosition): boolean {
-  const time = packet.serverReceivedAt.getTime();
-  const at = position.time.getTime();
-  return time > at || (time === at && packet.id > position.id);
+/** The archive's order: serverReceivedAt, then id. */
+function byPosition(a: ReplayPacket, b: ReplayPacket): number {
+  return a.serverReceivedAt.getTime() - b.serverReceivedAt.getTime() || a.id - b.id;
+}
+
+/** The feed a request follows: its spacecraft's packets, or its station's. */
+function topicOf({ spacecraftId, stationId }: ReplayRequest): FeedTopic {
+  if (spacecraftId !== undefined) return `spacecraft:${spacecraftId}`;
+  if (stationId !== undefined) return `station:${stationId}`;
+  throw new Error('a replay request names a spacecraft or a station');
 }

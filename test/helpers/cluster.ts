@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { randomUUID } from 'node:crypto';
+import { type BusHealth, MessageBus } from '../../src/bus/message-bus';
+import { healthBecomes } from '../../src/bus/testing/health-becomes';
+import { TcpProxy } from '../../src/bus/testing/tcp-proxy';
 import { ManualClock } from '../../src/common/clock';
 import { TestApp } from './test-app';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -11,6 +14,8 @@ export const TEST_REDIS_URL = 'redis://127.0.0.1:6379/0';
  * a key prefix of this cluster's own (other test files use the same Redis at the same time).
  */
 export class TestCluster {
+  private readonly proxies: TcpProxy[] = [];
+
   private constructor(
     readonly instances: TestApp[],
     readonly database: TestDatabase,
@@ -51,8 +56,28 @@ export class TestCluster {
     return instance;
   }
 
+  /** One more instance whose Redis goes through a proxy the test can cut (stopProxies ends it). */
+  async addBehindProxy(name: string): Promise<{ instance: TestApp; proxy: TcpProxy }> {
+    const proxy = new TcpProxy('127.0.0.1', 6379);
+    this.proxies.push(proxy);
+    const port = await proxy.start();
+    const instance = await this.add(name, { SATNET_REDIS_URL: `redis://127.0.0.1:${port}/0` });
+    return { instance, proxy };
+  }
+
+  /** Closes the proxies of addBehindProxy (their instances lose Redis for good). */
+  async stopProxies(): Promise<void> {
+    for (const proxy of this.proxies.splice(0)) await proxy.stop();
+  }
+
   async stop(): Promise<void> {
+    await this.stopProxies();
     await Promise.all(this.instances.splice(0).map((instance) => instance.stop()));
     await this.database.drop();
   }
+}
+
+/** Resolves once the instance's bus reports `wanted` (tests await it, never sleep). */
+export function busHealth(instance: TestApp, wanted: BusHealth): Promise<void> {
+  return healthBecomes(instance.app.get(MessageBus), wanted);
 }

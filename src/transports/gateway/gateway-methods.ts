@@ -118,7 +118,11 @@ function sendMsg(host: MethodHost, params: readonly unknown[]): AfterStored | Pr
 
 function sendMsgWire(result: SendResult): AfterStored {
   const wire: SendMsgResultWire = {
-    delivered: result.delivered,
+    // Read when the answer is encoded, once stored: a frame bound for another instance is known
+    // delivered only then (docs/protocol.md §17).
+    get delivered() {
+      return result.delivered;
+    },
     dopplerShift: result.dopplerShiftHz,
     gsTimestamp: result.gsTimestamp,
     seq: result.seq,

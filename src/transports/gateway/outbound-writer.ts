@@ -45,7 +45,8 @@ export class OutboundWriter {
   /** Outbound bytes waiting in the socket beyond which requests wait and reading pauses. */
   private readonly pauseBytes: number;
   // Answers waiting for their frame's group commit (or behind one that does), in request order.
-  private unanswered: { frame: Buffer; stored: Stored | undefined }[] = [];
+  // Encoded when they go out: a frame's answer may change until then (delivered, docs §17).
+  private unanswered: { response: RpcResponseFrame; stored: Stored | undefined }[] = [];
   private unansweredHead = 0;
   /** The last group commit this connection subscribed to: each is awaited once. */
   private awaitedStore: Stored | undefined;
@@ -107,14 +108,12 @@ export class OutboundWriter {
    */
   answer(response: RpcResponseFrame, stored?: Stored): void {
     if (!this.hooks.isOpen()) return;
-    const frame = this.encode(response);
-    if (!frame) return;
     const waiting = this.unansweredHead < this.unanswered.length;
     if (!waiting && (!stored || stored.done)) {
-      this.write(frame);
+      this.writeAnswer(response);
       return;
     }
-    this.unanswered.push({ frame, stored });
+    this.unanswered.push({ response, stored });
     if (stored && !stored.done && stored !== this.awaitedStore) {
       this.awaitedStore = stored;
       stored.promise.then(this.releaseAnswers).catch(this.hooks.failed);
@@ -126,12 +125,18 @@ export class OutboundWriter {
     if (this.socket.destroyed || this.socket.writableEnded) return;
     const waiting = this.unanswered;
     let head = this.unansweredHead;
-    while (head < waiting.length && (waiting[head].stored?.done ?? true)) this.write(waiting[head++].frame);
+    while (head < waiting.length && (waiting[head].stored?.done ?? true))
+      this.writeAnswer(waiting[head++].response);
     if (head === waiting.length) {
       this.unanswered = [];
       this.unansweredHead = 0;
     } else this.unansweredHead = head;
   };
+
+  private writeAnswer(response: RpcResponseFrame): void {
+    const frame = this.encode(response);
+    if (frame) this.write(frame);
+  }
 
   private encode(message: RpcResponseFrame | RpcNotificationFrame): Buffer | undefined {
     try {

@@ -29,6 +29,7 @@ export const PACKETS_SOCKET_ERRORS = [
   'NOT_OWNER',
   'TOO_MANY_SUBSCRIPTIONS',
   'SUBSCRIPTION_NOT_FOUND',
+  'SUBSCRIPTION_INTERRUPTED',
   'INTERNAL_ERROR',
 ] as const satisfies readonly ErrorCode[];
 
@@ -213,6 +214,16 @@ class PacketsSocket {
             WS_CLOSE.TRY_AGAIN_LATER,
             'live packets came faster than the client read them',
           ),
+        interrupted: () => {
+          this.subscriptions.delete(id);
+          this.session.send(
+            errorMessage(
+              id,
+              'SUBSCRIPTION_INTERRUPTED',
+              "packets of the server's other instances may have been missed while they could not reach each other; the subscription ended: add it again from the time of the last packet you handled",
+            ),
+          );
+        },
         failed: (error) => {
           this.logger.error(
             { err: error, session: this.session.id, subscription: id },

@@ -12,6 +12,7 @@ import {
   START_REMOTE,
   type StartRemoteResult,
   type Stored,
+  StoredSignal,
 } from '../../../relay/relay-port';
 
 /**
@@ -43,18 +44,9 @@ interface FakeSession extends RelaySession {
 const STORED: Stored = { done: true, promise: Promise.resolve() };
 
 /** A group commit that completes when the test says so. */
-export class PendingStore implements Stored {
-  done = false;
-  readonly promise: Promise<void>;
-  private resolve!: () => void;
-
-  constructor() {
-    this.promise = new Promise((resolve) => (this.resolve = resolve));
-  }
-
+export class PendingStore extends StoredSignal {
   complete(): void {
-    this.done = true;
-    this.resolve();
+    this.settle();
   }
 }
 
