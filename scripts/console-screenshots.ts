@@ -6,6 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { JobRunner } from '../src/common/jobs';
+import { SLOT_END_JOB } from '../src/relay/relay.service';
+import { SETTLE_GRACE_MS, SLOT_SETTLE_JOB } from '../src/relay/slot-settlement';
 import buildConsole from '../test/browser/build-console';
 import { ConsoleHarness } from '../test/browser/console-harness';
 import { frames, gatewayClient, reservedSlot } from '../test/helpers/relay-fixture';
@@ -126,7 +129,27 @@ async function main(): Promise<void> {
     await demo.getByRole('button', { name: 'Send' }).click();
     await demo.locator('li[data-kind="uplink"]').waitFor();
     await shoot(demo, 'live-slot');
+
+    // The station owner's view of the same slot, then the slot's report once it is over.
+    const owned = await h.page();
+    await h.login(owned, 'Demo-gs', 'Demo-gs-password');
+    await owned.goto(`/live/ground-stations/DemoGS/${live.slotId}`);
+    await owned.locator('li[data-kind="uplink"]').waitFor();
+    await shoot(owned, 'station-live');
+    await h.setTime(live.end);
+    await h.t.app.get(JobRunner).tick(SLOT_END_JOB);
     await station.close();
+    await h.setTime(new Date(live.end.getTime() + SETTLE_GRACE_MS));
+    await h.t.app.get(JobRunner).tick(SLOT_SETTLE_JOB);
+    await owned.goto('/stations/DemoGS');
+    await owned
+      .getByRole('list', { name: 'Past slots' })
+      .locator(`li[data-slot="${live.slotId}"]`)
+      .getByRole('link', { name: 'Packets & report' })
+      .click();
+    await owned.getByRole('region', { name: 'Slot report' }).getByText('COMPLETED (final)').waitFor();
+    await owned.getByRole('list', { name: 'Packets' }).locator('li').nth(1).waitFor();
+    await shoot(owned, 'slot-report');
   } finally {
     await h.stop();
   }

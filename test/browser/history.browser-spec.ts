@@ -48,8 +48,8 @@ describe('console: a past slot, from the station', () => {
     await past.getByRole('link', { name: 'Packets & report' }).click();
     const report = page.getByRole('region', { name: 'Slot report' });
     await expectText(report.getByRole('heading', { name: /Report/ }), 'COMPLETED (final)');
-    await expectText(report.locator('tr[data-direction="downlink"]'), '1 frames, 13 B');
-    await expectText(report.locator('tr[data-direction="uplink"]'), '1 frames, 8 B');
+    await expectText(report.locator('tr[data-direction="downlink"]'), '1 frame, 13 B');
+    await expectText(report.locator('tr[data-direction="uplink"]'), '1 frame, 8 B');
     await expectText(report.locator('li', { hasText: 'station' }), /station over tls \(Past-gs\).*SLOT_END/);
     const packets = page.getByRole('list', { name: 'Packets' }).locator('li');
     await packets.nth(1).waitFor();

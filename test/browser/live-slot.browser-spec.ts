@@ -60,8 +60,8 @@ describe('console: live slot and history', () => {
 
     await page.goto(`/history/spacecraft/LiveSAT/${slot.slotId}`);
     const report = page.getByRole('region', { name: 'Slot report' });
-    await expectText(report.locator('tr[data-direction="downlink"]'), '1 frames, 13 B');
-    await expectText(report.locator('tr[data-direction="uplink"]'), '1 frames, 8 B');
+    await expectText(report.locator('tr[data-direction="downlink"]'), '1 frame, 13 B');
+    await expectText(report.locator('tr[data-direction="uplink"]'), '1 frame, 8 B');
     const packets = page.getByRole('list', { name: 'Packets' }).locator('li');
     await packets.nth(1).waitFor();
     expect(await packets.count()).toBe(2);

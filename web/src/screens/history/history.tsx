@@ -116,5 +116,5 @@ export function HistoryScreen(props: {
 }
 
 function frames(t: { frames: number; bytes: number }): string {
-  return `${t.frames} frames, ${t.bytes} B`;
+  return `${t.frames} ${t.frames === 1 ? 'frame' : 'frames'}, ${t.bytes} B`;
 }
