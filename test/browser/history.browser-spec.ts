@@ -46,6 +46,7 @@ describe('console: a past slot, from the station', () => {
     expect(await page.locator(`ol.timeline li[data-slot="${slot.slotId}"]`).count()).toBe(0);
 
     await past.getByRole('link', { name: 'Packets & report' }).click();
+    await expectText(page.getByRole('heading', { level: 1 }), `PastSAT at PastGS ${slot.slotId}`);
     const report = page.getByRole('region', { name: 'Slot report' });
     await expectText(report.getByRole('heading', { name: /Report/ }), 'COMPLETED (final)');
     await expectText(report.locator('tr[data-direction="downlink"]'), '1 frame, 13 B');

@@ -65,7 +65,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return (await request<T>(method, path, body)).body;
 }
 
-function toApiError(status: number, body: unknown): ApiError {
+/** The API's error from a failed response's parsed JSON body (or a plain one for a body without it). */
+export function toApiError(status: number, body: unknown): ApiError {
   const error = (
     body as {
       error?: { code?: string; message?: string; fields?: FieldError[]; details?: Record<string, unknown> };

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { currentToken, request, seg } from '../../api/client';
+import { currentToken, request, seg, toApiError } from '../../api/client';
 import type { SlotReport, StoredPacket } from '../../api/types';
 import { base64ToBytes, hexDump } from '../../plots/hex';
 import { ErrorNote, useAction } from '../../ui/form';
@@ -37,7 +37,7 @@ export function HistoryScreen(props: {
         headers: { authorization: `Bearer ${currentToken() ?? ''}` },
       },
     );
-    if (!response.ok) throw new Error(`export failed: ${response.status}`);
+    if (!response.ok) throw toApiError(response.status, await response.json().catch(() => undefined));
     const name =
       /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ??
       `packets.${format}`;
@@ -51,8 +51,19 @@ export function HistoryScreen(props: {
   return (
     <main>
       <h1>
-        History <small>{props.slot}</small>
+        History{' '}
+        {r && (
+          <>
+            {r.slot.scIdentifier} at {r.slot.gsIdentifier}{' '}
+          </>
+        )}
+        <small>{props.slot}</small>
       </h1>
+      {r && (
+        <p>
+          {when(r.slot.slotStart)} to {when(r.slot.slotEnd)}
+        </p>
+      )}
       <ErrorNote error={report.error} />
       {r && (
         <section aria-label="Slot report">
