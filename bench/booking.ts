@@ -9,8 +9,10 @@
  * operations/s and p50/p99 per call, and, since wall-clock figures on a shared machine say how
  * much CPU the bench got rather than what a call costs: the server process's CPU time per
  * operation, the SQL statements per operation (each one a round trip on MySQL), the statements
- * one call of each kind makes when it runs alone, and the load average. Then the number of double
- * bookings, counted straight from the database (must be 0).
+ * one call of each kind makes when it runs alone, and the load average; with the database server
+ * on this machine, its process's CPU time per operation too (read from /proc: it counts whatever
+ * else the server ran meanwhile). Then the number of double bookings, counted straight from the
+ * database (must be 0).
  *
  *   npm run bench:booking                                                   (MySQL: 127.0.0.1:3306/test)
  *   DATABASE_URL=sqlite: npm run bench:booking                              (a fresh SQLite file)
@@ -18,7 +20,7 @@
  *                                                          during the contest, for Chrome DevTools)
  */
 import { fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { DataSource } from 'typeorm';
@@ -246,6 +248,26 @@ async function doubleBookings(url: string): Promise<number> {
   return Number(rows[0].n);
 }
 
+/**
+ * CPU seconds used so far by the local MariaDB/MySQL server process, or null when none runs here
+ * (SQLite runs inside this process: its time is the server's CPU). Linux /proc only.
+ */
+function databaseCpuSeconds(kind: string): number | null {
+  if (kind !== 'mysql') return null;
+  try {
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!/^\d+ \((mariadbd|mysqld)\)/.test(stat)) continue;
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100)
+    }
+  } catch {
+    return null; // no /proc: not Linux
+  }
+  return null;
+}
+
 /** Profiles this process (the server) while `work` runs, when BENCH_CPU_PROFILE names a file. */
 async function profiled<T>(work: () => Promise<T>): Promise<T> {
   const file = process.env.BENCH_CPU_PROFILE;
@@ -284,8 +306,10 @@ async function main(): Promise<void> {
     const loadBefore = loadavg()[0];
     counter.take();
     const cpuBefore = process.cpuUsage();
+    const databaseBefore = databaseCpuSeconds(t.database.kind);
     const result = await profiled(() => runContest(job));
     const cpu = process.cpuUsage(cpuBefore);
+    const databaseAfter = databaseCpuSeconds(t.database.kind);
     const statements = counter.take();
     const loadAfter = loadavg()[0];
 
@@ -312,6 +336,11 @@ async function main(): Promise<void> {
       `  server CPU:        ${((cpu.user + cpu.system) / 1000 / ops).toFixed(2)} ms/operation ` +
         `(user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s over the contest)`,
     );
+    if (databaseBefore !== null && databaseAfter !== null)
+      console.log(
+        `  database CPU:      ${(((databaseAfter - databaseBefore) * 1000) / ops).toFixed(2)} ms/operation ` +
+          `(the whole database server process on this machine: ${(databaseAfter - databaseBefore).toFixed(2)} s over the contest)`,
+      );
     console.log(
       `  SQL statements:    ${(total(statements) / ops).toFixed(2)} per operation (${describe(statements, ops)})`,
     );
