@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { BookingService } from '../src/booking/booking.service';
+import { SlotLifecycle } from '../src/booking/slot-lifecycle';
 import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
 import { TestApp } from './helpers/test-app';
 
@@ -216,6 +217,30 @@ describe('availability rules and slot booking', () => {
       ),
     ).toBe(true);
     await t.rpc('cancel_selections', ['OTHERSAT', [bobsTwin!.identifier]], bob);
+  });
+
+  it('hides from other M-operators what a hold, a reservation or a slot being served overlaps, not what an expired hold did', async () => {
+    const slot = await pick('VigoGS', 'XATCOBEO', alice, 4);
+    const bobsTwin = (await freeOver('VigoGS', 'OTHERSAT', bob)).find(
+      (s) => s.slotStart === slot.slotStart && s.scChannel === slot.scChannel,
+    )!;
+    const bobSeesTwin = async () =>
+      (await slots('OTHERSAT', bob)).some((s) => s.identifier === bobsTwin.identifier);
+    expect(await bobSeesTwin()).toBe(true);
+    await t.rpc('select_slots', ['XATCOBEO', [slot.identifier]], alice);
+    expect(await bobSeesTwin()).toBe(false);
+    // Expired but not yet swept: reads as FREE, so it hides nothing.
+    t.clock.advance(HOLD_MS);
+    expect(await bobSeesTwin()).toBe(true);
+    await t.rpc('select_slots', ['XATCOBEO', [slot.identifier]], alice);
+    await t.rpc('confirm_selections', ['VigoGS', [slot.identifier]], gs);
+    expect(await bobSeesTwin()).toBe(false);
+    expect(await t.app.get(SlotLifecycle).execute(slot.identifier)).toBe(true);
+    expect(await bobSeesTwin()).toBe(false);
+    // Its own slot the M-operator sees in every state.
+    expect((await slots('XATCOBEO', alice)).find((s) => s.identifier === slot.identifier)?.state).toBe(
+      'EXECUTING',
+    );
   });
 
   it('reserves at once on an autoConfirm station', async () => {
