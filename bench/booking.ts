@@ -9,7 +9,8 @@
  * operations/s and p50/p99 per call, and, since wall-clock figures on a shared machine say how
  * much CPU the bench got rather than what a call costs: the server process's CPU time per
  * operation, the SQL statements per operation (each one a round trip on MySQL), the statements
- * one call of each kind makes when it runs alone, and the load average; with the database server
+ * one call of each kind makes when it runs alone, how long each booking call held its stations
+ * (every other call for them waits meanwhile), and the load average; with the database server
  * on this machine, its process's CPU time per operation too (read from /proc: it counts whatever
  * else the server ran meanwhile). Then the number of double bookings, counted straight from the
  * database (must be 0).
@@ -248,6 +249,27 @@ async function doubleBookings(url: string): Promise<number> {
   return Number(rows[0].n);
 }
 
+/** Sum (seconds) and count of satnet_booking_station_seconds so far, by action. */
+async function stationHolds(t: TestApp): Promise<Map<string, { sum: number; count: number }>> {
+  const { Metrics } = await import('../src/metrics/metrics.service');
+  const metric = (await t.app.get(Metrics).registry.getMetricsAsJSON()).find(
+    (m) => m.name === 'satnet_booking_station_seconds',
+  );
+  const holds = new Map<string, { sum: number; count: number }>();
+  for (const { metricName, labels, value } of (metric?.values ?? []) as {
+    metricName?: string;
+    labels: Record<string, string | number>;
+    value: number;
+  }[]) {
+    const entry = holds.get(String(labels.action)) ?? { sum: 0, count: 0 };
+    if (metricName?.endsWith('_sum')) entry.sum = value;
+    else if (metricName?.endsWith('_count')) entry.count = value;
+    else continue;
+    holds.set(String(labels.action), entry);
+  }
+  return holds;
+}
+
 /**
  * CPU seconds used so far by the local MariaDB/MySQL server process, or null when none runs here
  * (SQLite runs inside this process: its time is the server's CPU). Linux /proc only.
@@ -307,9 +329,11 @@ async function main(): Promise<void> {
     counter.take();
     const cpuBefore = process.cpuUsage();
     const databaseBefore = databaseCpuSeconds(t.database.kind);
+    const holdsBefore = await stationHolds(t);
     const result = await profiled(() => runContest(job));
     const cpu = process.cpuUsage(cpuBefore);
     const databaseAfter = databaseCpuSeconds(t.database.kind);
+    const holdsAfter = await stationHolds(t);
     const statements = counter.take();
     const loadAfter = loadavg()[0];
 
@@ -343,6 +367,14 @@ async function main(): Promise<void> {
       );
     console.log(
       `  SQL statements:    ${(total(statements) / ops).toFixed(2)} per operation (${describe(statements, ops)})`,
+    );
+    const holds = [...holdsAfter].map(([action, { sum, count }]) => {
+      const before = holdsBefore.get(action) ?? { sum: 0, count: 0 };
+      const n = count - before.count;
+      return `${action} ${n > 0 ? (((sum - before.sum) * 1000) / n).toFixed(1) : '-'} ms (n=${n})`;
+    });
+    console.log(
+      `  stations held:     mean per operation (satnet_booking_station_seconds): ${holds.join(', ')}`,
     );
     console.log(`  statements of one call alone:\n${perCall.join('\n')}`);
     console.log(`  selections won/lost: ${result.won}/${result.lost}`);
