@@ -21,12 +21,11 @@
  *                                                          during the contest, for Chrome DevTools)
  */
 import { fork } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { DataSource } from 'typeorm';
 import { ApiClient } from '../test/helpers/api-client';
 import type { TestApp } from '../test/helpers/test-app';
+import { databaseCpuSeconds, profiled } from './process-figures';
 
 const OPERATORS = 50;
 const STATIONS = 20;
@@ -268,44 +267,6 @@ async function stationHolds(t: TestApp): Promise<Map<string, { sum: number; coun
     holds.set(String(labels.action), entry);
   }
   return holds;
-}
-
-/**
- * CPU seconds used so far by the local MariaDB/MySQL server process, or null when none runs here
- * (SQLite runs inside this process: its time is the server's CPU). Linux /proc only.
- */
-function databaseCpuSeconds(kind: string): number | null {
-  if (kind !== 'mysql') return null;
-  try {
-    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!/^\d+ \((mariadbd|mysqld)\)/.test(stat)) continue;
-      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100)
-    }
-  } catch {
-    return null; // no /proc: not Linux
-  }
-  return null;
-}
-
-/** Profiles this process (the server) while `work` runs, when BENCH_CPU_PROFILE names a file. */
-async function profiled<T>(work: () => Promise<T>): Promise<T> {
-  const file = process.env.BENCH_CPU_PROFILE;
-  if (!file) return work();
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await work();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-    console.log(`  server CPU profile: ${file}`);
-  }
 }
 
 async function main(): Promise<void> {
