@@ -41,16 +41,20 @@ interface Slot {
 }
 
 /**
- * One JSON-RPC call, sent again once if the connection was reset: a keep-alive socket the server
+ * One JSON-RPC call, sent again (twice at most) if the connection was reset: a keep-alive socket the server
  * closed while the client picked it up again (undici's idle timer can fire late on a busy 2-core
- * machine) fails with ECONNRESET before the server saw the request.
+ * machine) fails with ECONNRESET, or "other side closed" (UND_ERR_SOCKET) when the close arrives
+ * just as the request goes (SQLite's full replan keeps the event loop busy for whole stations),
+ * before the server saw the request.
  */
 async function rpc(t: TestApp, method: string, params: unknown, token: string): Promise<any> {
-  try {
-    return await t.rpc(method, params, token);
-  } catch (error) {
-    if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
-    return t.rpc(method, params, token);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await t.rpc(method, params, token);
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (attempt >= 3 || (code !== 'ECONNRESET' && code !== 'UND_ERR_SOCKET')) throw error;
+    }
   }
 }
 
