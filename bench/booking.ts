@@ -9,8 +9,11 @@
  * operations/s and p50/p99 per call, and, since wall-clock figures on a shared machine say how
  * much CPU the bench got rather than what a call costs: the server process's CPU time per
  * operation, the SQL statements per operation (each one a round trip on MySQL), the statements
- * one call of each kind makes when it runs alone, and the load average. Then the number of double
- * bookings, counted straight from the database (must be 0).
+ * one call of each kind makes when it runs alone, how long each booking call held its stations
+ * (every other call for them waits meanwhile), and the load average; with the database server
+ * on this machine, its process's CPU time per operation too (read from /proc: it counts whatever
+ * else the server ran meanwhile). Then the number of double bookings, counted straight from the
+ * database (must be 0).
  *
  *   npm run bench:booking                                                   (MySQL: 127.0.0.1:3306/test)
  *   DATABASE_URL=sqlite: npm run bench:booking                              (a fresh SQLite file)
@@ -18,12 +21,11 @@
  *                                                          during the contest, for Chrome DevTools)
  */
 import { fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { DataSource } from 'typeorm';
 import { ApiClient } from '../test/helpers/api-client';
 import type { TestApp } from '../test/helpers/test-app';
+import { databaseCpuSeconds, profiled } from './process-figures';
 
 const OPERATORS = 50;
 const STATIONS = 20;
@@ -246,22 +248,25 @@ async function doubleBookings(url: string): Promise<number> {
   return Number(rows[0].n);
 }
 
-/** Profiles this process (the server) while `work` runs, when BENCH_CPU_PROFILE names a file. */
-async function profiled<T>(work: () => Promise<T>): Promise<T> {
-  const file = process.env.BENCH_CPU_PROFILE;
-  if (!file) return work();
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await work();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-    console.log(`  server CPU profile: ${file}`);
+/** Sum (seconds) and count of satnet_booking_station_seconds so far, by action. */
+async function stationHolds(t: TestApp): Promise<Map<string, { sum: number; count: number }>> {
+  const { Metrics } = await import('../src/metrics/metrics.service');
+  const metric = (await t.app.get(Metrics).registry.getMetricsAsJSON()).find(
+    (m) => m.name === 'satnet_booking_station_seconds',
+  );
+  const holds = new Map<string, { sum: number; count: number }>();
+  for (const { metricName, labels, value } of (metric?.values ?? []) as {
+    metricName?: string;
+    labels: Record<string, string | number>;
+    value: number;
+  }[]) {
+    const entry = holds.get(String(labels.action)) ?? { sum: 0, count: 0 };
+    if (metricName?.endsWith('_sum')) entry.sum = value;
+    else if (metricName?.endsWith('_count')) entry.count = value;
+    else continue;
+    holds.set(String(labels.action), entry);
   }
+  return holds;
 }
 
 async function main(): Promise<void> {
@@ -284,8 +289,12 @@ async function main(): Promise<void> {
     const loadBefore = loadavg()[0];
     counter.take();
     const cpuBefore = process.cpuUsage();
+    const databaseBefore = databaseCpuSeconds(t.database.kind);
+    const holdsBefore = await stationHolds(t);
     const result = await profiled(() => runContest(job));
     const cpu = process.cpuUsage(cpuBefore);
+    const databaseAfter = databaseCpuSeconds(t.database.kind);
+    const holdsAfter = await stationHolds(t);
     const statements = counter.take();
     const loadAfter = loadavg()[0];
 
@@ -312,8 +321,21 @@ async function main(): Promise<void> {
       `  server CPU:        ${((cpu.user + cpu.system) / 1000 / ops).toFixed(2)} ms/operation ` +
         `(user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s over the contest)`,
     );
+    if (databaseBefore !== null && databaseAfter !== null)
+      console.log(
+        `  database CPU:      ${(((databaseAfter - databaseBefore) * 1000) / ops).toFixed(2)} ms/operation ` +
+          `(the whole database server process on this machine: ${(databaseAfter - databaseBefore).toFixed(2)} s over the contest)`,
+      );
     console.log(
       `  SQL statements:    ${(total(statements) / ops).toFixed(2)} per operation (${describe(statements, ops)})`,
+    );
+    const holds = [...holdsAfter].map(([action, { sum, count }]) => {
+      const before = holdsBefore.get(action) ?? { sum: 0, count: 0 };
+      const n = count - before.count;
+      return `${action} ${n > 0 ? (((sum - before.sum) * 1000) / n).toFixed(1) : '-'} ms (n=${n})`;
+    });
+    console.log(
+      `  stations held:     mean per operation (satnet_booking_station_seconds): ${holds.join(', ')}`,
     );
     console.log(`  statements of one call alone:\n${perCall.join('\n')}`);
     console.log(`  selections won/lost: ${result.won}/${result.lost}`);

@@ -10,8 +10,12 @@
  * that the slots booked before (1)'s end keep their bookings through (2)-(4), and the p99 of
  * booking calls made while a full replan runs.
  *
- *   DATABASE_URL=mysql://root@127.0.0.1:3306/bench npm run bench:planning
- *   DATABASE_URL=sqlite: npm run bench:planning
+ * With (1) it prints the CPU time this process (the server: pass search, reconciliation, the
+ * driver) and, when MariaDB/MySQL runs on this machine, the database server spent on it.
+ *
+ *   npm run bench:planning                                        (MySQL: 127.0.0.1:3306/test)
+ *   DATABASE_URL=sqlite: npm run bench:planning                   (a fresh SQLite file)
+ *   BENCH_CPU_PROFILE=plan.cpuprofile npm run bench:planning      (profiles (1), for Chrome DevTools)
  */
 import { DataSource } from 'typeorm';
 import { REPLAN_JOB, SlotPlanner } from '../src/booking/slot-planner.service';
@@ -20,6 +24,7 @@ import type { Tle } from '../src/orbit/tle';
 import { spacecraftConfig, stationConfig } from '../test/helpers/fixtures';
 import { TestApp } from '../test/helpers/test-app';
 import { generateStation, generateTle, NETWORK_START, nudgeMeanAnomaly, random } from './network';
+import { databaseCpuSeconds, profiled } from './process-figures';
 
 const SPACECRAFT = 100;
 const STATIONS = 50;
@@ -36,16 +41,20 @@ interface Slot {
 }
 
 /**
- * One JSON-RPC call, sent again once if the connection was reset: a keep-alive socket the server
+ * One JSON-RPC call, sent again (twice at most) if the connection was reset: a keep-alive socket the server
  * closed while the client picked it up again (undici's idle timer can fire late on a busy 2-core
- * machine) fails with ECONNRESET before the server saw the request.
+ * machine) fails with ECONNRESET, or "other side closed" (UND_ERR_SOCKET) when the close arrives
+ * just as the request goes (SQLite's full replan keeps the event loop busy for whole stations),
+ * before the server saw the request.
  */
 async function rpc(t: TestApp, method: string, params: unknown, token: string): Promise<any> {
-  try {
-    return await t.rpc(method, params, token);
-  } catch (error) {
-    if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
-    return t.rpc(method, params, token);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await t.rpc(method, params, token);
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (attempt >= 3 || (code !== 'ECONNRESET' && code !== 'UND_ERR_SOCKET')) throw error;
+    }
   }
 }
 
@@ -207,8 +216,17 @@ async function main(): Promise<void> {
     print('set-up (API, planned as it grows)', `${setUpS.toFixed(1)} s, ${t.database.kind}`);
 
     await emptySlotTable(t.database.url);
-    const [firstS, first] = await seconds(() => planner.replan({}));
+    const cpuBefore = process.cpuUsage();
+    const databaseBefore = databaseCpuSeconds(t.database.kind);
+    const [firstS, first] = await seconds(() => profiled(() => planner.replan({})));
+    const cpu = process.cpuUsage(cpuBefore);
+    const databaseAfter = databaseCpuSeconds(t.database.kind);
     print('(1) first full plan', `${firstS.toFixed(2)} s (floor 15 s), ${first.created} slots`);
+    const database =
+      databaseBefore === null || databaseAfter === null
+        ? ''
+        : `, database server ${(databaseAfter - databaseBefore).toFixed(2)} s`;
+    print('    CPU during it', `this process ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s${database}`);
     print('    slots in the database', String(await countSlots(t.database.url)));
 
     const booked = await book(t, gs, ownerOf);

@@ -50,7 +50,7 @@ describe('accounts over HTTP', () => {
     const approved = await t.http('POST', '/api/admin/users/vigo/approve', { token: admin });
     expect(approved.status).toBe(200);
     expect(approved.body.status).toBe('ACTIVE');
-    const mail = t.outbox().find((m) => m.content.includes('To: vigo@example.org'));
+    const mail = (await t.outbox()).find((m) => m.content.includes('To: vigo@example.org'));
     expect(mail?.content).toContain('Subject: Your SATNet account has been approved');
 
     const token = await t.login('vigo@example.org', 'long-enough-pw');
@@ -136,9 +136,9 @@ describe('accounts over HTTP', () => {
 
     it('tells the admins of a registration with the call that approves it, and that call works', async () => {
       await register(valid('mailed'));
-      const notice = t
-        .outbox()
-        .find((m) => m.content.includes('Subject: SATNet registration waiting for approval: mailed'));
+      const notice = (await t.outbox()).find((m) =>
+        m.content.includes('Subject: SATNet registration waiting for approval: mailed'),
+      );
       expect(notice?.content).toContain('mailed (Org) registered and waits for your approval.');
       const approve = /curl -X POST (\S+) -H "authorization: Bearer \$ADMIN"/.exec(notice!.content)![1];
       expect(approve).toBe('http://localhost:8080/api/admin/users/mailed/approve');
@@ -154,11 +154,9 @@ describe('accounts over HTTP', () => {
       });
       expect(denied.body.status).toBe('DENIED');
       expect(
-        t
-          .outbox()
-          .some(
-            (m) => m.content.includes('To: denied@example.org') && m.content.includes('unknown organisation'),
-          ),
+        (await t.outbox()).some(
+          (m) => m.content.includes('To: denied@example.org') && m.content.includes('unknown organisation'),
+        ),
       ).toBe(true);
       const deniedLogin = await t.http('POST', '/api/auth/login', {
         body: { username: 'denied', password: 'long-enough-pw' },

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { BookingService } from '../src/booking/booking.service';
+import { SlotLifecycle } from '../src/booking/slot-lifecycle';
 import { ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
 import { TestApp } from './helpers/test-app';
 
@@ -99,12 +100,10 @@ describe('availability rules and slot booking', () => {
       holdExpiresAt: '2008-09-20T12:05:00.000Z',
     });
     expect(
-      t
-        .outbox()
-        .some(
-          (m) =>
-            m.content.includes('To: gs-ops@example.org') && m.content.includes('waits for your confirmation'),
-        ),
+      (await t.outbox()).some(
+        (m) =>
+          m.content.includes('To: gs-ops@example.org') && m.content.includes('waits for your confirmation'),
+      ),
     ).toBe(true);
 
     const stationView = (await slots('VigoGS', gs)).find((s) => s.identifier === slot.identifier);
@@ -123,21 +122,19 @@ describe('availability rules and slot booking', () => {
       mOperator: { username: 'alice' },
     });
     expect(
-      t
-        .outbox()
-        .some((m) => m.content.includes('To: alice@example.org') && m.content.includes('was confirmed')),
+      (await t.outbox()).some(
+        (m) => m.content.includes('To: alice@example.org') && m.content.includes('was confirmed'),
+      ),
     ).toBe(true);
     expect(
       (await t.rpc('cancel_reservations', ['XATCOBEO', [slot.identifier]], alice)).result.ChangedSlots[0]
         .state,
     ).toBe('CANCELED');
     expect(
-      t
-        .outbox()
-        .some(
-          (m) =>
-            m.content.includes('To: gs-ops@example.org') && m.content.includes('reservation was cancelled'),
-        ),
+      (await t.outbox()).some(
+        (m) =>
+          m.content.includes('To: gs-ops@example.org') && m.content.includes('reservation was cancelled'),
+      ),
     ).toBe(true);
 
     const changes = (await t.rpc('get_changes', ['XATCOBEO', 0], alice)).result;
@@ -177,7 +174,9 @@ describe('availability rules and slot booking', () => {
     });
     expect(denied.body[0].state).toBe('DENIED');
     expect(
-      t.outbox().some((m) => m.content.includes('To: alice@example.org') && m.content.includes('was denied')),
+      (await t.outbox()).some(
+        (m) => m.content.includes('To: alice@example.org') && m.content.includes('was denied'),
+      ),
     ).toBe(true);
     const changes = await t.http('GET', '/api/ground-stations/VigoGS/changes?cursor=0', { token: gs });
     expect(
@@ -218,6 +217,47 @@ describe('availability rules and slot booking', () => {
     await t.rpc('cancel_selections', ['OTHERSAT', [bobsTwin!.identifier]], bob);
   });
 
+  it('hides from other M-operators what a hold, a reservation or a slot being served overlaps, not what an expired hold did', async () => {
+    const slot = await pick('VigoGS', 'XATCOBEO', alice, 4);
+    const bobsTwin = (await freeOver('VigoGS', 'OTHERSAT', bob)).find(
+      (s) => s.slotStart === slot.slotStart && s.scChannel === slot.scChannel,
+    )!;
+    const bobSeesTwin = async () =>
+      (await slots('OTHERSAT', bob)).some((s) => s.identifier === bobsTwin.identifier);
+    expect(await bobSeesTwin()).toBe(true);
+    await t.rpc('select_slots', ['XATCOBEO', [slot.identifier]], alice);
+    expect(await bobSeesTwin()).toBe(false);
+    // Expired but not yet swept: reads as FREE, so it hides nothing.
+    t.clock.advance(HOLD_MS);
+    expect(await bobSeesTwin()).toBe(true);
+    await t.rpc('select_slots', ['XATCOBEO', [slot.identifier]], alice);
+    await t.rpc('confirm_selections', ['VigoGS', [slot.identifier]], gs);
+    expect(await bobSeesTwin()).toBe(false);
+    expect(await t.app.get(SlotLifecycle).execute(slot.identifier)).toBe(true);
+    expect(await bobSeesTwin()).toBe(false);
+    // Its own slot the M-operator sees in every state.
+    expect((await slots('XATCOBEO', alice)).find((s) => s.identifier === slot.identifier)?.state).toBe(
+      'EXECUTING',
+    );
+  });
+
+  it('mails the station owner of every selection of a burst exactly once, however the job batched them', async () => {
+    const passes = new Map<string, Slot>();
+    for (const slot of await freeOver('VigoGS', 'XATCOBEO', alice))
+      if (!passes.has(slot.slotStart)) passes.set(slot.slotStart, slot);
+    const burst = [...passes.values()].slice(-6).map((slot) => slot.identifier);
+    expect(burst).toHaveLength(6);
+    const before = (await t.outbox()).length;
+    const replies = await Promise.all(burst.map((id) => t.rpc('select_slots', ['XATCOBEO', [id]], alice)));
+    expect(replies.map((reply) => reply.result?.OperationSlot[0].state)).toEqual(burst.map(() => 'SELECTED'));
+    const toStation = (await t.outbox())
+      .slice(before)
+      .filter((mail) => mail.content.includes('To: gs-ops@example.org'));
+    // Each selection in exactly one message.
+    for (const id of burst)
+      expect(toStation.filter((mail) => mail.content.includes(`(slot ${id})`))).toHaveLength(1);
+  });
+
   it('reserves at once on an autoConfirm station', async () => {
     const slot = await pick('AutoGS', 'XATCOBEO', alice);
     expect(
@@ -227,12 +267,9 @@ describe('availability rules and slot booking', () => {
       (await t.rpc('cancel_reservations', ['AutoGS', [slot.identifier]], gs)).result.ChangedSlots[0].state,
     ).toBe('CANCELED');
     expect(
-      t
-        .outbox()
-        .some(
-          (m) =>
-            m.content.includes('To: alice@example.org') && m.content.includes('reservation was cancelled'),
-        ),
+      (await t.outbox()).some(
+        (m) => m.content.includes('To: alice@example.org') && m.content.includes('reservation was cancelled'),
+      ),
     ).toBe(true);
   });
 
@@ -348,7 +385,7 @@ describe('availability rules and slot booking', () => {
     const slot = await pick('TempGS', 'XATCOBEO', alice);
     await t.rpc('select_slots', ['XATCOBEO', [slot.identifier]], alice);
     await t.rpc('confirm_selections', ['TempGS', [slot.identifier]], gs);
-    const mailsBefore = t.outbox().length;
+    const mailsBefore = (await t.outbox()).length;
 
     expect((await t.rpc('remove_rule', ['TempGS', ruleId], gs)).result).toBe('OK');
     expect(await slots('TempGS', gs)).toEqual([]);
@@ -356,7 +393,7 @@ describe('availability rules and slot booking', () => {
       (c: { slot: string; to: string }) => c.slot === slot.identifier && c.to === 'REMOVED',
     );
     expect(change).toMatchObject({ from: 'RESERVED', reason: 'remove' });
-    const mails = t.outbox().slice(mailsBefore);
+    const mails = (await t.outbox()).slice(mailsBefore);
     expect(
       mails.some((m) => m.content.includes('To: alice@example.org') && m.content.includes('was removed')),
     ).toBe(true);
@@ -402,7 +439,7 @@ describe('availability rules and slot booking', () => {
       (await t.rpc('select_slots', ['CAROLSAT', [slot.identifier]], carol.token)).result.OperationSlot[0]
         .state,
     ).toBe('RESERVED');
-    const before = t.outbox().length;
+    const before = (await t.outbox()).length;
     expect(
       (await t.http('DELETE', '/api/me', { token: carol.token, body: { password: carol.password } })).status,
     ).toBe(204);
@@ -411,8 +448,7 @@ describe('availability rules and slot booking', () => {
       changes.some((c: { slot: string; to: string }) => c.slot === slot.identifier && c.to === 'CANCELED'),
     ).toBe(true);
     expect(
-      t
-        .outbox()
+      (await t.outbox())
         .slice(before)
         .some(
           (m) =>

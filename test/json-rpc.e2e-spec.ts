@@ -31,7 +31,9 @@ describe('JSON-RPC 2.0 transport', () => {
 
     expect((await t.rpc('approve_user', { username: 'xatco' }, admin)).result.status).toBe('ACTIVE');
     expect(
-      t.outbox().some((m) => m.content.includes('To: xatco@example.org') && m.content.includes('approved')),
+      (await t.outbox()).some(
+        (m) => m.content.includes('To: xatco@example.org') && m.content.includes('approved'),
+      ),
     ).toBe(true);
 
     const token = (await t.rpc('login', ['xatco', 'mission-password'])).result.token as string;

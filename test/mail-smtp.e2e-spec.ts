@@ -48,6 +48,6 @@ describe('approval email over SMTP', () => {
     expect(
       received.some((m) => m.to.includes('admin@satnet.test') && m.raw.includes('waiting for approval')),
     ).toBe(true);
-    expect(t.outbox()).toEqual([]);
+    expect(await t.outbox()).toEqual([]);
   });
 });

@@ -167,6 +167,10 @@ describe('GET /metrics (Prometheus) with a scrape token', () => {
     expect(moved({ action: 'select', result: 'OK' })).toBe(1);
     expect(moved({ action: 'select', result: 'SLOT_NOT_FOUND' })).toBe(1);
     expect(moved({ action: 'cancelReservation', result: 'OK' })).toBe(0);
+    // The selection held its station once; the unknown slot named none.
+    const held = 'satnet_booking_station_seconds_count';
+    expect(after.value(held, { action: 'select' }) - before.value(held, { action: 'select' })).toBe(1);
+    expect(after.type('satnet_booking_station_seconds')).toBe('histogram');
   });
 });
 

@@ -279,7 +279,7 @@ describe('slot lifecycle and slot report', () => {
       ['FAILED', 'fail'],
     ]);
     // Nobody is emailed about it (the reservation itself was: the station owner heard of it).
-    const mails = t.outbox().filter((mail) => mail.content.includes(idle.slotId));
+    const mails = (await t.outbox()).filter((mail) => mail.content.includes(idle.slotId));
     expect(mails.length).toBeGreaterThan(0);
     expect(mails.filter((mail) => /FAILED|EXECUTING|COMPLETED/.test(mail.content))).toEqual([]);
     // Idempotent: a second run changes nothing, and a failed slot cannot be operated.

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
+import type { User } from '../accounts/user.entity';
 import { DomainEvents } from '../common/domain-events';
+import { JobRunner } from '../common/jobs';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { MailService } from '../mail/mail.service';
+import { type MailMessage, MailService } from '../mail/mail.service';
 import './booking-events';
 import type { SlotChange } from './slot-change.entity';
 
@@ -52,42 +54,96 @@ const WORDING: Record<string, string> = {
   reschedule: 'moved slightly (new orbit data); the booking stands with the new times',
 };
 
-/** Emails the owners concerned by committed slot changes: one message per person per batch. */
+/** The background job that mails committed slot changes (its name in the logs). */
+export const NOTIFY_JOB = 'booking.notify';
+/** Changes mailed per batch: one message per person per batch, and one read of the recipients. */
+const BATCH = 500;
+
+/**
+ * Emails the owners concerned by committed slot changes (docs/api.md "Notifications"), off the
+ * request path: a booking call hands its changes over after commit and answers at once; a
+ * background job sends them in batches, one message per person per batch. Rendering and writing
+ * messages (or an SMTP round trip each) used to keep every booking call waiting, and its station
+ * lock's next holder behind it on the event loop (issue 13).
+ */
 @Injectable()
 export class BookingNotifier implements OnModuleInit {
+  private readonly logger = new Logger(BookingNotifier.name);
+  /** Changes committed and not yet mailed, oldest first. */
+  private pending: Change[] = [];
+  /** The job's run while there is something to send. */
+  private sending: Promise<void> | null = null;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly events: DomainEvents,
     private readonly accounts: AccountsService,
     private readonly mail: MailService,
+    private readonly jobs: JobRunner,
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe('slots.changed', ({ changes }) => this.notify(changes));
+    this.events.subscribe('slots.changed', ({ changes }) => this.enqueue(changes));
   }
 
-  private async notify(changes: Change[]): Promise<void> {
+  /** Resolves once every change handed over so far has been mailed (tests read the outbox then). */
+  async idle(): Promise<void> {
+    while (this.sending) await this.sending;
+  }
+
+  private enqueue(changes: Change[]): void {
+    this.pending.push(...changes);
+    if (this.sending) return; // the run under way takes them in its next batch
+    const run = this.drain().finally(() => (this.sending = null));
+    this.sending = run;
+    this.jobs.fireAndForget(NOTIFY_JOB, run);
+  }
+
+  private async drain(): Promise<void> {
+    // Sent from the next turn of the event loop: the call that committed answers first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, BATCH);
+      try {
+        await this.send(batch);
+      } catch (error) {
+        // The next batch still goes; these changes stay in the change log (get_changes).
+        this.logger.error({ err: error, changes: batch.length }, 'could not mail slot changes');
+      }
+    }
+  }
+
+  private async send(changes: Change[]): Promise<void> {
     const byRecipient = new Map<string, Change[]>();
     for (const change of changes)
       for (const userId of recipients(change)) {
         if (userId === change.actorId) continue; // nobody needs an email about their own action
-        byRecipient.set(userId, [...(byRecipient.get(userId) ?? []), change]);
+        const own = byRecipient.get(userId);
+        if (own) own.push(change);
+        else byRecipient.set(userId, [change]);
       }
+    if (byRecipient.size === 0) return;
+    const users = new Map(
+      (await this.accounts.findUsers([...byRecipient.keys()])).map((user) => [user.id, user]),
+    );
     for (const [userId, own] of byRecipient) {
-      const user = await this.accounts.findUser(userId);
-      if (!user) continue; // the account is gone (unregistered)
-      const lines = own.map(
-        (c) =>
-          `- ${c.spacecraftIdentifier} over ${c.stationIdentifier}, ${c.startAt.toISOString()} – ${c.endAt.toISOString()} (slot ${c.slotId}): ${WORDING[c.reason] ?? c.reason}`,
-      );
-      await this.mail.send({
-        to: user.email,
-        subject:
-          own.length === 1
-            ? `SATNet slot ${own[0].slotId}: ${own[0].toState}`
-            : `SATNet: ${own.length} slot changes`,
-        text: `Hello ${user.username},\n\n${lines.join('\n')}\n\nDetails: ${this.config.http.publicUrl} (get_changes / get_operational_slots)\n`,
-      });
+      const user = users.get(userId);
+      if (user) await this.mail.send(this.message(user, own)); // else unregistered meanwhile
     }
+  }
+
+  private message(user: User, own: Change[]): MailMessage {
+    const lines = own.map(
+      (c) =>
+        `- ${c.spacecraftIdentifier} over ${c.stationIdentifier}, ${c.startAt.toISOString()} – ${c.endAt.toISOString()} (slot ${c.slotId}): ${WORDING[c.reason] ?? c.reason}`,
+    );
+    return {
+      to: user.email,
+      subject:
+        own.length === 1
+          ? `SATNet slot ${own[0].slotId}: ${own[0].toState}`
+          : `SATNet: ${own.length} slot changes`,
+      text: `Hello ${user.username},\n\n${lines.join('\n')}\n\nDetails: ${this.config.http.publicUrl} (get_changes / get_operational_slots)\n`,
+    };
   }
 }

@@ -4,9 +4,8 @@ import { AccountsService } from '../accounts/accounts.service';
 import { DomainError, NotFoundError } from '../common/errors';
 import { assertCanManage } from '../common/ownership';
 import { type RequestContext, requireActor } from '../common/request-context';
-import { SpacecraftService } from '../spacecraft/spacecraft.service';
-import { GroundStationsService } from '../stations/ground-stations.service';
 import type { OperationalSlot } from './operational-slot.entity';
+import { type PartySide, PartiesRepository } from './parties.repository';
 import { isOccupying, effectiveState } from './slot-transitions';
 import { slotView, type SlotView } from './slot-views';
 
@@ -18,12 +17,14 @@ export interface Party {
   label: string;
 }
 
+/** Spacecraft first: most calls naming either kind come from the many M-operators. */
+const BOTH_SIDES: readonly PartySide[] = ['spacecraft', 'station'];
+
 /** Resolves an Annex D identifier to the calling side of a booking, and names M-operators. */
 @Injectable()
 export class BookingParties {
   constructor(
-    private readonly stations: GroundStationsService,
-    private readonly spacecraft: SpacecraftService,
+    private readonly parties: PartiesRepository,
     private readonly accounts: AccountsService,
   ) {}
 
@@ -33,35 +34,16 @@ export class BookingParties {
     side: 'station' | 'spacecraft' | 'either',
   ): Promise<Party> {
     const actor = requireActor(ctx);
-    // One namespace for both kinds (IDENTIFIER_TAKEN), so at most one matches: ask for a
-    // spacecraft first, since most calls naming either kind come from the many M-operators.
-    const spacecraft = side === 'station' ? null : await this.spacecraft.findByIdentifier(identifier);
-    const station =
-      spacecraft || side === 'spacecraft' ? null : await this.stations.findByIdentifier(identifier);
-    if (station) {
-      assertCanManage(actor, station.ownerId, `ground station "${identifier}"`);
-      return {
-        side: 'station',
-        id: station.id,
-        ownerId: station.ownerId,
-        label: `ground station "${identifier}"`,
-      };
-    }
-    if (spacecraft) {
-      assertCanManage(actor, spacecraft.ownerId, `spacecraft "${identifier}"`);
-      return {
-        side: 'spacecraft',
-        id: spacecraft.id,
-        ownerId: spacecraft.ownerId,
-        label: `spacecraft "${identifier}"`,
-      };
+    const found = await this.parties.find(identifier, side === 'either' ? BOTH_SIDES : [side]);
+    if (found) {
+      const label = `${found.side === 'station' ? 'ground station' : 'spacecraft'} "${identifier}"`;
+      assertCanManage(actor, found.ownerId, label);
+      return { side: found.side, id: found.id, ownerId: found.ownerId, label };
     }
     const other =
-      side === 'station'
-        ? await this.spacecraft.findByIdentifier(identifier)
-        : side === 'spacecraft'
-          ? await this.stations.findByIdentifier(identifier)
-          : null;
+      side === 'either'
+        ? null
+        : await this.parties.find(identifier, [side === 'station' ? 'spacecraft' : 'station']);
     if (other)
       throw new DomainError(
         'VALIDATION',

@@ -11,6 +11,7 @@ import { BookingParties } from './booking-parties';
 import { BookingService } from './booking.service';
 import { SlotLedger } from './slot-ledger';
 import { SlotLifecycle } from './slot-lifecycle';
+import { PartiesRepository } from './parties.repository';
 import { SlotPlanner } from './slot-planner.service';
 import { SlotsRepository } from './slots.repository';
 
@@ -22,6 +23,7 @@ import { SlotsRepository } from './slots.repository';
     SlotLedger,
     SlotLifecycle,
     SlotsRepository,
+    PartiesRepository,
     BookingParties,
     BookingNotifier,
   ],

@@ -250,13 +250,19 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     // MySQL's default REPEATABLE READ suffices, and spares a SET TRANSACTION round trip: the
     // transaction's first statement locks the stations, a locking read, which starts no snapshot;
     // the reads after it see every commit of the lock's previous holders.
-    const changed = await this.stationQueue.run(stationIds, (release) =>
-      retryOnConflict(() =>
+    const changed = await this.stationQueue.run(stationIds, (release) => {
+      // Unknown slots name no station: such a call holds none (it fails under no lock).
+      const held = stationIds.length > 0 ? this.metrics.bookingStationsTaken(action) : () => undefined;
+      const giveBack = () => {
+        held();
+        release();
+      };
+      return retryOnConflict(() =>
         this.db.transaction(() => this.actLocked(party, action, ids, stationIds, actorId), {
-          afterCommit: release,
+          afterCommit: giveBack,
         }),
-      ),
-    );
+      ).finally(held);
+    });
     this.logger.log({ by: ctx.actor?.username, action, identifier, slots: ids }, `slots: ${action}`);
     return changed.map((slot) => slotView(slot, this.clock.now()));
   }

@@ -41,13 +41,17 @@ export function buildDataSourceOptions(
     };
   }
   if (database.url.startsWith('mysql://')) {
-    // Timestamps are stored and read as UTC; utf8mb4 so any name or message fits.
+    // Timestamps are stored and read as UTC; utf8mb4 so any name or message fits. `trace` off:
+    // mysql2 otherwise captures a stack trace on every query (in case it fails), a cost every
+    // statement pays (bench/booking.ts's profile, issue 13); a failure still carries the
+    // driver's error, the SQL (QueryFailedError) and the stack from TypeORM up.
     return {
       ...common,
       type: 'mysql',
       url: database.url,
       timezone: 'Z',
       charset: 'utf8mb4_unicode_ci',
+      trace: false,
       extra: { connectionLimit: 20 },
     };
   }

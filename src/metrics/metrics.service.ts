@@ -30,6 +30,7 @@ export class Metrics {
   private packetLogQueue: () => number = () => 0;
   private readonly packetLogWrites: Histogram;
   private readonly bookings: Counter<'action' | 'result'>;
+  private readonly stationHolds: Histogram<'action'>;
   private readonly httpRequests: Histogram<'method' | 'route' | 'status'>;
   private readonly jsonRpcCalls: Histogram<'method' | 'outcome'>;
 
@@ -68,6 +69,11 @@ export class Metrics {
       labelNames: ['action', 'result'],
       registers,
     });
+    this.stationHolds = latency(
+      'satnet_booking_station_seconds',
+      'Time a booking operation holds its stations: from taking them (after any wait) to its commit or failure.',
+      ['action'],
+    );
     this.httpRequests = latency(
       'satnet_http_request_duration_seconds',
       'HTTP requests (REST, JSON-RPC, health, metrics) by route template and status.',
@@ -105,6 +111,18 @@ export class Metrics {
       this.bookings.inc({ action, result: error instanceof DomainError ? error.code : 'INTERNAL_ERROR' });
       throw error;
     }
+  }
+
+  /**
+   * A booking operation took its stations (every other booking of them waits until it gives
+   * them back); the function returned records how long it held them, once, when called.
+   */
+  bookingStationsTaken(action: string): () => void {
+    let stop: (() => void) | null = this.stationHolds.startTimer({ action });
+    return () => {
+      stop?.();
+      stop = null;
+    };
   }
 
   /** `route`: the route's template (`/api/spacecraft/:identifier`), never the raw URL. */

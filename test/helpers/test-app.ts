@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../../src/app';
+import { BookingNotifier } from '../../src/booking/booking-notifier';
 import { ManualClock } from '../../src/common/clock';
 import { loadAppConfig } from '../../src/config/app-config';
 import { GatewayServer } from '../../src/transports/gateway/gateway.server';
@@ -82,12 +83,14 @@ export class TestApp extends ApiClient {
     rmSync(this.scratchDir, { recursive: true, force: true });
   }
 
-  /** Messages written to the outbox (no SMTP configured), oldest first. */
   /**
-   * Every mail written so far, in the order written: by modification time, not by name, since a
-   * name carries the (manual) clock's time, which tests move back and forth.
+   * Every mail written to the outbox (no SMTP configured) so far, in the order written: by
+   * modification time, not by name, since a name carries the (manual) clock's time, which tests
+   * move back and forth. Booking notifications are sent by a background job (docs/api.md
+   * "Notifications"): this reads once it has sent every change committed so far.
    */
-  outbox(): { file: string; content: string }[] {
+  async outbox(): Promise<{ file: string; content: string }[]> {
+    await this.app.get(BookingNotifier).idle();
     let files: string[];
     try {
       const written = (file: string) => statSync(join(this.outboxDir, file), { bigint: true }).mtimeNs;
