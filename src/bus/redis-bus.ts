@@ -82,8 +82,10 @@ export class RedisBus extends MessageBus {
       retryStrategy: retryDelayMs,
       lazyConnect: true,
       connectionName: `satnet-${instanceId}`,
-      // Commands issued in one turn of the event loop go out in one write (a frame is one publish).
-      enableAutoPipelining: true,
+      // Each command is written at once. Auto-pipelining would hold it until the next turn of the
+      // event loop (setImmediate), behind the packet log's commit and other sockets' reads, for
+      // nothing: the relay already sends a tick's frames of a slot as one message.
+      enableAutoPipelining: false,
     };
     this.commands = new Redis(url, options) as Redis & LeaseCommands;
     this.subscriber = new Redis(url, { ...options, autoResubscribe: false });
@@ -196,8 +198,8 @@ export class RedisBus extends MessageBus {
     try {
       return await command();
     } catch (error) {
-      // Commands batched by auto-pipelining fail with "Stream isn't writeable" when the connection
-      // drops under them, before the status says so.
+      // Commands fail with "Stream isn't writeable" when the connection drops under them, before
+      // the status says so.
       const lost =
         this.commands.status !== 'ready' ||
         (error instanceof Error &&
