@@ -454,12 +454,13 @@ export class ClusterPresence implements OnApplicationBootstrap {
   }
 
   private received(slotId: string, slot: SlotPresence, value: unknown): void {
+    // This instance's own messages come back: delivered here directly, they are not even checked.
+    if (fromInstance(value) === this.bus.instanceId) return;
     const message = parseSlotMessage(value);
     if (!message) {
       this.logger.error({ slotId }, 'a relay message of an unknown form was dropped');
       return;
     }
-    if (message.from === this.bus.instanceId) return; // delivered here directly
     if (slot.buffered) slot.buffered.push(message);
     else this.apply(slotId, slot, message);
   }
@@ -536,6 +537,11 @@ function instanceKey(instanceId: string): string {
 
 function seatsKey(spacecraftId: string): string {
   return `relay:ws:${spacecraftId}`;
+}
+
+/** The `from` of a bus message, if it has one. */
+function fromInstance(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? (value as { from?: unknown }).from : undefined;
 }
 
 /** A holder is `<instance>/<connection>`; connection ids have no slash, instance names may. */
