@@ -165,17 +165,6 @@ export class ProcessCluster {
     return cluster;
   }
 
-  /** The CPU time (µs) all instances have used so far; undefined where it cannot be read. */
-  cpuMicros(): number | undefined {
-    let sum = 0;
-    for (const instance of this.instances) {
-      const micros = instance.cpuMicros();
-      if (micros === undefined) return undefined;
-      sum += micros;
-    }
-    return sum;
-  }
-
   async stop(): Promise<void> {
     await Promise.all(this.instances.splice(0).map((instance) => instance.stop()));
   }

@@ -811,17 +811,21 @@ async function drained(cluster: ProcessCluster): Promise<void> {
  * the same pair shares one instance.
  */
 async function acrossInstances(worker: Worker, cluster: ProcessCluster): Promise<PhaseResult[]> {
-  const phase = async (name: Phase): Promise<PhaseResult & { loops: string }> => {
+  const phase = async (name: Phase): Promise<PhaseResult & { loops: string; perFrame: string }> => {
     await drained(cluster); // the phase starts with empty packet-log queues
     await instanceLoops(cluster); // and the instances' event loop figures start again
-    const before = cluster.cpuMicros();
+    const before = cluster.instances.map((instance) => instance.cpuMicros() ?? NaN);
     const result = await runPhase(worker, name);
-    const after = cluster.cpuMicros();
+    const used = cluster.instances.map((instance, i) => (instance.cpuMicros() ?? NaN) - before[i]);
     const loops = await instanceLoops(cluster);
-    if (before === undefined || after === undefined) return { ...result, loops };
-    const cpuMicros = (result.cpuMicros ?? 0) + after - before;
+    const frames = Math.max(1, result.received ?? result.latencyMs?.n ?? 0);
+    const perFrame = [...used, result.cpuMicros ?? 0]
+      .map((micros, i) => `${cluster.instances[i]?.name ?? 'clients'} ${fmt(micros / frames, 1)}`)
+      .join(', ');
+    if (used.some(Number.isNaN)) return { ...result, loops, perFrame };
+    const cpuMicros = (result.cpuMicros ?? 0) + used.reduce((sum, micros) => sum + micros, 0);
     const cpuPercent = ((result.cpuPercent ?? 0) * cpuMicros) / Math.max(1, result.cpuMicros ?? 0);
-    return { ...result, cpuMicros, cpuPercent, loops };
+    return { ...result, cpuMicros, cpuPercent, loops, perFrame };
   };
   const warmUp = await phase('cross-warm-up');
   const f = await phase('cross-throughput');
@@ -830,11 +834,12 @@ async function acrossInstances(worker: Worker, cluster: ProcessCluster): Promise
   );
   console.log(
     `      event loop delay p99/max: ${f.loops}, clients ${loops(f.clientLoop)}; ` +
-      `CPU (A, B, clients) ${fmt(f.cpuPercent ?? 0)}% of a core, ${fmt(cpuPerFrame(f), 1)} µs per frame`,
+      `CPU (A, B, clients) ${fmt(f.cpuPercent ?? 0)}% of a core, ${fmt(cpuPerFrame(f), 1)} µs per frame (${f.perFrame})`,
   );
   const steadyPhase = await phase('cross-steady');
   console.log(
-    `      ${STEADY_RATE} frames/s across instances:  ${latency(steadyPhase, steadyPhase.loops, 'CPU (A, B, clients)')}`,
+    `      ${STEADY_RATE} frames/s across instances:  ${latency(steadyPhase, steadyPhase.loops, 'CPU (A, B, clients)')}` +
+      `, µs per frame: ${steadyPhase.perFrame}`,
   );
   const ack = steadyPhase.ackMs;
   console.log(
