@@ -9,15 +9,18 @@
  * to 3 WebSocket sessions of the mission (/ws/mission, JSON + base64): frames/s delivered to each
  * session at full speed, and p50/p99 latency (sendMsg call -> the downlink message parsed by each
  * session) at 1,000 frames/s; (f) the station on instance A and the mission on instance B of one
- * network (two more instances in this process, one database of their own, the local Redis at
- * BENCH_REDIS_URL, default redis://127.0.0.1:6379/0, under a key prefix of their own):
- * frames/s at full speed, p50/p99 latency at 1,000 frames/s, and the CPU time per frame; then
- * the packet log's row count against the frames sent, which must be equal (for (f), in its own
- * database).
+ * network (two server processes, one database of their own, the local Redis at BENCH_REDIS_URL,
+ * default redis://127.0.0.1:6379/0, under a key prefix of their own): frames/s at full speed,
+ * p50/p99 latency at 1,000 frames/s, and the CPU time per frame; then the packet log's row count
+ * against the frames sent, which must be equal (for (f), in its own database).
  *
- * The server (TestApp: the real app, fresh database, manual clock inside the slots) runs on the
- * main thread; all clients run in one worker thread, so on 2 cores the server has a core of its
- * own, as it would with remote clients. The yardstick's proxy runs on the main thread too.
+ * For (a)-(e) the server (TestApp: the real app, fresh database, manual clock inside the slots)
+ * runs on the main thread; all clients run in one worker thread, so on 2 cores the server has a
+ * core of its own, as it would with remote clients. The yardstick's proxy runs on the main thread
+ * too. (f)'s instances A and B are each the real server entry (src/main.ts) in a child process of
+ * its own, on the system clock (bench/app-process.ts), as a deployment runs them: in one process
+ * the two instances' work would add up on one event loop. BENCH_CPU_PROF=<dir> writes their V8
+ * CPU profiles (node --cpu-prof) there when they stop.
  *
  *   npm run bench:relay                                                    (embedded SQLite)
  *   DATABASE_URL=mysql://root@127.0.0.1:3306/test npm run bench:relay      (a fresh MySQL database)
@@ -36,8 +39,9 @@ import { CSP_FLAG, makeCspHeader, writeCspHeader } from '../src/csp/csp-header';
 import { crc32c } from '../src/csp/crc32c';
 import { encodeFrame, FrameDecoder } from '../src/transports/gateway/frame-codec';
 import { parseRpcMessage, rpcRequest } from '../src/transports/gateway/rpc-message';
-import type { TestCluster } from '../test/helpers/cluster';
+import type { ProcessCluster } from './app-process';
 import type { TestApp } from '../test/helpers/test-app';
+import type { TestDatabase } from '../test/helpers/test-database';
 
 const FRAME_BYTES = 200;
 const PAIRS = 200;
@@ -78,11 +82,13 @@ interface Setup {
   baseUrl: string;
   spacecraft: string;
   wsSlot: string;
-  /** (f): the gateways of instances A (the station's) and B (the mission's), and their slot. */
+  /**
+   * (f): the gateways of instances A (the station's) and B (the mission's), and their slot, which
+   * spans the present: those instances run on the system clock.
+   */
   cross?: {
     stationPort: number;
     missionPort: number;
-    timestampBase: number;
     slot: { id: string; stationKey: string; missionKey: string };
   };
 }
@@ -501,11 +507,8 @@ function workerMain(): void {
       if (phase.startsWith('cross-')) {
         cross ??= connectCrossPair(setup);
         const [station, mission] = await cross;
-        // The network's own clock: the frames' timestamps must agree with it.
-        const inCluster = {
-          ...setup,
-          timestampBase: (setup.cross as NonNullable<Setup['cross']>).timestampBase,
-        };
+        // The instances' clock is the system's: the frames' timestamps are the real time.
+        const inCluster = { ...setup, timestampBase: performance.timeOrigin };
         if (phase === 'cross-warm-up')
           return throughput(inCluster, station, tlsMission(mission), WARM_UP_FRAMES);
         if (phase === 'cross-throughput')
@@ -590,10 +593,11 @@ async function loggedPackets(t: TestApp): Promise<number> {
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
-const latency = (r: PhaseResult) =>
+/** `servers`: the servers' event loop delays ((f): each instance's, read from its /metrics). */
+const latency = (r: PhaseResult, servers = `server ${loops(r.serverLoop)}`, cpu = 'process CPU') =>
   `p50 ${fmt(r.latencyMs?.p50 ?? 0, 2)} ms  p99 ${fmt(r.latencyMs?.p99 ?? 0, 2)} ms  max ${fmt(r.latencyMs?.max ?? 0, 1)} ms  (n=${fmt(r.latencyMs?.n ?? 0)})\n` +
-  `      event loop delay p99/max: server ${loops(r.serverLoop)}, clients ${loops(r.clientLoop)}; ` +
-  `process CPU ${fmt(r.cpuPercent ?? 0)}% of a core`;
+  `      event loop delay p99/max: ${servers}, clients ${loops(r.clientLoop)}; ` +
+  `${cpu} ${fmt(r.cpuPercent ?? 0)}% of a core`;
 const loops = (d: LoopDelay | undefined) => `${fmt(d?.p99 ?? 0, 1)}/${fmt(d?.max ?? 0, 1)} ms`;
 
 async function setUp(t: TestApp): Promise<Omit<Setup, 'proxyPort'>> {
@@ -670,29 +674,6 @@ async function webSockets(worker: Worker, flush: () => Promise<void>): Promise<P
   return [warmUp, e, steadyPhase];
 }
 
-/**
- * (f): the station on instance A, the mission on instance B, frames crossing through Redis. The
- * CPU time per frame is the whole process's (both instances and the clients; Redis not counted),
- * beside (a)'s, where the same pair shares one instance.
- */
-async function acrossInstances(worker: Worker, flush: () => Promise<void>): Promise<PhaseResult[]> {
-  const warmUp = await runPhase(worker, 'cross-warm-up');
-  await flush();
-  const f = await runPhase(worker, 'cross-throughput');
-  await flush();
-  console.log(
-    `  (f) station on A -> mission on B through Redis, full speed: ${fmt(rate(f))} frames/s delivered`,
-  );
-  console.log(
-    `      event loop delay p99/max: server ${loops(f.serverLoop)}, clients ${loops(f.clientLoop)}; ` +
-      `process CPU ${fmt(f.cpuPercent ?? 0)}% of a core, ${fmt(cpuPerFrame(f), 1)} µs per frame`,
-  );
-  const steadyPhase = await runPhase(worker, 'cross-steady');
-  console.log(`      ${STEADY_RATE} frames/s across instances:  ${latency(steadyPhase)}`);
-  await flush();
-  return [warmUp, f, steadyPhase];
-}
-
 const cpuPerFrame = (r: PhaseResult) => (r.cpuMicros ?? 0) / Math.max(1, r.received ?? 0);
 
 /** BENCH_PHASES=a,b,c,d,e,f (the default) or a subset, to profile one figure; (d) runs after (a). */
@@ -726,49 +707,174 @@ async function measure(t: TestApp, worker: Worker): Promise<number> {
   return phases.reduce((sum, phase) => sum + phase.sent, 0);
 }
 
-/** (f)'s two instances A and B: a database of their own, the local Redis. */
-async function startNetwork(settings: [string, string | undefined][]): Promise<TestCluster> {
-  const { TestCluster } = await import('../test/helpers/cluster');
-  return TestCluster.start(
-    ['A', 'B'],
-    {
-      SATNET_RELAY_MAX_SESSION_BYTES_PER_SECOND: '1073741824',
-      ...(Object.fromEntries(settings) as Record<string, string>),
-    },
-    process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
-  );
+/** (f)'s network: a database of its own, instances A and B as processes, their slot. */
+interface Network {
+  database: TestDatabase;
+  cluster: ProcessCluster;
+  cross: NonNullable<Setup['cross']>;
 }
 
-async function setUpAcross(network: TestCluster): Promise<NonNullable<Setup['cross']>> {
+/** (f)'s instances A and B (the real server entry, each in a process) on a database of their own. */
+async function startNetwork(settings: [string, string | undefined][]): Promise<Network> {
+  const { createTestDatabase } = await import('../test/helpers/test-database');
+  const { ProcessCluster } = await import('./app-process');
+  const database = await createTestDatabase();
+  try {
+    const slot = await bookAcross(database);
+    const cluster = await ProcessCluster.start(
+      ['A', 'B'],
+      {
+        SATNET_RELAY_MAX_SESSION_BYTES_PER_SECOND: '1073741824',
+        ...(Object.fromEntries(settings) as Record<string, string>),
+        DATABASE_URL: database.url,
+        SATNET_REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+      },
+      { cpuProfileDir: process.env.BENCH_CPU_PROF },
+    );
+    const [a, b] = cluster.instances;
+    return { database, cluster, cross: { stationPort: a.gatewayPort, missionPort: b.gatewayPort, slot } };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
+
+/**
+ * (f)'s slot, booked on the network's database by a TestApp at the fixtures' epoch, then moved to
+ * span the present, its spacecraft's TLE to today's epoch (the same orbit): A and B run on the
+ * system clock, and Doppler is computed as in a live pass.
+ */
+async function bookAcross(database: TestDatabase): Promise<NonNullable<Setup['cross']>['slot']> {
+  const { TestApp } = await import('../test/helpers/test-app');
   const { reservedSlot } = await import('../test/helpers/relay-fixture');
   const { ORBIT_NOW } = await import('../test/helpers/fixtures');
-  const [a, b] = network.instances;
-  network.clock.set(ORBIT_NOW);
-  const slot = await reservedSlot(a, 'across');
-  const inside = slot.start.getTime() + 60_000;
-  network.clock.set(new Date(inside));
-  return {
-    stationPort: a.gatewayPort,
-    missionPort: b.gatewayPort,
-    timestampBase: inside - performance.now(),
-    slot: { id: slot.slotId, stationKey: slot.stationKey, missionKey: slot.missionKey },
+  const { OperationalSlot } = await import('../src/booking/operational-slot.entity');
+  const { Spacecraft } = await import('../src/spacecraft/spacecraft.entity');
+  const { DataSource } = await import('typeorm');
+  const t = await TestApp.start({}, database);
+  try {
+    t.clock.set(ORBIT_NOW);
+    const slot = await reservedSlot(t, 'across');
+    const now = new Date();
+    const source = t.app.get(DataSource);
+    await source.getRepository(OperationalSlot).update(slot.slotId, {
+      startAt: new Date(now.getTime() - 60_000),
+      endAt: new Date(now.getTime() + 3_600_000),
+    });
+    const spacecraft = await source
+      .getRepository(Spacecraft)
+      .findOneByOrFail({ identifier: slot.spacecraft });
+    await source
+      .getRepository(Spacecraft)
+      .update(spacecraft.id, { tleLine1: withEpoch(spacecraft.tleLine1 ?? '', now), tleEpoch: now });
+    return { id: slot.slotId, stationKey: slot.stationKey, missionKey: slot.missionKey };
+  } finally {
+    await t.stop();
+  }
+}
+
+/** A TLE's first line with its epoch (columns 19-32, YYDDD.DDDDDDDD) set to `at`, checksum redone. */
+function withEpoch(line1: string, at: Date): string {
+  const yearStart = Date.UTC(at.getUTCFullYear(), 0, 1);
+  const day = 1 + (at.getTime() - yearStart) / 86_400_000;
+  const epoch = `${String(at.getUTCFullYear() % 100).padStart(2, '0')}${day.toFixed(8).padStart(12, '0')}`;
+  const line = `${line1.slice(0, 18)}${epoch}${line1.slice(32, 68)}`;
+  let sum = 0;
+  for (const c of line) sum += c === '-' ? 1 : /\d/.test(c) ? Number(c) : 0;
+  return `${line}${sum % 10}`;
+}
+
+/** The event loop delay of each instance over a phase, from its /metrics (read again, reset). */
+async function instanceLoops(cluster: ProcessCluster): Promise<string> {
+  const { Scrape } = await import('../test/helpers/prometheus');
+  const parts: string[] = [];
+  for (const instance of cluster.instances) {
+    const scrape = Scrape.parse(await instance.metrics());
+    const p99 = scrape.value('nodejs_eventloop_lag_p99_seconds') * 1000;
+    const max = scrape.value('nodejs_eventloop_lag_max_seconds') * 1000;
+    parts.push(`${instance.name} ${fmt(p99, 1)}/${fmt(max, 1)} ms`);
+  }
+  return parts.join(', ');
+}
+
+/** Resolves once no instance has frames waiting for their packet-log write (polled on /metrics). */
+async function drained(cluster: ProcessCluster): Promise<void> {
+  const { Scrape } = await import('../test/helpers/prometheus');
+  for (const instance of cluster.instances)
+    while (Scrape.parse(await instance.metrics()).value('satnet_packet_log_queue_frames') > 0)
+      await sleep(10);
+}
+
+/**
+ * (f): the station on A, the mission on B, frames crossing through Redis. The CPU time per frame
+ * is that of A, B and the clients (the bench's process; Redis not counted), beside (a)'s, where
+ * the same pair shares one instance.
+ */
+async function acrossInstances(worker: Worker, cluster: ProcessCluster): Promise<PhaseResult[]> {
+  const phase = async (name: Phase): Promise<PhaseResult & { loops: string; perFrame: string }> => {
+    await drained(cluster); // the phase starts with empty packet-log queues
+    await instanceLoops(cluster); // and the instances' event loop figures start again
+    const before = cluster.instances.map((instance) => instance.cpuMicros() ?? NaN);
+    const result = await runPhase(worker, name);
+    const used = cluster.instances.map((instance, i) => (instance.cpuMicros() ?? NaN) - before[i]);
+    const loops = await instanceLoops(cluster);
+    const frames = Math.max(1, result.received ?? result.latencyMs?.n ?? 0);
+    const perFrame = [...used, result.cpuMicros ?? 0]
+      .map((micros, i) => `${cluster.instances[i]?.name ?? 'clients'} ${fmt(micros / frames, 1)}`)
+      .join(', ');
+    if (used.some(Number.isNaN)) return { ...result, loops, perFrame };
+    const cpuMicros = (result.cpuMicros ?? 0) + used.reduce((sum, micros) => sum + micros, 0);
+    const cpuPercent = ((result.cpuPercent ?? 0) * cpuMicros) / Math.max(1, result.cpuMicros ?? 0);
+    return { ...result, cpuMicros, cpuPercent, loops, perFrame };
   };
+  const warmUp = await phase('cross-warm-up');
+  const f = await phase('cross-throughput');
+  console.log(
+    `  (f) station on A -> mission on B through Redis, full speed: ${fmt(rate(f))} frames/s delivered`,
+  );
+  console.log(
+    `      event loop delay p99/max: ${f.loops}, clients ${loops(f.clientLoop)}; ` +
+      `CPU (A, B, clients) ${fmt(f.cpuPercent ?? 0)}% of a core, ${fmt(cpuPerFrame(f), 1)} µs per frame (${f.perFrame})`,
+  );
+  const steadyPhase = await phase('cross-steady');
+  console.log(
+    `      ${STEADY_RATE} frames/s across instances:  ${latency(steadyPhase, steadyPhase.loops, 'CPU (A, B, clients)')}` +
+      `, µs per frame: ${steadyPhase.perFrame}`,
+  );
+  const ack = steadyPhase.ackMs;
+  console.log(
+    `      acknowledged (stored, crossed): p50 ${fmt(ack?.p50 ?? 0, 2)} ms  p99 ${fmt(ack?.p99 ?? 0, 2)} ms  max ${fmt(ack?.max ?? 0, 1)} ms`,
+  );
+  return [warmUp, f, steadyPhase];
 }
 
 /** (f), then its packet log (written by A, the station's instance) against the frames sent. */
-async function measureAcross(network: TestCluster, worker: Worker): Promise<boolean> {
-  const { PacketLog } = await import('../src/relay/packet-log');
-  const flush = async () => {
-    for (const instance of network.instances) await instance.app.get(PacketLog).flush();
-  };
-  const phases = await acrossInstances(worker, flush);
+async function measureAcross(network: Network, worker: Worker): Promise<boolean> {
+  const phases = await acrossInstances(worker, network.cluster);
   const sent = phases.reduce((sum, phase) => sum + phase.sent, 0);
-  const logged = await loggedPackets(network.instances[0]);
+  await network.cluster.stop(); // a graceful stop: whatever was queued is written
+  const logged = await countPackets(network.database);
   console.log(
     `  (f) packet log: ${fmt(logged)} frames logged, ${fmt(sent)} sent${logged === sent ? '' : '  MISMATCH'}; ` +
       `load average ${loadavg()[0].toFixed(2)}`,
   );
   return logged === sent;
+}
+
+async function countPackets(database: TestDatabase): Promise<number> {
+  const { DataSource } = await import('typeorm');
+  const { buildDataSourceOptions } = await import('../src/database/data-source-options');
+  const { ENTITIES } = await import('../src/entities');
+  const source = new DataSource(
+    buildDataSourceOptions({ url: database.url, migrate: false, logQueries: false }, ENTITIES),
+  );
+  await source.initialize();
+  try {
+    const rows: { n: number | string }[] = await source.query('SELECT COUNT(*) AS n FROM packets');
+    return Number(rows[0].n);
+  } finally {
+    await source.destroy();
+  }
 }
 
 async function main(): Promise<void> {
@@ -785,12 +891,12 @@ async function main(): Promise<void> {
   });
   let worker: Worker | undefined;
   let proxy: Server | undefined;
-  let network: TestCluster | undefined;
+  let network: Network | undefined;
   try {
     const base = await setUp(t);
     if (PHASES.has('f')) {
       network = await startNetwork(settings);
-      base.cross = await setUpAcross(network);
+      base.cross = network.cross;
     }
     const credentials = await loadTlsCredentials(t.app.get(APP_CONFIG).gateway);
     proxy = await startProxy(credentials.cert, credentials.key);
@@ -811,7 +917,8 @@ async function main(): Promise<void> {
     await worker?.terminate();
     proxy?.close();
     await t.stop();
-    await network?.stop();
+    await network?.cluster.stop();
+    await network?.database.drop();
   }
 }
 

@@ -8,6 +8,7 @@ import { PacketLog } from '../src/relay/packet-log';
 import { Packet } from '../src/relay/packet.entity';
 import { RelayService } from '../src/relay/relay.service';
 import { ORBIT_NOW, spacecraftConfig } from './helpers/fixtures';
+import { Scrape } from './helpers/prometheus';
 import { frames, gatewayClient, next, type ReservedSlot, reservedSlot } from './helpers/relay-fixture';
 import { rejection } from './helpers/rejection';
 import { TestApp } from './helpers/test-app';
@@ -226,10 +227,11 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
     expect(logged.every((p) => p.storeError === null)).toBe(true);
   });
 
-  it('refuses a session past its byte rate with RATE_LIMITED, logs nothing of it, and takes frames again later', async () => {
+  it('refuses a session past its byte rate with RATE_LIMITED, logs nothing of it but counts it, and takes frames again later', async () => {
     const station = await client(slot.stationKey);
     await station.startRemote(slot.slotId);
     const before = (await packets()).length;
+    const scrapedBefore = await Scrape.of(t);
     const big = frames.downlink('x'.repeat(3990)); // 4 of these fill the 16 KiB burst
     for (let i = 0; i < 4; i++) expect((await station.sendMsg(big, now())).delivered).toBe(false);
     const limited = await rpcError(station.sendMsg(big, now()));
@@ -237,6 +239,13 @@ describe('TLS relay between station and mission clients (Annex E)', () => {
     expect(limited.message).toContain('8192 frame bytes per second');
     expect(limited.data).toEqual({ retryAfterMs: expect.any(Number) });
     expect((await packets()).length - before).toBe(4);
+    // An operator sees the refusal on /metrics, by direction and reason.
+    const rateLimited = { direction: 'DOWNLINK', reason: 'RATE_LIMITED' };
+    const scrapedAfter = await Scrape.of(t);
+    expect(
+      scrapedAfter.value('satnet_frames_rejected_total', rateLimited) -
+        scrapedBefore.value('satnet_frames_rejected_total', rateLimited),
+    ).toBe(1);
     t.clock.advance(1000);
     try {
       expect((await station.sendMsg(big, now())).delivered).toBe(false);

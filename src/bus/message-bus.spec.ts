@@ -93,6 +93,25 @@ describe.each(ADAPTERS)('MessageBus contract: $name', ({ pair }) => {
     }
   });
 
+  it("delivers a publisher's own messages to it too, in order among the others', each once", async () => {
+    const inbox = new Inbox();
+    await a.subscribe('mixed', inbox.handler);
+    const bytes = Uint8Array.from([7, 8, 9]);
+    // The same content from both: each publication is one delivery, whichever instance made it.
+    for (let n = 0; n < 20; n++) {
+      await a.publish('mixed', { from: 'a', n, bytes });
+      await b.publish('mixed', { from: n % 2 === 0 ? 'a' : 'b', n, bytes });
+    }
+    const got = (await inbox.until(40)) as { from: string; n: number; bytes: Uint8Array }[];
+    expect(got.map((message) => message.n)).toEqual([...Array(20).keys()].flatMap((n) => [n, n]));
+    expect(got.map((message) => message.from)).toEqual(
+      [...Array(20).keys()].flatMap((n) => ['a', n % 2 === 0 ? 'a' : 'b']),
+    );
+    for (const message of got) expect(Buffer.from(message.bytes)).toEqual(Buffer.from(bytes));
+    await b.publish('mixed', 'marker');
+    expect(await inbox.until(41)).toHaveLength(41); // nothing delivered twice meanwhile
+  });
+
   it('stops delivering once unsubscribed, and keeps other channels apart', async () => {
     const gone = new Inbox();
     const stays = new Inbox();

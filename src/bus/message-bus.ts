@@ -13,7 +13,10 @@
 /** A message: plain data (objects, arrays, strings, numbers, booleans, null, Uint8Array). */
 export type BusMessage = unknown;
 
-/** Called once per message, in publication order per channel and publisher. Must not throw. */
+/**
+ * Called once per message, in publication order per channel and publisher. Must not throw, nor
+ * change the message: on the publishing instance it may be the very object published.
+ */
 export type BusHandler = (message: BusMessage) => void;
 
 export interface BusSubscription {

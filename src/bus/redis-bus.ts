@@ -11,6 +11,7 @@ import {
   BusUnavailableError,
   MessageBus,
 } from './message-bus';
+import { OwnEchoes } from './own-echoes';
 
 /** How long Redis keeps a lease or group nobody renews: far past any ttl, only to collect garbage. */
 const GARBAGE_AFTER_MS = 15 * 60_000;
@@ -65,6 +66,7 @@ export class RedisBus extends MessageBus {
   private readonly commands: Redis & LeaseCommands;
   private readonly subscriber: Redis;
   private readonly channels = new Map<string, Set<BusHandler>>();
+  private readonly echoes = new OwnEchoes();
   private readonly listeners = new Set<(health: BusHealth) => void>();
   private current: BusHealth = 'degraded';
   private closed = false;
@@ -82,8 +84,10 @@ export class RedisBus extends MessageBus {
       retryStrategy: retryDelayMs,
       lazyConnect: true,
       connectionName: `satnet-${instanceId}`,
-      // Commands issued in one turn of the event loop go out in one write (a frame is one publish).
-      enableAutoPipelining: true,
+      // Each command is written at once. Auto-pipelining would hold it until the next turn of the
+      // event loop (setImmediate), behind the packet log's commit and other sockets' reads, for
+      // nothing: the relay already sends a tick's frames of a slot as one message.
+      enableAutoPipelining: false,
     };
     this.commands = new Redis(url, options) as Redis & LeaseCommands;
     this.subscriber = new Redis(url, { ...options, autoResubscribe: false });
@@ -91,6 +95,7 @@ export class RedisBus extends MessageBus {
     this.commands.defineCommand('satnetRelease', { numberOfKeys: 1, lua: RELEASE });
     this.commands.defineCommand('satnetEnrol', { numberOfKeys: 1, lua: ENROL });
     this.subscriber.on('ready', () => this.resubscribeAll());
+    this.subscriber.on('close', () => this.echoes.forget()); // what was published will not come back
     for (const connection of [this.commands, this.subscriber]) {
       connection.on('ready', () => this.updateHealth());
       connection.on('close', () => this.updateHealth());
@@ -115,7 +120,13 @@ export class RedisBus extends MessageBus {
 
   /** Each instance subscribes on one connection: PUBLISH's count of receiving clients is the instances'. */
   async publish(channel: string, message: BusMessage): Promise<number> {
-    return this.run(() => this.commands.publish(this.prefix + channel, this.packr.pack(message)));
+    return this.run(() => {
+      const payload = this.packr.pack(message);
+      // Subscribed here too, this instance gets it back: then it need not decode it again.
+      if (this.channels.has(channel) && this.subscriber.status === 'ready')
+        this.echoes.published(channel, payload, message);
+      return this.commands.publish(this.prefix + channel, payload);
+    });
   }
 
   async subscribe(channel: string, handler: BusHandler): Promise<BusSubscription> {
@@ -134,6 +145,7 @@ export class RedisBus extends MessageBus {
       unsubscribe: async () => {
         if (!owned.delete(delivery) || owned.size > 0 || this.channels.get(channel) !== owned) return;
         this.channels.delete(channel);
+        this.echoes.forget(channel);
         if (this.subscriber.status === 'ready')
           await this.subscriber.unsubscribe(this.prefix + channel).catch(() => undefined);
       },
@@ -183,6 +195,7 @@ export class RedisBus extends MessageBus {
     if (this.closed) return Promise.resolve();
     this.closed = true;
     this.channels.clear();
+    this.echoes.forget();
     this.listeners.clear();
     this.commands.disconnect();
     this.subscriber.disconnect();
@@ -196,8 +209,8 @@ export class RedisBus extends MessageBus {
     try {
       return await command();
     } catch (error) {
-      // Commands batched by auto-pipelining fail with "Stream isn't writeable" when the connection
-      // drops under them, before the status says so.
+      // Commands fail with "Stream isn't writeable" when the connection drops under them, before
+      // the status says so.
       const lost =
         this.commands.status !== 'ready' ||
         (error instanceof Error &&
@@ -223,11 +236,13 @@ export class RedisBus extends MessageBus {
   }
 
   private deliver(channel: Buffer, payload: Buffer): void {
-    const handlers = this.channels.get(channel.toString('utf8').slice(this.prefix.length));
+    const name = channel.toString('utf8').slice(this.prefix.length);
+    const handlers = this.channels.get(name);
     if (!handlers) return;
+    const echo = this.echoes.take(name, payload);
     let message: BusMessage;
     try {
-      message = this.packr.unpack(payload);
+      message = echo.found ? echo.message : this.packr.unpack(payload);
     } catch (error) {
       this.logger.error({ err: error, channel: channel.toString('utf8') }, 'undecodable bus message dropped');
       return;

@@ -91,7 +91,7 @@ export class Metrics {
     this.tally.add(frame);
   }
 
-  /** A frame refused before the packet log took it (the log was full). */
+  /** A frame refused before the packet log took it (the log was full, the session's byte rate). */
   frameRefused(direction: LinkDirection, reason: string): void {
     this.tally.refuse(direction, reason);
   }
@@ -190,7 +190,7 @@ export class Metrics {
     });
     new Counter({
       name: 'satnet_frames_rejected_total',
-      help: 'Frames refused by direction and reason: the CSP rule, INVALID_TIMESTAMP, PACKET_LOG_BACKLOG.',
+      help: 'Frames refused by direction and reason: the CSP rule, INVALID_TIMESTAMP, PACKET_LOG_BACKLOG, RATE_LIMITED.',
       labelNames: ['direction', 'reason'],
       registers,
       collect() {

@@ -14,7 +14,7 @@ export interface RelayedFrame {
 
 /**
  * What instances tell each other about one slot, on its bus channel (docs/protocol.md §17):
- * frames relayed by the sender's instance (those of one turn of its event loop in one message),
+ * frames relayed by the sender's instance (those of one tick of its event loop in one message),
  * the presence of a side on an instance, the slot's end. `from` is the publishing instance: it
  * delivers to its own clients directly and ignores its echo.
  */

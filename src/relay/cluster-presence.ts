@@ -56,7 +56,7 @@ interface SlotPresence {
   buffered?: SlotMessage[];
 }
 
-/** Frames relayed here in one turn for other instances, and who waits to hear they crossed. */
+/** Frames relayed here in one tick for other instances, and who waits to hear they crossed. */
 interface OutgoingFrames {
   readonly frames: RelayedFrame[];
   readonly crossed: Promise<boolean>;
@@ -93,7 +93,7 @@ export class ClusterPresence implements OnApplicationBootstrap {
   private readonly seats = new Map<string, Seat>();
   /** Leases whose release failed while the store was unreachable: holder by key. */
   private readonly unreleased = new Map<string, string>();
-  /** Frames relayed here in this turn of the event loop, for other instances, by slot. */
+  /** Frames relayed here in this tick, for other instances, by slot. */
   private readonly outgoing = new Map<string, OutgoingFrames>();
   private flushScheduled = false;
   private listener?: ClusterListener;
@@ -238,12 +238,15 @@ export class ClusterPresence implements OnApplicationBootstrap {
     if (batch.frames.length >= MAX_FRAMES_PER_MESSAGE) this.flushFrames(slotId);
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(this.flushAllFrames);
+      // Once the frames read in this tick are relayed, before the next turn of the event loop:
+      // the packet log's commit of this turn (setImmediate; on SQLite it blocks the loop) and
+      // the reading of other sockets come after the frames left for the other instances.
+      process.nextTick(this.flushAllFrames);
     }
     return crossed;
   }
 
-  /** The frames of this turn, one message per slot: one bus command carries many frames. */
+  /** The frames of this tick, one message per slot: one bus command carries many frames. */
   private readonly flushAllFrames = (): void => {
     this.flushScheduled = false;
     for (const slotId of [...this.outgoing.keys()]) this.flushFrames(slotId);
@@ -451,12 +454,13 @@ export class ClusterPresence implements OnApplicationBootstrap {
   }
 
   private received(slotId: string, slot: SlotPresence, value: unknown): void {
+    // This instance's own messages come back: delivered here directly, they are not even checked.
+    if (fromInstance(value) === this.bus.instanceId) return;
     const message = parseSlotMessage(value);
     if (!message) {
       this.logger.error({ slotId }, 'a relay message of an unknown form was dropped');
       return;
     }
-    if (message.from === this.bus.instanceId) return; // delivered here directly
     if (slot.buffered) slot.buffered.push(message);
     else this.apply(slotId, slot, message);
   }
@@ -533,6 +537,11 @@ function instanceKey(instanceId: string): string {
 
 function seatsKey(spacecraftId: string): string {
   return `relay:ws:${spacecraftId}`;
+}
+
+/** The `from` of a bus message, if it has one. */
+function fromInstance(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? (value as { from?: unknown }).from : undefined;
 }
 
 /** A holder is `<instance>/<connection>`; connection ids have no slash, instance names may. */

@@ -12,7 +12,7 @@ export type UndeliveredFrames = (
 ) => Promise<void>;
 
 /**
- * The frames of one slot that this instance relayed in one turn of the event loop for clients on
+ * The frames of one slot that this instance relayed in one tick of the event loop for clients on
  * other instances: one bus message (cluster-presence.ts). Whether that message reached every
  * instance present in the slot is known only when the bus answers; a frame whose only receivers
  * are elsewhere is delivered only if it did (docs/protocol.md §17). Such a frame's answer waits

@@ -4,8 +4,10 @@ import type { OperationalSlot } from '../booking/operational-slot.entity';
 import { DomainError } from '../common/errors';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { Metrics } from '../metrics/metrics.service';
 import type { CspHeader } from '../csp/csp-header';
 import type { LinkDirection } from '../orbit/doppler';
+import type { ByteRateLimit } from './byte-rate-limit';
 import { parseFrameTimestamp } from './frame-timestamp';
 import { PacketLog } from './packet-log';
 import type { PacketOutcome } from './packet.entity';
@@ -44,7 +46,22 @@ export class FrameRecorder {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly packets: PacketLog,
+    private readonly metrics: Metrics,
   ) {}
+
+  /**
+   * Takes the frame's bytes from its session's budget (docs/protocol.md §8, "Rate limit"). A
+   * frame refused RATE_LIMITED is not logged, but counted among the refusals
+   * (satnet_frames_rejected_total): a station pushed back for its rate shows on the dashboards.
+   */
+  takeRate(rate: ByteRateLimit, direction: LinkDirection, bytes: number, received: Date): void {
+    try {
+      rate.take(bytes, received.getTime());
+    } catch (error) {
+      this.metrics.frameRefused(direction, 'RATE_LIMITED');
+      throw error;
+    }
+  }
 
   /**
    * Ground-station time: the station's own timestamp, which must be within maxClockSkewSeconds

@@ -297,8 +297,8 @@ export class RelayService
       this.endSlotSoon(session.slotId);
       throw slotEnded(relay.context.slot);
     }
-    sender.rate.take(data.length, received.getTime());
     const direction = DIRECTION[session.side];
+    this.recorder.takeRate(sender.rate, direction, data.length, received);
     const frame: ReceivedFrame = {
       session,
       slot: relay.context.slot,
