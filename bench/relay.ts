@@ -18,7 +18,7 @@
  * runs on the main thread; all clients run in one worker thread, so on 2 cores the server has a
  * core of its own, as it would with remote clients. The yardstick's proxy runs on the main thread
  * too. (f)'s instances A and B are each the real server entry (src/main.ts) in a child process of
- * its own, on the system clock (bench/app-process.ts), as a deployment runs them: in one process
+ * its own, on the system clock (test/helpers/app-process.ts), as a deployment runs them: in one process
  * the two instances' work would add up on one event loop. BENCH_CPU_PROF=<dir> writes their V8
  * CPU profiles (node --cpu-prof) there when they stop.
  *
@@ -39,7 +39,7 @@ import { CSP_FLAG, makeCspHeader, writeCspHeader } from '../src/csp/csp-header';
 import { crc32c } from '../src/csp/crc32c';
 import { encodeFrame, FrameDecoder } from '../src/transports/gateway/frame-codec';
 import { parseRpcMessage, rpcRequest } from '../src/transports/gateway/rpc-message';
-import type { ProcessCluster } from './app-process';
+import type { ProcessCluster } from '../test/helpers/app-process';
 import type { TestApp } from '../test/helpers/test-app';
 import type { TestDatabase } from '../test/helpers/test-database';
 
@@ -717,7 +717,7 @@ interface Network {
 /** (f)'s instances A and B (the real server entry, each in a process) on a database of their own. */
 async function startNetwork(settings: [string, string | undefined][]): Promise<Network> {
   const { createTestDatabase } = await import('../test/helpers/test-database');
-  const { ProcessCluster } = await import('./app-process');
+  const { ProcessCluster } = await import('../test/helpers/app-process');
   const database = await createTestDatabase();
   try {
     const slot = await bookAcross(database);

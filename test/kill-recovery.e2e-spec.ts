@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { OperationalSlot } from '../src/booking/operational-slot.entity';
 import { GatewayClient } from '../src/client/gateway-client';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { ENTITIES } from '../src/entities';
+import { AppProcess } from './helpers/app-process';
 import { ORBIT_NOW } from './helpers/fixtures';
 import { frames, reservedSlot } from './helpers/relay-fixture';
 import { TestApp } from './helpers/test-app';
@@ -25,37 +22,35 @@ const KILL_AFTER = 3000;
  */
 describe('acknowledged frames survive kill -9', () => {
   let database: TestDatabase;
-  let scratch: string;
-  let server: RunningServer | undefined;
+  let server: AppProcess | undefined;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    scratch = mkdtempSync(join(tmpdir(), 'satnet-kill-'));
   });
   afterAll(async () => {
-    server?.process.kill('SIGKILL');
+    await server?.kill();
     await database.drop();
-    rmSync(scratch, { recursive: true, force: true });
   });
 
   it('keeps every acknowledged frame, writes none twice, and ends the killed sessions at restart', async () => {
     const slot = await reservedSlotAroundNow(database);
-    server = await startServer(database, scratch);
+    server = await startServer(database);
     const station = await connect(server.gatewayPort, slot.stationKey, slot.slotId);
     const mission = await connect(server.gatewayPort, slot.missionKey, slot.slotId);
 
     const acknowledged = new Set<number>();
-    const killed = streamUntilKilled(station, acknowledged, () => server?.process.kill('SIGKILL'));
-    await killed;
-    await server.exited;
+    let killing: Promise<void> | undefined;
+    await streamUntilKilled(station, acknowledged, () => {
+      killing = server?.kill();
+    });
+    await killing;
     station.destroy();
     mission.destroy();
     expect(acknowledged.size).toBeGreaterThanOrEqual(KILL_AFTER);
 
-    server = await startServer(database, scratch); // the restart closes what the killed run left open
-    server.process.kill('SIGTERM');
-    await server.exited;
-    expect(server.process.exitCode).toBe(0);
+    server = await startServer(database); // the restart closes what the killed run left open
+    await server.stop();
+    expect(server.exitCode).toBe(0);
     expect(server.output()).toContain('TLS gateway stopped'); // the last lines of a shutdown are kept
 
     const check = new DataSource(
@@ -83,14 +78,6 @@ describe('acknowledged frames survive kill -9', () => {
   });
 });
 
-interface RunningServer {
-  process: ChildProcess;
-  gatewayPort: number;
-  exited: Promise<void>;
-  /** Everything it printed so far. */
-  output(): string;
-}
-
 /**
  * A reserved slot, booked with the test app's manual clock at the fixtures' epoch, then moved to
  * span the real present: the server under test runs on the system clock.
@@ -112,35 +99,8 @@ async function reservedSlotAroundNow(database: TestDatabase) {
 }
 
 /** `npm start`'s server (from source), on the test's database, as a child process. */
-function startServer(database: TestDatabase, scratch: string): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    cwd: join(__dirname, '..'),
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      SATNET_HTTP_HOST: '127.0.0.1',
-      SATNET_HTTP_PORT: '0',
-      SATNET_GATEWAY_HOST: '127.0.0.1',
-      SATNET_GATEWAY_PORT: '0',
-      SATNET_TLS_DIR: join(scratch, 'tls'),
-      SATNET_OUTBOX_DIR: join(scratch, 'outbox'),
-      SATNET_LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.once('exit', (code) =>
-      reject(new Error(`the server exited (${code}) before listening:\n${output}`)),
-    );
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const port = /TLS gateway listening on [^:]+:(\d+)/.exec(output)?.[1];
-      if (port && output.includes('N-Server listening'))
-        resolve({ process: child, gatewayPort: Number(port), exited, output: () => output });
-    });
-  });
+function startServer(database: TestDatabase): Promise<AppProcess> {
+  return AppProcess.start({ name: 'kill', env: { DATABASE_URL: database.url } });
 }
 
 async function connect(port: number, apiKey: string, slotId: string): Promise<GatewayClient> {

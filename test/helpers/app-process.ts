@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * The real server entry (src/main.ts, as `npm run start:dev` runs it) in child processes, for
- * benches that must see what a deployment sees: each instance on an event loop of its own, on the
- * system clock, configured only by its environment. Several instances of one network share a
- * database and the local Redis under a key prefix of their own (ProcessCluster).
+ * The real server entry (src/main.ts, as `npm run start:dev` runs it) in a child process, for
+ * tests and benches that must see what a deployment sees: an event loop of its own, the system
+ * clock, configuration only by environment, and a process that can be killed (SIGKILL) for real.
+ * Several instances of one network share a database and the local Redis under a key prefix of
+ * their own (ProcessCluster).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -15,7 +16,7 @@ import { join } from 'node:path';
 const START_TIMEOUT_MS = 120_000;
 /** How long a graceful stop (SIGTERM: sessions drained, packet log flushed) may take. */
 const STOP_TIMEOUT_MS = 30_000;
-/** The start-up output kept for an error message. */
+/** The output kept (its end): for an error message, and for what a stopped process said last. */
 const KEPT_OUTPUT_CHARS = 20_000;
 /** Linux's clock ticks per second in /proc/<pid>/stat (USER_HZ, 100 on every architecture Node runs on). */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -38,17 +39,18 @@ export class AppProcess {
     readonly gatewayPort: number,
     private readonly exited: Promise<void>,
     private readonly scratch: string,
+    private readonly printed: () => string,
   ) {}
 
   /** Starts the process and resolves once both its HTTP server and its TLS gateway listen. */
   static async start({ name, env, cpuProfileDir }: AppProcessOptions): Promise<AppProcess> {
-    const scratch = mkdtempSync(join(tmpdir(), `satnet-bench-${name}-`));
+    const scratch = mkdtempSync(join(tmpdir(), `satnet-app-${name}-`));
     const profiling = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
     const child = spawn(
       process.execPath,
       [...profiling, '-r', 'ts-node/register/transpile-only', 'src/main.ts'],
       {
-        cwd: join(__dirname, '..'),
+        cwd: join(__dirname, '..', '..'),
         env: {
           ...process.env,
           SATNET_LOG_LEVEL: 'info', // the listening lines say the ports
@@ -64,10 +66,16 @@ export class AppProcess {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // 'close', not 'exit': by then its output has been read to the end.
+    const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    let output = '';
+    // Read on to the end: a full pipe would block the server's logging, and with it the server.
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-KEPT_OUTPUT_CHARS);
+    });
     try {
-      const [httpPort, gatewayPort] = await listening(child, name);
-      return new AppProcess(name, child, httpPort, gatewayPort, exited, scratch);
+      const [httpPort, gatewayPort] = await listening(child, name, () => output);
+      return new AppProcess(name, child, httpPort, gatewayPort, exited, scratch, () => output);
     } catch (error) {
       child.kill('SIGKILL');
       await exited;
@@ -101,6 +109,22 @@ export class AppProcess {
     return text;
   }
 
+  /** The end of what it printed so far (its last KEPT_OUTPUT_CHARS characters). */
+  output(): string {
+    return this.printed();
+  }
+
+  /** Its exit code once it has exited (null while it runs, or when a signal ended it). */
+  get exitCode(): number | null {
+    return this.child.exitCode;
+  }
+
+  /** A hard kill (SIGKILL): no goodbye to anyone, nothing flushed. Resolves once it is gone. */
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.stop();
+  }
+
   /** A graceful stop (SIGTERM), as an orchestrator stops it; SIGKILL if it does not end in time. */
   async stop(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
@@ -114,26 +138,22 @@ export class AppProcess {
 }
 
 /** The ports in the start-up log, once both are there; rejects if the process exits first. */
-function listening(child: ChildProcess, name: string): Promise<[number, number]> {
+function listening(child: ChildProcess, name: string, output: () => string): Promise<[number, number]> {
   return new Promise((resolve, reject) => {
-    let output = '';
     const timer = setTimeout(
-      () => reject(new Error(`${name} did not listen within ${START_TIMEOUT_MS} ms:\n${output}`)),
+      () => reject(new Error(`${name} did not listen within ${START_TIMEOUT_MS} ms:\n${output()}`)),
       START_TIMEOUT_MS,
     );
     const exit = (code: number | null) =>
-      reject(new Error(`${name} exited (${code}) before listening:\n${output}`));
+      reject(new Error(`${name} exited (${code}) before listening:\n${output()}`));
     child.once('exit', exit);
-    const read = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-KEPT_OUTPUT_CHARS);
-      const http = /N-Server listening on http:\/\/[^\s]+:(\d+)/.exec(output)?.[1];
-      const gateway = /TLS gateway listening on [^\s]+:(\d+)/.exec(output)?.[1];
+    const read = () => {
+      const http = /N-Server listening on http:\/\/[^\s]+:(\d+)/.exec(output())?.[1];
+      const gateway = /TLS gateway listening on [^\s]+:(\d+)/.exec(output())?.[1];
       if (!http || !gateway) return;
       clearTimeout(timer);
       child.off('exit', exit);
-      // Read on and drop: a full pipe would block the server's logging, and with it the server.
       child.stdout?.off('data', read);
-      child.stdout?.resume();
       resolve([Number(http), Number(gateway)]);
     };
     child.stdout?.on('data', read);
@@ -154,7 +174,7 @@ export class ProcessCluster {
     options: { cpuProfileDir?: string } = {},
   ): Promise<ProcessCluster> {
     const cluster = new ProcessCluster([]);
-    const shared = { SATNET_REDIS_KEY_PREFIX: `satnet-bench:${randomUUID()}:`, ...env };
+    const shared = { SATNET_REDIS_KEY_PREFIX: `satnet-cluster:${randomUUID()}:`, ...env };
     try {
       for (const name of names)
         cluster.instances.push(await AppProcess.start({ name, env: shared, ...options }));
