@@ -720,7 +720,9 @@ async function startNetwork(settings: [string, string | undefined][]): Promise<N
   const { ProcessCluster } = await import('../test/helpers/app-process');
   const database = await createTestDatabase();
   try {
-    const slot = await bookAcross(database);
+    const { reservedSlotAroundNow } = await import('../test/helpers/slot-around-now');
+    const booked = await reservedSlotAroundNow(database, 'across');
+    const slot = { id: booked.slotId, stationKey: booked.stationKey, missionKey: booked.missionKey };
     const cluster = await ProcessCluster.start(
       ['A', 'B'],
       {
@@ -737,51 +739,6 @@ async function startNetwork(settings: [string, string | undefined][]): Promise<N
     await database.drop();
     throw error;
   }
-}
-
-/**
- * (f)'s slot, booked on the network's database by a TestApp at the fixtures' epoch, then moved to
- * span the present, its spacecraft's TLE to today's epoch (the same orbit): A and B run on the
- * system clock, and Doppler is computed as in a live pass.
- */
-async function bookAcross(database: TestDatabase): Promise<NonNullable<Setup['cross']>['slot']> {
-  const { TestApp } = await import('../test/helpers/test-app');
-  const { reservedSlot } = await import('../test/helpers/relay-fixture');
-  const { ORBIT_NOW } = await import('../test/helpers/fixtures');
-  const { OperationalSlot } = await import('../src/booking/operational-slot.entity');
-  const { Spacecraft } = await import('../src/spacecraft/spacecraft.entity');
-  const { DataSource } = await import('typeorm');
-  const t = await TestApp.start({}, database);
-  try {
-    t.clock.set(ORBIT_NOW);
-    const slot = await reservedSlot(t, 'across');
-    const now = new Date();
-    const source = t.app.get(DataSource);
-    await source.getRepository(OperationalSlot).update(slot.slotId, {
-      startAt: new Date(now.getTime() - 60_000),
-      endAt: new Date(now.getTime() + 3_600_000),
-    });
-    const spacecraft = await source
-      .getRepository(Spacecraft)
-      .findOneByOrFail({ identifier: slot.spacecraft });
-    await source
-      .getRepository(Spacecraft)
-      .update(spacecraft.id, { tleLine1: withEpoch(spacecraft.tleLine1 ?? '', now), tleEpoch: now });
-    return { id: slot.slotId, stationKey: slot.stationKey, missionKey: slot.missionKey };
-  } finally {
-    await t.stop();
-  }
-}
-
-/** A TLE's first line with its epoch (columns 19-32, YYDDD.DDDDDDDD) set to `at`, checksum redone. */
-function withEpoch(line1: string, at: Date): string {
-  const yearStart = Date.UTC(at.getUTCFullYear(), 0, 1);
-  const day = 1 + (at.getTime() - yearStart) / 86_400_000;
-  const epoch = `${String(at.getUTCFullYear() % 100).padStart(2, '0')}${day.toFixed(8).padStart(12, '0')}`;
-  const line = `${line1.slice(0, 18)}${epoch}${line1.slice(32, 68)}`;
-  let sum = 0;
-  for (const c of line) sum += c === '-' ? 1 : /\d/.test(c) ? Number(c) : 0;
-  return `${line}${sum % 10}`;
 }
 
 /** The event loop delay of each instance over a phase, from its /metrics (read again, reset). */

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 import { DataSource } from 'typeorm';
-import { OperationalSlot } from '../src/booking/operational-slot.entity';
 import { GatewayClient } from '../src/client/gateway-client';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { ENTITIES } from '../src/entities';
 import { AppProcess } from './helpers/app-process';
-import { ORBIT_NOW } from './helpers/fixtures';
-import { frames, reservedSlot } from './helpers/relay-fixture';
-import { TestApp } from './helpers/test-app';
+import { frames } from './helpers/relay-fixture';
+import { reservedSlotAroundNow } from './helpers/slot-around-now';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database';
 
 /** Frames the station keeps unanswered at any moment, as a pipelining client does. */
@@ -33,7 +31,7 @@ describe('acknowledged frames survive kill -9', () => {
   });
 
   it('keeps every acknowledged frame, writes none twice, and ends the killed sessions at restart', async () => {
-    const slot = await reservedSlotAroundNow(database);
+    const slot = await reservedSlotAroundNow(database, 'kill');
     server = await startServer(database);
     const station = await connect(server.gatewayPort, slot.stationKey, slot.slotId);
     const mission = await connect(server.gatewayPort, slot.missionKey, slot.slotId);
@@ -77,26 +75,6 @@ describe('acknowledged frames survive kill -9', () => {
     }
   });
 });
-
-/**
- * A reserved slot, booked with the test app's manual clock at the fixtures' epoch, then moved to
- * span the real present: the server under test runs on the system clock.
- */
-async function reservedSlotAroundNow(database: TestDatabase) {
-  const t = await TestApp.start({}, database);
-  try {
-    t.clock.set(ORBIT_NOW);
-    const slot = await reservedSlot(t, 'kill');
-    const now = Date.now();
-    await t.app
-      .get(DataSource)
-      .getRepository(OperationalSlot)
-      .update(slot.slotId, { startAt: new Date(now - 60_000), endAt: new Date(now + 3_600_000) });
-    return slot;
-  } finally {
-    await t.stop();
-  }
-}
 
 /** `npm start`'s server (from source), on the test's database, as a child process. */
 function startServer(database: TestDatabase): Promise<AppProcess> {
