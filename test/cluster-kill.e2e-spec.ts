@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { GatewayClient } from '../src/client/gateway-client';
 import { ProcessCluster } from './helpers/app-process';
+import { TEST_REDIS_URL } from './helpers/cluster';
 import { frames, next } from './helpers/relay-fixture';
 import { reservedSlotAroundNow } from './helpers/slot-around-now';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database';
@@ -46,7 +47,7 @@ describe('an instance killed with SIGKILL mid-slot', () => {
     const slot = await reservedSlotAroundNow(database, 'sigkill');
     cluster = await ProcessCluster.start(['A', 'B'], {
       DATABASE_URL: database.url,
-      SATNET_REDIS_URL: 'redis://127.0.0.1:6379/0',
+      SATNET_REDIS_URL: TEST_REDIS_URL,
       SATNET_PRESENCE_TTL_SECONDS: String(PRESENCE_TTL_SECONDS),
     });
     const [a, b] = cluster.instances;

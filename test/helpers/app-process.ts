@@ -120,15 +120,18 @@ export class AppProcess {
   }
 
   /** A hard kill (SIGKILL): no goodbye to anyone, nothing flushed. Resolves once it is gone. */
-  async kill(): Promise<void> {
-    this.child.kill('SIGKILL');
-    await this.stop();
+  kill(): Promise<void> {
+    return this.end('SIGKILL');
   }
 
   /** A graceful stop (SIGTERM), as an orchestrator stops it; SIGKILL if it does not end in time. */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    return this.end('SIGTERM');
+  }
+
+  private async end(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
-      this.child.kill('SIGTERM');
+      this.child.kill(signal);
       const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
       await this.exited;
       clearTimeout(timer);

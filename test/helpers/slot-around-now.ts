@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { DataSource } from 'typeorm';
 import { OperationalSlot } from '../../src/booking/operational-slot.entity';
+import { tleChecksum } from '../../src/orbit/tle';
 import { Spacecraft } from '../../src/spacecraft/spacecraft.entity';
 import { ORBIT_NOW } from './fixtures';
 import { reservedSlot, type ReservedSlot } from './relay-fixture';
@@ -41,7 +42,5 @@ function withEpoch(line1: string, at: Date): string {
   const day = 1 + (at.getTime() - yearStart) / 86_400_000;
   const epoch = `${String(at.getUTCFullYear() % 100).padStart(2, '0')}${day.toFixed(8).padStart(12, '0')}`;
   const line = `${line1.slice(0, 18)}${epoch}${line1.slice(32, 68)}`;
-  let sum = 0;
-  for (const c of line) sum += c === '-' ? 1 : /\d/.test(c) ? Number(c) : 0;
-  return `${line}${sum % 10}`;
+  return `${line}${tleChecksum(line)}`;
 }
