@@ -81,3 +81,46 @@ describe('replanning keeps bookings', () => {
     );
   });
 });
+
+/**
+ * A full replan must not hold booking calls for its whole length (issue 13): on SQLite every
+ * statement completes at once, and a replan that never let the event loop turn answered no
+ * request until its last station was stored.
+ */
+describe('booking during a full replan', () => {
+  const STATIONS = 12;
+  let t: TestApp;
+  let mission: string;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ SATNET_PLANNING_HORIZON_DAYS: '1' });
+    t.clock.set(ORBIT_NOW);
+    const gs = (await t.operator('gs-busy')).token;
+    mission = (await t.operator('mission-busy')).token;
+    await t.http('POST', '/api/spacecraft', { token: mission, body: spacecraftConfig('BUSYSAT') });
+    for (let i = 0; i < STATIONS; i++) {
+      const location = { latitude: 42.17 - i, longitude: -8.69 + i * 10, altitude: 460 };
+      await t.http('POST', '/api/ground-stations', {
+        token: gs,
+        body: stationConfig(`BusyGS${i}`, { location }),
+      });
+      await t.http('POST', `/api/ground-stations/BusyGS${i}/rules`, { token: gs, body: ALWAYS });
+    }
+  });
+  afterAll(() => t.stop());
+
+  it('answers a slot list asked for while every station is being replanned, before the replan ends', async () => {
+    const finished: string[] = [];
+    const replan = t.app
+      .get(SlotPlanner)
+      .replan({})
+      .then(() => finished.push('replan'));
+    const list = t.rpc('get_operational_slots', ['BUSYSAT'], mission).then((reply) => {
+      finished.push('slot list');
+      return reply;
+    });
+    const [reply] = await Promise.all([list, replan]);
+    expect(reply.result.OperationSlot.length).toBeGreaterThan(0);
+    expect(finished).toEqual(['slot list', 'replan']);
+  });
+});

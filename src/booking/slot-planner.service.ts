@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { AvailabilityService } from '../availability/availability.service';
 import { Clock } from '../common/clock';
@@ -25,7 +26,7 @@ import { type SlotScope, SlotsRepository } from './slots.repository';
 
 /** Passes reaching back this far are computed whole, so a slot in progress is seen unchanged. */
 const LOOK_BACK_MS = 3 * 3600_000;
-/** Stations a full replan stores at once (storeByStation). */
+/** Stations a full replan stores at once on MySQL (storeByStation); SQLite stores one at a time. */
 const STORES_AT_ONCE = 2;
 /** The periodic replanning of everything, which rolls the horizon forward. */
 export const REPLAN_JOB = 'booking.replan-all';
@@ -171,7 +172,7 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
       }
       // Pass search is CPU work: let requests in between spacecraft (tens of ms each), or a
       // full plan would hold every booking call for seconds.
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     return planned;
   }
@@ -237,7 +238,8 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
     const queue = [...byStation];
     // Two stations at a time, on two connections: while the database stores one station's rows,
     // this process builds the next one's statements (bench/planning.ts (1): one at a time left
-    // each side idle while the other worked). SQLite runs them one after the other anyway.
+    // each side idle while the other worked). SQLite runs transactions one after the other
+    // anyway: a second store queued there would only make a booking call wait for two.
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const [stationId, ofStation] = next;
@@ -245,9 +247,13 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
         total.created += result.created;
         total.updated += result.updated;
         total.removed += result.removed;
+        // On SQLite every statement completes at once, so the stores chain as promise callbacks
+        // and the event loop would not read a request until the last station was stored (booking
+        // during a full replan waited ~10 s, bench/planning.ts): requests get a turn between stations.
+        await nextTurn();
       }
     };
-    await Promise.all(Array.from({ length: STORES_AT_ONCE }, worker));
+    await Promise.all(Array.from({ length: this.db.kind === 'mysql' ? STORES_AT_ONCE : 1 }, worker));
     return total;
   }
 
@@ -274,7 +280,10 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
       ...existingBefore.map((s) => s.stationId),
       ...planned.map((p) => p.stationId),
     ]);
-    const existing = (await this.slots.live(scope, now, range)).map((slot) => ({
+    // Read again under the locks on MySQL; SQLite runs one transaction at a time, so what was
+    // read is still what is stored.
+    const current = this.db.kind === 'mysql' ? await this.slots.live(scope, now, range) : existingBefore;
+    const existing = current.map((slot) => ({
       ...slot,
       start: slot.startAt,
       end: slot.endAt,
