@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Logger } from '@nestjs/common';
 import { PACKET_PURGE_JOB } from '../src/archive/packet-retention.service';
+import { ENDED_SLOT_PURGE_JOB } from '../src/booking/ended-slot-purge';
 import { SlotsRepository } from '../src/booking/slots.repository';
 import { HOLD_SWEEP_JOB } from '../src/booking/booking.service';
 import { REPLAN_JOB } from '../src/booking/slot-planner.service';
@@ -72,6 +73,7 @@ describe('background jobs that fail leave the server serving', () => {
     expect(runner.scheduled.sort()).toEqual(
       [
         HOLD_SWEEP_JOB,
+        ENDED_SLOT_PURGE_JOB,
         PACKET_PURGE_JOB,
         REPLAN_JOB,
         SLOT_END_JOB,
@@ -90,6 +92,7 @@ describe('background jobs that fail leave the server serving', () => {
     [WS_KEEPALIVE_JOB, () => jest.spyOn(t.app.get(WsGateway), 'keepAlive')],
     [SLOT_SETTLE_JOB, () => jest.spyOn(t.app.get(SlotLifecycle), 'unsettled')],
     [PACKET_PURGE_JOB, () => jest.spyOn(t.app.get(PacketsRepository), 'deleteOlderThan')],
+    [ENDED_SLOT_PURGE_JOB, () => jest.spyOn(t.app.get(SlotsRepository), 'stationIds')],
   ];
 
   it.each(periodic)('%s: a failed run is logged with the job name', async (job, dependency) => {

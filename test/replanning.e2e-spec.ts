@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import { DataSource } from 'typeorm';
+import { ENDED_SLOT_GRACE_MS, ENDED_SLOT_PURGE_JOB } from '../src/booking/ended-slot-purge';
 import { REPLAN_JOB, SlotPlanner } from '../src/booking/slot-planner.service';
 import { JobRunner } from '../src/common/jobs';
 import { nudgedIss, ORBIT_NOW, spacecraftConfig, stationConfig } from './helpers/fixtures';
@@ -13,6 +15,21 @@ interface Slot {
   state: string;
 }
 
+/** An app at ORBIT_NOW with one station, always available, and one spacecraft: `<name>GS`, `<NAME>SAT`. */
+async function oneStationNetwork(name: string): Promise<{ t: TestApp; gs: string; mission: string }> {
+  const t = await TestApp.start({ SATNET_PLANNING_HORIZON_DAYS: '1' });
+  t.clock.set(ORBIT_NOW);
+  const gs = (await t.operator(`gs-${name.toLowerCase()}`)).token;
+  const mission = (await t.operator(`mission-${name.toLowerCase()}`)).token;
+  await t.http('POST', '/api/ground-stations', { token: gs, body: stationConfig(`${name}GS`) });
+  await t.http('POST', `/api/ground-stations/${name}GS/rules`, { token: gs, body: ALWAYS });
+  await t.http('POST', '/api/spacecraft', {
+    token: mission,
+    body: spacecraftConfig(`${name.toUpperCase()}SAT`),
+  });
+  return { t, gs, mission };
+}
+
 /** Replanning (issue 13): the hourly roll plans only what the horizon moved into; bookings stay. */
 describe('replanning keeps bookings', () => {
   let t: TestApp;
@@ -20,13 +37,7 @@ describe('replanning keeps bookings', () => {
   let mission: string;
 
   beforeAll(async () => {
-    t = await TestApp.start({ SATNET_PLANNING_HORIZON_DAYS: '1' });
-    t.clock.set(ORBIT_NOW);
-    gs = (await t.operator('gs-plan')).token;
-    mission = (await t.operator('mission-plan')).token;
-    await t.http('POST', '/api/ground-stations', { token: gs, body: stationConfig('PlanGS') });
-    await t.http('POST', '/api/ground-stations/PlanGS/rules', { token: gs, body: ALWAYS });
-    await t.http('POST', '/api/spacecraft', { token: mission, body: spacecraftConfig('PLANSAT') });
+    ({ t, gs, mission } = await oneStationNetwork('Plan'));
   });
   afterAll(() => t.stop());
 
@@ -122,5 +133,64 @@ describe('booking during a full replan', () => {
     const [reply] = await Promise.all([list, replan]);
     expect(reply.result.OperationSlot.length).toBeGreaterThan(0);
     expect(finished).toEqual(['slot list', 'replan']);
+  });
+});
+
+/**
+ * Ended FREE slots go (issue 13): a slot list walks a spacecraft's slots from its oldest start, so
+ * months of unbooked passes left in place slowed every page. Booked slots stay, with their reports.
+ */
+describe('removing ended FREE slots', () => {
+  let t: TestApp;
+  let gs: string;
+  let mission: string;
+
+  beforeAll(async () => {
+    ({ t, gs, mission } = await oneStationNetwork('Ended'));
+  });
+  afterAll(() => t.stop());
+
+  const listed = async (): Promise<Slot[]> =>
+    (await t.rpc('get_operational_slots', { identifier: 'EndedGS', limit: 1000 }, gs)).result.OperationSlot;
+  const stored = async (): Promise<{ id: string; state: string; endAt: string }[]> =>
+    (await t.app.get(DataSource).query('SELECT id, state, endAt FROM operational_slots')).map(
+      (row: { id: string; state: string; endAt: string | Date }) => ({
+        ...row,
+        endAt: new Date(row.endAt instanceof Date ? row.endAt : `${row.endAt}Z`).toISOString(),
+      }),
+    );
+
+  it('removes FREE slots that ended, keeps booked ones and everything still to come', async () => {
+    const slots = await listed();
+    expect(slots.length).toBeGreaterThan(3);
+    const [booked] = slots;
+    expect((await t.rpc('select_slots', ['ENDEDSAT', [booked.identifier]], mission)).result).toBeDefined();
+    expect((await t.rpc('confirm_selections', ['EndedGS', [booked.identifier]], gs)).result).toBeDefined();
+    // Past the end of the third slot, and the grace after it: the first three have ended.
+    t.clock.set(new Date(Date.parse(slots[2].slotEnd) + ENDED_SLOT_GRACE_MS));
+    const still = await listed();
+    const before = await stored();
+
+    await t.app.get(JobRunner).tick(ENDED_SLOT_PURGE_JOB);
+
+    const after = await stored();
+    const endedFree = before.filter(
+      (row) => row.state === 'FREE' && row.endAt <= t.clock.now().toISOString(),
+    );
+    // The two unbooked slots listed first, and any that had ended before the test began.
+    expect(endedFree.map((row) => row.id)).toEqual(
+      expect.arrayContaining([slots[1].identifier, slots[2].identifier]),
+    );
+    expect(after.map((row) => row.id).sort()).toEqual(
+      before
+        .filter((row) => !endedFree.includes(row))
+        .map((row) => row.id)
+        .sort(),
+    );
+    expect(await listed()).toEqual(still); // nothing a list shows changed
+    const report = await t.http('GET', `/api/spacecraft/ENDEDSAT/slots/${booked.identifier}/report`, {
+      token: mission,
+    });
+    expect(report.status).toBe(200);
   });
 });

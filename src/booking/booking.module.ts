@@ -9,6 +9,7 @@ import { StationsModule } from '../stations/stations.module';
 import { BookingNotifier } from './booking-notifier';
 import { BookingParties } from './booking-parties';
 import { BookingService } from './booking.service';
+import { EndedSlotPurge } from './ended-slot-purge';
 import { SlotLedger } from './slot-ledger';
 import { SlotLifecycle } from './slot-lifecycle';
 import { PartiesRepository } from './parties.repository';
@@ -26,6 +27,7 @@ import { SlotsRepository } from './slots.repository';
     PartiesRepository,
     BookingParties,
     BookingNotifier,
+    EndedSlotPurge,
   ],
   exports: [BookingService, SlotPlanner, SlotLifecycle, AvailabilityModule],
 })

@@ -299,6 +299,30 @@ export class SlotsRepository {
     }
   }
 
+  /** Every station's id (the purge of ended FREE slots goes station by station). */
+  async stationIds(): Promise<string[]> {
+    const rows: { id: string }[] = await this.db
+      .manager()
+      .query('SELECT id FROM ground_stations ORDER BY id');
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Deletes at most `maxRows` FREE slots of the station that ended by `endedBy` (found through
+   * idx_slots_station_occupancy) and returns how many went. Two statements rather than
+   * DELETE … LIMIT, which SQLite allows only in a compile option.
+   */
+  async deleteEndedFree(stationId: string, endedBy: Date, maxRows: number): Promise<number> {
+    const rows: { id: string }[] = await this.db
+      .manager()
+      .query(
+        `SELECT id FROM operational_slots WHERE stationId = ? AND state = 'FREE' AND endAt <= ? LIMIT ${Number(maxRows)}`,
+        [stationId, this.value('endAt', endedBy)],
+      );
+    await this.delete(rows.map((row) => row.id));
+    return rows.length;
+  }
+
   async delete(ids: string[]): Promise<void> {
     for (let i = 0; i < ids.length; i += 500) await this.slots.delete({ id: In(ids.slice(i, i + 500)) });
   }
