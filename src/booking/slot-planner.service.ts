@@ -11,6 +11,7 @@ import { Database } from '../database/database.service';
 import { retryOnConflict } from '../database/retry';
 import { coarseStepS, findPassesForSites } from '../orbit/passes';
 import { TleError } from '../orbit/tle';
+import { TrackCache } from '../orbit/track-cache';
 import { compatiblePairs } from '../radio/compatibility';
 import type { ScChannel } from '../spacecraft/sc-channel.entity';
 import { tleOf } from '../spacecraft/spacecraft-mapper';
@@ -64,6 +65,8 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
    * this process (a restart begins with a full replan), never needed for correctness.
    */
   private plannedUntil: Date | undefined;
+  /** Each spacecraft's sampled track, for the next replan of a station or rule (memory: TRACK_CACHE_ENTRIES). */
+  private readonly tracks = new TrackCache();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -155,8 +158,9 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
     // by a fraction of a second as the clock moved, and every replan rewrote every slot.
     const stepMs = coarseStepS({ minDurationS: this.config.booking.minSlotSeconds }) * 1000;
     const from = new Date(Math.floor((span.searchFrom.getTime() - LOOK_BACK_MS) / stepMs) * stepMs);
-    // Passes are followed past the horizon so one starting just before it is not cut short.
-    const to = new Date(span.horizonEnd.getTime() + LOOK_BACK_MS);
+    // Passes are followed past the horizon so one starting just before it is not cut short. On
+    // the step grid too, so that the tracks kept from one plan serve the next (track-cache.ts).
+    const to = new Date(Math.ceil((span.horizonEnd.getTime() + LOOK_BACK_MS) / stepMs) * stepMs);
     const stations = (await this.stations.loadMany()).filter(
       (s) => !scope.stationIds || scope.stationIds.includes(s.station.id),
     );
@@ -197,7 +201,7 @@ export class SlotPlanner implements OnModuleInit, OnApplicationBootstrap {
         usable.map(({ station }) => groundSite(station)),
         from,
         to,
-        { minDurationS: this.config.booking.minSlotSeconds },
+        { minDurationS: this.config.booking.minSlotSeconds, tracks: this.tracks.source(sc.id) },
       );
     } catch (error) {
       if (!(error instanceof TleError)) throw error;

@@ -39,6 +39,8 @@ export interface PassSearchOptions {
   minDurationS: number;
   /** Coarse step; defaults to `minDurationS`, must not exceed it, capped at `MAX_STEP_S`. */
   stepS?: number;
+  /** Where the samples come from; sampled afresh by default. */
+  tracks?: TrackSource;
 }
 
 /** Longest coarse step: keeps the interpolation error of the track at metres (track.ts). */
@@ -91,13 +93,21 @@ export function findPassesForSites(
     );
   }
   if (sites.length === 0 || to.getTime() === from.getTime()) return sites.map(() => []);
-  const track = sampleTrack(tle, from.getTime(), to.getTime(), stepS);
+  const track = (options.tracks ?? FRESH).track(tle, from.getTime(), to.getTime(), stepS);
   const frames = sites.map(siteFrame);
   const inReach = samplesInReach(track, frames);
   return sites.map((site, j) =>
     passesOver(new SiteScan(track, site, frames[j], inReach[j]), track, options.minDurationS),
   );
 }
+
+/** Where a pass search gets its samples: sampleTrack itself, or a source that keeps them (track-cache.ts). */
+export interface TrackSource {
+  /** Must return exactly what `sampleTrack(tle, startMs, endMs, stepS)` does. */
+  track(tle: Tle, startMs: number, endMs: number, stepS: number): SampledTrack;
+}
+
+const FRESH: TrackSource = { track: sampleTrack };
 
 function passesOver(scan: SiteScan, track: SampledTrack, minDurationS: number): Pass[] {
   const windows = scan.windows();
