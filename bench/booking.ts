@@ -12,8 +12,10 @@
  * one call of each kind makes when it runs alone, how long each booking call held its stations
  * (every other call for them waits meanwhile), and the load average; with the database server
  * on this machine, its process's CPU time per operation too (read from /proc: it counts whatever
- * else the server ran meanwhile). Then the number of double bookings, counted straight from the
- * database (must be 0).
+ * else the server ran meanwhile), and the clients' process's. From those, the ceilings the machine
+ * sets: its cores over the CPU time of an operation, and the mean latency 51 callers who always
+ * wait for their answer must see at a given throughput (Little's law). Then the number of double
+ * bookings, counted straight from the database (must be 0).
  *
  *   npm run bench:booking                                                   (MySQL: 127.0.0.1:3306/test)
  *   DATABASE_URL=sqlite: npm run bench:booking                              (a fresh SQLite file)
@@ -50,6 +52,8 @@ interface ContestResult {
   won: number;
   lost: number;
   seconds: number;
+  /** CPU time of the clients' process over the contest (µs). */
+  cpuMicros: number;
 }
 
 function percentile(values: number[], p: number): number {
@@ -109,11 +113,18 @@ async function contest(job: ContestJob): Promise<ContestResult> {
 
   let finished = false;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const owner = stationOwner(() => finished);
   await Promise.all(job.missions.map((m) => mission(m.token, m.spacecraft)));
   finished = true;
   await owner;
-  return { latencies, ...stats, seconds: (performance.now() - started) / 1000 };
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    latencies,
+    ...stats,
+    seconds: (performance.now() - started) / 1000,
+    cpuMicros: cpu.user + cpu.system,
+  };
 }
 
 /** Every page of a slot list (the list is paged since issue 13; the default page is small). */
@@ -326,6 +337,23 @@ async function main(): Promise<void> {
         `  database CPU:      ${(((databaseAfter - databaseBefore) * 1000) / ops).toFixed(2)} ms/operation ` +
           `(the whole database server process on this machine: ${(databaseAfter - databaseBefore).toFixed(2)} s over the contest)`,
       );
+    const clientsMs = result.cpuMicros / 1000 / ops;
+    console.log(
+      `  clients CPU:       ${clientsMs.toFixed(2)} ms/operation (their process, JSON-RPC over HTTP)`,
+    );
+    // What the machine allows, from the figures above: every operation costs this much CPU in
+    // all, and 51 callers who always wait for an answer see, on average, 51 / throughput each.
+    const cpuMs =
+      (cpu.user + cpu.system) / 1000 / ops +
+      clientsMs +
+      (((databaseAfter ?? 0) - (databaseBefore ?? 0)) * 1000) / ops;
+    const callers = OPERATORS + 1;
+    console.log(
+      `  ceilings:          ${availableParallelism()} cores / ${cpuMs.toFixed(2)} ms CPU per operation (server, database, clients) ` +
+        `= ${((availableParallelism() * 1000) / cpuMs).toFixed(0)} ops/s at most; with ${callers} callers always waiting, ` +
+        `the mean latency is ${callers} / throughput (${((callers / opsPerSecond) * 1000).toFixed(0)} ms now; ` +
+        `a mean of 50 ms needs ${(callers / 0.05).toFixed(0)} ops/s)`,
+    );
     console.log(
       `  SQL statements:    ${(total(statements) / ops).toFixed(2)} per operation (${describe(statements, ops)})`,
     );
