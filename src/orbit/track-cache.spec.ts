@@ -60,16 +60,24 @@ describe('TrackCache', () => {
     );
   });
 
-  it('keeps at most its number of tracks, dropping the least recently used', () => {
-    const cache = new TrackCache(2);
+  it('keeps at most its number of tracks: a new one waits until a kept one has been idle long enough', () => {
+    let now = 0;
+    const cache = new TrackCache(2, undefined, 1000, () => now);
     const window = [START, START + 6 * HOUR_MS] as const;
     const buffer = (key: string) => cache.track(key, iss, ...window, STEP_S).states.buffer;
     const a = buffer('a');
     const b = buffer('b');
-    expect(buffer('a')).toBe(a); // kept, and now the most recent
-    const c = buffer('c'); // drops b
-    expect(buffer('a')).toBe(a);
-    expect(buffer('b')).not.toBe(b); // sampled again; drops c
+    // Full of tracks in use: c is sampled each time, a and b stay (a replan of a larger network
+    // than the cache still finds these two).
+    const c = buffer('c');
     expect(buffer('c')).not.toBe(c);
+    expect(buffer('a')).toBe(a);
+    now = 600;
+    expect(buffer('b')).toBe(b); // b is now the most recently used
+    now = 1100; // a idle for 1100 ms, b for 500
+    const kept = buffer('c'); // takes a's place
+    expect(buffer('c')).toBe(kept);
+    expect(buffer('b')).toBe(b);
+    expect(buffer('a')).not.toBe(a);
   });
 });

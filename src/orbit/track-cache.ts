@@ -4,8 +4,10 @@ import { STATE_STRIDE } from './propagator';
 import { TleError, type Tle } from './tle';
 import { sampleTrack, type SampledTrack } from './track';
 
-/** Tracks kept at most (least recently used go first): ~290 KB each for 8 days at 120 s. */
+/** Tracks kept at most: ~290 KB each for 8 days at 120 s. */
 export const TRACK_CACHE_ENTRIES = 256;
+/** A track unused this long may make room for another (a deleted spacecraft's, say). */
+export const TRACK_CACHE_IDLE_MS = 3_600_000;
 /** A track is sampled this far past the window asked for, so the next windows, a little later, fit in it. */
 export const TRACK_CACHE_MARGIN_MS = 86_400_000;
 
@@ -13,6 +15,7 @@ interface Entry {
   readonly line1: string;
   readonly line2: string;
   readonly track: SampledTrack;
+  usedAt: number;
 }
 
 /**
@@ -23,6 +26,10 @@ interface Entry {
  * sampling would give (times are whole steps from the window's start, and every sample sits at
  * the same instant), so the passes found are identical to the millisecond. A window off the grid,
  * or a different TLE or step, is sampled afresh.
+ *
+ * When it is full of tracks in use, a new spacecraft's track is not kept (rather than dropping the
+ * least recently used): a replan goes through every spacecraft in turn, and in a network larger
+ * than the cache, dropping the oldest would make every look-up miss; this way as many hit as fit.
  */
 export class TrackCache {
   private readonly entries = new Map<string, Entry>();
@@ -30,6 +37,8 @@ export class TrackCache {
   constructor(
     private readonly maxEntries = TRACK_CACHE_ENTRIES,
     private readonly marginMs = TRACK_CACHE_MARGIN_MS,
+    private readonly idleMs = TRACK_CACHE_IDLE_MS,
+    private readonly nowMs: () => number = () => performance.now(),
   ) {}
 
   /** The pass search's source of samples for the spacecraft `key` (PassSearchOptions.tracks). */
@@ -42,21 +51,33 @@ export class TrackCache {
     const stepMs = stepS * 1000;
     const onGrid = Number.isInteger(stepMs) && (endMs - startMs) % stepMs === 0;
     if (!onGrid) return sampleTrack(tle, startMs, endMs, stepS);
+    const now = this.nowMs();
     const kept = this.entries.get(key);
     if (kept) {
       this.entries.delete(key); // most recently used last
       if (kept.line1 === tle.line1 && kept.line2 === tle.line2) {
         const view = viewOf(kept.track, startMs, endMs, stepMs);
         if (view) {
+          kept.usedAt = now;
           this.entries.set(key, kept);
           return view;
         }
       }
+    } else if (!this.makeRoom(now)) {
+      return sampleTrack(tle, startMs, endMs, stepS);
     }
     const track = this.sampleWithMargin(tle, startMs, endMs, stepMs);
-    this.entries.set(key, { line1: tle.line1, line2: tle.line2, track });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, { line1: tle.line1, line2: tle.line2, track, usedAt: now });
     return viewOf(track, startMs, endMs, stepMs) as SampledTrack;
+  }
+
+  /** Whether a new track may be kept: there is room, or the least recently used one has been idle long enough to go. */
+  private makeRoom(now: number): boolean {
+    if (this.entries.size < this.maxEntries) return true;
+    const [oldestKey, oldest] = this.entries.entries().next().value as [string, Entry];
+    if (now - oldest.usedAt < this.idleMs) return false;
+    this.entries.delete(oldestKey);
+    return true;
   }
 
   /** The window and the margin after it; only the window when SGP4 fails in the margin (a decaying orbit). */
