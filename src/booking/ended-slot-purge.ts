@@ -15,7 +15,7 @@ const BATCH_ROWS = 2000;
 
 /**
  * Removes FREE slots once they have ended: nobody booked them and nobody can any more
- * (docs/api.md "Slot states and actions"). Left in place, every slot list would walk them: a list
+ * (docs/api.md "States and transitions"). Left in place, every slot list would walk them: a list
  * reads a spacecraft's or station's slots in start order from its oldest, and a year of unbooked
  * passes (~100,000 slots for a spacecraft over 50 stations) made one page take 300 ms on MariaDB
  * and 77 ms on SQLite instead of 8 and 5 (issue 13). Booked slots stay: they are the history

@@ -2,7 +2,7 @@
 import type { TrackSource } from './passes';
 import { STATE_STRIDE } from './propagator';
 import { TleError, type Tle } from './tle';
-import { sampleTrack, type SampledTrack } from './track';
+import { maxRadiusKm, sampleTrack, type SampledTrack } from './track';
 
 /** Tracks kept at most: ~290 KB each for 8 days at 120 s. */
 export const TRACK_CACHE_ENTRIES = 256;
@@ -114,8 +114,5 @@ function viewOf(
   const times = new Float64Array(count);
   for (let k = 0; k < count; k++) times[k] = k * stepS;
   const states = track.states.subarray(first * STATE_STRIDE, (first + count) * STATE_STRIDE);
-  let maxRadiusKm = 0;
-  for (let o = 0; o < states.length; o += STATE_STRIDE)
-    maxRadiusKm = Math.max(maxRadiusKm, Math.hypot(states[o], states[o + 1], states[o + 2]));
-  return { startMs, stepS, times, states, count, maxRadiusKm };
+  return { startMs, stepS, times, states, count, maxRadiusKm: maxRadiusKm(states) };
 }

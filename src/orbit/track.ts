@@ -32,15 +32,20 @@ export function sampleTrack(tle: Tle, startMs: number, endMs: number, stepS: num
   const count = Math.ceil(durationS / stepS - 1e-9) + 1;
   const times = new Float64Array(count);
   const states = new Float64Array(count * STATE_STRIDE);
-  let maxRadiusKm = 0;
   for (let k = 0; k < count; k++) {
     const t = k === count - 1 ? durationS : k * stepS;
-    const o = k * STATE_STRIDE;
     times[k] = t;
-    propagateEcfInto(tle, startMs + t * 1000, states, o);
-    maxRadiusKm = Math.max(maxRadiusKm, Math.hypot(states[o], states[o + 1], states[o + 2]));
+    propagateEcfInto(tle, startMs + t * 1000, states, k * STATE_STRIDE);
   }
-  return { startMs, stepS, times, states, count, maxRadiusKm };
+  return { startMs, stepS, times, states, count, maxRadiusKm: maxRadiusKm(states) };
+}
+
+/** The largest geocentric distance (km) among `states` (STATE_STRIDE numbers per sample). */
+export function maxRadiusKm(states: Float64Array): number {
+  let max = 0;
+  for (let o = 0; o < states.length; o += STATE_STRIDE)
+    max = Math.max(max, Math.hypot(states[o], states[o + 1], states[o + 2]));
+  return max;
 }
 
 /** Index k of the sample interval [times[k], times[k+1]] containing t (clamped to the track). */
