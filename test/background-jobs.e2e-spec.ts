@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Logger } from '@nestjs/common';
 import { PACKET_PURGE_JOB } from '../src/archive/packet-retention.service';
+import { CHANGE_HOLE_JOB } from '../src/booking/change-log-watermark';
 import { ENDED_SLOT_PURGE_JOB } from '../src/booking/ended-slot-purge';
 import { SlotsRepository } from '../src/booking/slots.repository';
 import { HOLD_SWEEP_JOB } from '../src/booking/booking.service';
@@ -73,6 +74,7 @@ describe('background jobs that fail leave the server serving', () => {
     expect(runner.scheduled.sort()).toEqual(
       [
         HOLD_SWEEP_JOB,
+        CHANGE_HOLE_JOB,
         ENDED_SLOT_PURGE_JOB,
         PACKET_PURGE_JOB,
         REPLAN_JOB,

@@ -9,6 +9,7 @@ import { StationsModule } from '../stations/stations.module';
 import { BookingNotifier } from './booking-notifier';
 import { BookingParties } from './booking-parties';
 import { BookingService } from './booking.service';
+import { ChangeLogWatermark } from './change-log-watermark';
 import { EndedSlotPurge } from './ended-slot-purge';
 import { SlotLedger } from './slot-ledger';
 import { SlotLifecycle } from './slot-lifecycle';
@@ -27,6 +28,7 @@ import { SlotsRepository } from './slots.repository';
     PartiesRepository,
     BookingParties,
     BookingNotifier,
+    ChangeLogWatermark,
     EndedSlotPurge,
   ],
   exports: [BookingService, SlotPlanner, SlotLifecycle, AvailabilityModule],

@@ -13,6 +13,7 @@ import { Database } from '../database/database.service';
 import { retryOnConflict } from '../database/retry';
 import { Metrics } from '../metrics/metrics.service';
 import { BookingParties, type Party } from './booking-parties';
+import { ChangeLogWatermark } from './change-log-watermark';
 import { SLOT_PAGE, type SlotListQueryDto } from './dto/booking.dto';
 import type { OperationalSlot } from './operational-slot.entity';
 import { slotFailure, type SlotFailure, SlotsRejectedError } from './slot-rejections';
@@ -65,6 +66,7 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     private readonly deletion: UserDeletion,
     private readonly jobs: JobRunner,
     private readonly metrics: Metrics,
+    private readonly watermark: ChangeLogWatermark,
   ) {}
 
   /** Booking calls wait here per station, holding no connection (see KeyedQueue). */
@@ -188,7 +190,8 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
     cursor = 0,
   ): Promise<{ side: 'station' | 'spacecraft'; changes: SlotChangeView[]; nextCursor: number }> {
     const party = await this.parties.resolve(ctx, identifier, 'either');
-    const page = await this.slots.changesSince(party.side, party.ownerId, identifier, cursor);
+    const upTo = await this.watermark.current();
+    const page = await this.slots.changesSince(party.side, party.ownerId, identifier, cursor, upTo);
     return { side: party.side, changes: page.map(slotChangeView), nextCursor: page.at(-1)?.id ?? cursor };
   }
 
@@ -198,7 +201,16 @@ export class BookingService implements OnModuleInit, OnApplicationBootstrap {
    */
   async changesVisibleTo(actor: Actor, cursor: number, limit: number): Promise<SlotChangeView[]> {
     const owner = actor.role === 'ADMIN' ? null : actor.userId;
-    return (await this.slots.changesOfOwner(owner, cursor, limit)).map(slotChangeView);
+    const upTo = await this.watermark.current();
+    return (await this.slots.changesOfOwner(owner, cursor, upTo, limit)).map(slotChangeView);
+  }
+
+  /**
+   * `listener` runs when changes held back behind one that never committed become readable (see
+   * ChangeLogWatermark): no new change announces them.
+   */
+  onHeldChangesReleased(listener: () => void): void {
+    this.watermark.onMovedPastHole(listener);
   }
 
   /** Releases selections whose hold ran out; reads already treat them as FREE, this stores it. */

@@ -331,6 +331,23 @@ export class SlotsRepository {
     return this.insertMany(SlotChange, changes);
   }
 
+  /** The ids of the committed changes after `after`, in order, at most `limit` (the primary key alone). */
+  async changeIdsAfter(after: number, limit: number): Promise<number[]> {
+    const rows = await this.changes.find({
+      select: { id: true },
+      where: { id: MoreThan(after) },
+      order: { id: 'ASC' },
+      take: limit,
+    });
+    return rows.map((row) => Number(row.id));
+  }
+
+  /** The largest change id committed so far (0 when there is none). */
+  async lastChangeId(): Promise<number> {
+    const last = await this.changes.find({ select: { id: true }, order: { id: 'DESC' }, take: 1 });
+    return last.length === 0 ? 0 : Number(last[0].id);
+  }
+
   /**
    * Many rows in few statements, each value converted by the driver as TypeORM's own insert
    * does, and bound by position. TypeORM's insert builder names every value as a parameter and
@@ -370,17 +387,22 @@ export class SlotsRepository {
     ownerId: string,
     identifier: string,
     cursor: number,
+    upTo: number,
   ): Promise<SlotChange[]> {
+    const id = And(MoreThan(cursor), LessThanOrEqual(upTo));
     const where =
       side === 'station'
-        ? { stationOwnerId: ownerId, stationIdentifier: identifier, id: MoreThan(cursor) }
-        : { spacecraftOwnerId: ownerId, spacecraftIdentifier: identifier, id: MoreThan(cursor) };
+        ? { stationOwnerId: ownerId, stationIdentifier: identifier, id }
+        : { spacecraftOwnerId: ownerId, spacecraftIdentifier: identifier, id };
     return this.changes.find({ where, order: { id: 'ASC' }, take: CHANGES_PAGE });
   }
 
-  /** Changes after `cursor` on slots of this owner's stations or spacecraft (every change when null), oldest first. */
-  changesOfOwner(ownerId: string | null, cursor: number, limit: number): Promise<SlotChange[]> {
-    const after = { id: MoreThan(cursor) };
+  /**
+   * Changes after `cursor` and up to `upTo` on slots of this owner's stations or spacecraft (every
+   * change when null), oldest first.
+   */
+  changesOfOwner(ownerId: string | null, cursor: number, upTo: number, limit: number): Promise<SlotChange[]> {
+    const after = { id: And(MoreThan(cursor), LessThanOrEqual(upTo)) };
     const where = ownerId
       ? [
           { ...after, stationOwnerId: ownerId },

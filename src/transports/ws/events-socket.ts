@@ -53,6 +53,7 @@ export class EventsSocketRoute implements WsRoute, OnModuleInit {
     };
     const wake = await this.fanout.open<null>(EVENTS_WAKE_CHANNEL, { deliver: wakeAll, resumed: wakeAll });
     this.events.subscribe('slots.changed', () => wake(null));
+    this.booking.onHeldChangesReleased(wakeAll);
     // Live only (not in the change log): the packets themselves are the durable record.
     const notice = await this.fanout.open<NonScheduledNotice>(EVENTS_NOTICE_CHANNEL, {
       deliver: (event) => this.pushNonScheduled(event),
