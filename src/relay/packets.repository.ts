@@ -88,6 +88,11 @@ export class PacketsRepository {
    * returns their ids, in the same order (PacketLog publishes the committed rows with them).
    */
   insertMany(rows: readonly PacketRecord[]): Promise<number[]> {
+    // On MySQL one statement is atomic by itself, on a connection of its own: its BEGIN and
+    // COMMIT were two more round trips, and half the CPU of a one-frame write (1,000 frames/s). On
+    // SQLite the transaction stays: it queues the write behind any other on the one connection.
+    if (this.db.kind === 'mysql' && oneStatement(rows))
+      return this.insert(this.db.manager(), rows);
     return this.db.transaction(() => this.insert(this.db.manager(), rows));
   }
 
@@ -361,6 +366,11 @@ export class PacketsRepository {
     }
     return ids;
   }
+}
+
+/** Whether MySQL takes all of `rows` in one INSERT (see statementEnd). */
+function oneStatement(rows: readonly PacketRecord[]): boolean {
+  return rows.length > 0 && statementEnd(rows, 0, ROWS_PER_STATEMENT.mysql) === rows.length;
 }
 
 /** Where the statement starting at `start` ends: at `maxRows` rows or DATA_BYTES_PER_STATEMENT. */
