@@ -91,8 +91,7 @@ export class PacketsRepository {
     // On MySQL one statement is atomic by itself, on a connection of its own: its BEGIN and
     // COMMIT were two more round trips, and half the CPU of a one-frame write (1,000 frames/s). On
     // SQLite the transaction stays: it queues the write behind any other on the one connection.
-    if (this.db.kind === 'mysql' && oneStatement(rows))
-      return this.insert(this.db.manager(), rows);
+    if (this.db.kind === 'mysql' && oneStatement(rows)) return this.insert(this.db.manager(), rows);
     return this.db.transaction(() => this.insert(this.db.manager(), rows));
   }
 
