@@ -11,6 +11,7 @@ import { SlotLifecycle1764590400000 } from './1764590400000-SlotLifecycle';
 import { AnnexCOptionalFields1764763200000 } from './1764763200000-AnnexCOptionalFields';
 import { PacketOutcomeIndexes1764860000000 } from './1764860000000-PacketOutcomeIndexes';
 import { RelaySessionInstance1764880000000 } from './1764880000000-RelaySessionInstance';
+import { ChangeCursors1764900000000 } from './1764900000000-ChangeCursors';
 
 /** Every migration in order; listed explicitly so the same list works from src (tests) and dist. */
 export const MIGRATIONS = [
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   AnnexCOptionalFields1764763200000,
   PacketOutcomeIndexes1764860000000,
   RelaySessionInstance1764880000000,
+  ChangeCursors1764900000000,
 ];

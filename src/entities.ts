@@ -3,6 +3,7 @@ import { ApiKey } from './accounts/api-key.entity';
 import { Session } from './accounts/session.entity';
 import { User } from './accounts/user.entity';
 import { AvailabilityRule } from './availability/availability-rule.entity';
+import { ChangeCursor } from './booking/change-cursor.entity';
 import { OperationalSlot } from './booking/operational-slot.entity';
 import { SlotChange } from './booking/slot-change.entity';
 import { Packet } from './relay/packet.entity';
@@ -31,4 +32,5 @@ export const ENTITIES = [
   Packet,
   RelaySessionRecord,
   SlotSummary,
+  ChangeCursor,
 ];

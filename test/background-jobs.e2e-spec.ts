@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Logger } from '@nestjs/common';
 import { PACKET_PURGE_JOB } from '../src/archive/packet-retention.service';
+import { NOTIFY_JOB } from '../src/booking/booking-notifier';
+import { ChangeCursors } from '../src/booking/change-cursors.repository';
 import { CHANGE_HOLE_JOB } from '../src/booking/change-log-watermark';
 import { ENDED_SLOT_PURGE_JOB } from '../src/booking/ended-slot-purge';
 import { SlotsRepository } from '../src/booking/slots.repository';
@@ -75,6 +77,7 @@ describe('background jobs that fail leave the server serving', () => {
       [
         HOLD_SWEEP_JOB,
         CHANGE_HOLE_JOB,
+        NOTIFY_JOB,
         ENDED_SLOT_PURGE_JOB,
         PACKET_PURGE_JOB,
         REPLAN_JOB,
@@ -95,6 +98,7 @@ describe('background jobs that fail leave the server serving', () => {
     [SLOT_SETTLE_JOB, () => jest.spyOn(t.app.get(SlotLifecycle), 'unsettled')],
     [PACKET_PURGE_JOB, () => jest.spyOn(t.app.get(PacketsRepository), 'deleteOlderThan')],
     [ENDED_SLOT_PURGE_JOB, () => jest.spyOn(t.app.get(SlotsRepository), 'stationIds')],
+    [NOTIFY_JOB, () => jest.spyOn(t.app.get(ChangeCursors), 'position')],
   ];
 
   it.each(periodic)('%s: a failed run is logged with the job name', async (job, dependency) => {

@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
 import type { User } from '../accounts/user.entity';
 import { DomainEvents } from '../common/domain-events';
@@ -8,7 +14,10 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { type MailMessage, MailService } from '../mail/mail.service';
 import './booking-events';
+import { ChangeCursors } from './change-cursors.repository';
+import { ChangeLogWatermark } from './change-log-watermark';
 import type { SlotChange } from './slot-change.entity';
+import { SlotsRepository } from './slots.repository';
 
 type Change = Omit<SlotChange, 'id'>;
 
@@ -54,25 +63,28 @@ const WORDING: Record<string, string> = {
   reschedule: 'moved slightly (new orbit data); the booking stands with the new times',
 };
 
-/** The background job that mails committed slot changes (its name in the logs). */
+/** The background job that mails committed slot changes (its name in the logs and its cursor's). */
 export const NOTIFY_JOB = 'booking.notify';
 /** Changes mailed per batch: one message per person per batch, and one read of the recipients. */
 const BATCH = 500;
+/** How often the job looks for changes nobody announced here (another instance's, or before a restart). */
+const NOTIFY_POLL_MS = 5_000;
+/** After a change made here, the job runs this much later, with whatever else came meanwhile. */
+const NOTIFY_SPACING_MS = 1_000;
 
 /**
  * Emails the owners concerned by committed slot changes (docs/api.md "Notifications"), off the
- * request path: a booking call hands its changes over after commit and answers at once; a
- * background job sends them in batches, one message per person per batch. Rendering and writing
- * messages (or an SMTP round trip each) used to keep every booking call waiting, and its station
- * lock's next holder behind it on the event loop (issue 13).
+ * request path: a background job reads the change log from a cursor kept in the database
+ * (ChangeCursor), mails what is new in batches, one message per person per batch, and then moves
+ * the cursor. So nothing committed goes unmailed when a process dies before mailing it: the next
+ * run, on this instance after a restart or on another one (the job runs on one instance at a
+ * time), starts where the last one stopped; a run cut short between mailing and moving the cursor
+ * mails those changes again. A change made here starts a run within NOTIFY_SPACING_MS; the others
+ * are found within NOTIFY_POLL_MS.
  */
 @Injectable()
-export class BookingNotifier implements OnModuleInit {
-  private readonly logger = new Logger(BookingNotifier.name);
-  /** Changes committed and not yet mailed, oldest first. */
-  private pending: Change[] = [];
-  /** The job's run while there is something to send. */
-  private sending: Promise<void> | null = null;
+export class BookingNotifier implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private soonTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -80,36 +92,45 @@ export class BookingNotifier implements OnModuleInit {
     private readonly accounts: AccountsService,
     private readonly mail: MailService,
     private readonly jobs: JobRunner,
+    private readonly slots: SlotsRepository,
+    private readonly cursors: ChangeCursors,
+    private readonly watermark: ChangeLogWatermark,
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe('slots.changed', ({ changes }) => this.enqueue(changes));
+    this.events.subscribe('slots.changed', () => this.soon());
   }
 
-  /** Resolves once every change handed over so far has been mailed (tests read the outbox then). */
+  onApplicationBootstrap(): void {
+    this.jobs.every(NOTIFY_JOB, NOTIFY_POLL_MS, () => this.mailNewChanges(), { once: true });
+  }
+
+  onModuleDestroy(): void {
+    clearTimeout(this.soonTimer);
+  }
+
+  /** Resolves once every change committed so far has been mailed (tests read the outbox then). */
   async idle(): Promise<void> {
-    while (this.sending) await this.sending;
+    // A run under way may have read the log before the caller's change: the second one reads after.
+    await this.jobs.tick(NOTIFY_JOB);
+    await this.jobs.tick(NOTIFY_JOB);
   }
 
-  private enqueue(changes: Change[]): void {
-    this.pending.push(...changes);
-    if (this.sending) return; // the run under way takes them in its next batch
-    const run = this.drain().finally(() => (this.sending = null));
-    this.sending = run;
-    this.jobs.fireAndForget(NOTIFY_JOB, run);
+  private soon(): void {
+    this.soonTimer ??= setTimeout(() => {
+      this.soonTimer = undefined;
+      this.jobs.fireAndForget(NOTIFY_JOB, () => this.jobs.tick(NOTIFY_JOB));
+    }, NOTIFY_SPACING_MS).unref();
   }
 
-  private async drain(): Promise<void> {
-    // Sent from the next turn of the event loop: the call that committed answers first.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, BATCH);
-      try {
-        await this.send(batch);
-      } catch (error) {
-        // The next batch still goes; these changes stay in the change log (get_changes).
-        this.logger.error({ err: error, changes: batch.length }, 'could not mail slot changes');
-      }
+  private async mailNewChanges(): Promise<void> {
+    for (;;) {
+      const from = await this.cursors.position(NOTIFY_JOB);
+      const changes = await this.slots.changesOfOwner(null, from, await this.watermark.current(), BATCH);
+      if (changes.length === 0) return;
+      await this.send(changes);
+      // False when another instance took the job over meanwhile: it goes on from where it is.
+      if (!(await this.cursors.move(NOTIFY_JOB, from, changes[changes.length - 1].id))) return;
     }
   }
 

@@ -9,6 +9,7 @@ import { StationsModule } from '../stations/stations.module';
 import { BookingNotifier } from './booking-notifier';
 import { BookingParties } from './booking-parties';
 import { BookingService } from './booking.service';
+import { ChangeCursors } from './change-cursors.repository';
 import { ChangeLogWatermark } from './change-log-watermark';
 import { EndedSlotPurge } from './ended-slot-purge';
 import { SlotLedger } from './slot-ledger';
@@ -29,6 +30,7 @@ import { SlotsRepository } from './slots.repository';
     BookingParties,
     BookingNotifier,
     ChangeLogWatermark,
+    ChangeCursors,
     EndedSlotPurge,
   ],
   exports: [BookingService, SlotPlanner, SlotLifecycle, AvailabilityModule],
