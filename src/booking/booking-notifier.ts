@@ -124,13 +124,15 @@ export class BookingNotifier implements OnModuleInit, OnApplicationBootstrap, On
   }
 
   private async mailNewChanges(): Promise<void> {
+    let from = await this.cursors.position(NOTIFY_JOB);
     for (;;) {
-      const from = await this.cursors.position(NOTIFY_JOB);
       const changes = await this.slots.changesOfOwner(null, from, await this.watermark.current(), BATCH);
       if (changes.length === 0) return;
       await this.send(changes);
+      const to = changes[changes.length - 1].id;
       // False when another instance took the job over meanwhile: it goes on from where it is.
-      if (!(await this.cursors.move(NOTIFY_JOB, from, changes[changes.length - 1].id))) return;
+      if (!(await this.cursors.move(NOTIFY_JOB, from, to))) return;
+      from = to;
     }
   }
 
